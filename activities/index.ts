@@ -1,0 +1,26 @@
+import type { Kysely } from 'kysely';
+import { PREPARE_RUN_ACTIVITY, RECORD_RUN_ACTIVITY } from '../plan/types.ts';
+import type { Database } from '../db/schema.ts';
+import type { DagRegistry } from './dag-registry.ts';
+import { createPrepareRun } from './prepare-run.ts';
+import { createRecordRun, postgresAttemptRecorder } from './run-records.ts';
+import { createTaskRunner } from './task-runner.ts';
+
+export { DagNotFoundError, TaskNotFoundError, type DagRegistry } from './dag-registry.ts';
+
+export interface ActivityDependencies {
+  registry: DagRegistry;
+  db: Kysely<Database>;
+}
+
+/**
+ * Every activity the worker registers. `default` serves all task activities
+ * (`<dagId>.<taskId>`); the engine's own activities have fixed names.
+ */
+export function createActivities({ registry, db }: ActivityDependencies) {
+  return {
+    default: createTaskRunner(registry, postgresAttemptRecorder(db)),
+    [PREPARE_RUN_ACTIVITY]: createPrepareRun(registry),
+    [RECORD_RUN_ACTIVITY]: createRecordRun(db),
+  };
+}

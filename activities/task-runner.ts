@@ -1,0 +1,96 @@
+import { Context } from '@temporalio/activity';
+import { ApplicationFailure } from '@temporalio/common';
+import { MAX_OUTPUT_BYTES, type TaskActivityInput, type TaskActivityResult, type TaskFailureDetails } from '../plan/types.ts';
+import type { TaskContext } from '../sdk/context.ts';
+import { NonRetryableError, OutputTooLargeError } from '../sdk/errors.ts';
+import { requireDag, TaskNotFoundError, type DagRegistry } from './dag-registry.ts';
+
+/** Where the task runner reports attempts; the worker wires it to Postgres. */
+export interface AttemptRecorder {
+  attemptStarted(input: TaskActivityInput, attempt: number, at: Date): Promise<void>;
+  attemptEnded(input: TaskActivityInput, attempt: number, at: Date, error: string | null): Promise<void>;
+}
+
+/** How often a task that declares no heartbeat timeout heartbeats on its own, so cancellation reaches it. */
+const AUTO_HEARTBEAT_MS = 1000;
+
+/**
+ * The default activity: serves every `<dagId>.<taskId>` activity type by dispatching to the
+ * task body in the worker's loaded DAG code.
+ */
+export function createTaskRunner(registry: DagRegistry, recorder: AttemptRecorder) {
+  return async function runTask(input: TaskActivityInput): Promise<TaskActivityResult> {
+    const activity = Context.current();
+    const attempt = activity.info.attempt;
+    await quietly(() => recorder.attemptStarted(input, attempt, new Date()));
+    let error: string | null = null;
+    try {
+      const output = await runBody(registry, input, activity);
+      return { output, attempt };
+    } catch (thrown) {
+      error = thrown instanceof Error ? thrown.message : String(thrown);
+      throw toFailure(thrown, attempt);
+    } finally {
+      await quietly(() => recorder.attemptEnded(input, attempt, new Date(), error));
+    }
+  };
+}
+
+async function runBody(registry: DagRegistry, input: TaskActivityInput, activity: Context): Promise<unknown> {
+  const loaded = requireDag(registry, input.dagId);
+  const definition = loaded.dag.tasks.find((task) => task.id === input.taskId);
+  if (!definition?.body) throw new TaskNotFoundError(input.dagId, input.taskId);
+  const declaresHeartbeat = loaded.plan.tasks.find((task) => task.id === input.taskId)?.options.heartbeatTimeoutMs !== undefined;
+  const timer = declaresHeartbeat ? undefined : setInterval(() => activity.heartbeat(), AUTO_HEARTBEAT_MS);
+  try {
+    const ctx: TaskContext = {
+      params: input.params,
+      outputs: input.upstream,
+      taskId: input.taskId,
+      run: { ...input.run, attempt: activity.info.attempt },
+      signal: activity.cancellationSignal,
+      heartbeat: (details?: unknown) => activity.heartbeat(details),
+      log: activity.log,
+    };
+    const output = input.mapIndex === undefined ? await definition.body(ctx) : await definition.body(ctx, input.mapItem, input.mapIndex);
+    return checkOutput(input, output);
+  } finally {
+    if (timer) clearInterval(timer);
+  }
+}
+
+function checkOutput(input: TaskActivityInput, output: unknown): unknown {
+  if (output === undefined) return null;
+  let json: string;
+  try {
+    json = JSON.stringify(output);
+  } catch (error) {
+    throw new NonRetryableError(`Task ${input.dagId}.${input.taskId} returned a value that is not JSON: ${(error as Error).message}`);
+  }
+  const bytes = Buffer.byteLength(json ?? 'null');
+  if (bytes > MAX_OUTPUT_BYTES) throw new OutputTooLargeError(input.dagId, input.taskId, bytes, MAX_OUTPUT_BYTES);
+  return JSON.parse(json ?? 'null') as unknown;
+}
+
+/** Keeps cancellation as it is; everything else becomes an ApplicationFailure that carries the attempt. */
+function toFailure(thrown: unknown, attempt: number): unknown {
+  if (thrown instanceof ApplicationFailure) return thrown;
+  if (Context.current().cancellationSignal.aborted) return thrown;
+  const error = thrown instanceof Error ? thrown : new Error(String(thrown));
+  const details: TaskFailureDetails = { attempt };
+  return ApplicationFailure.create({
+    type: error.name,
+    message: error.message,
+    nonRetryable: error instanceof NonRetryableError || error instanceof OutputTooLargeError || error instanceof TaskNotFoundError,
+    details: [details],
+    cause: error,
+  });
+}
+
+async function quietly(write: () => Promise<void>): Promise<void> {
+  try {
+    await write();
+  } catch (error) {
+    Context.current().log.warn('could not record the task attempt in Postgres', { error: String(error) });
+  }
+}

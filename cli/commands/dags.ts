@@ -1,0 +1,91 @@
+import path from 'node:path';
+import type { Command } from 'commander';
+import { scheduleStatuses, type ScheduleStatus } from '../../control/schedules.ts';
+import { formatProblem, loadDagFiles, nextCronTime, type DagCatalog, type LoadedDag } from '../../sdk/index.ts';
+import type { CliContext } from '../context.ts';
+import { renderMermaid, renderPlanText } from '../dag-graph.ts';
+import { CliError, describeError } from '../errors.ts';
+import { formatTime, printJson, renderTable } from '../format.ts';
+import type { ContextFor } from '../program.ts';
+
+export interface DagListing {
+  id: string;
+  /** The cron string as the DAG file wrote it. */
+  schedule: string | null;
+  timezone: string | null;
+  nextRun: string | null;
+  /** null when Temporal is unreachable or holds no schedule for the DAG. */
+  paused: boolean | null;
+  file: string;
+}
+
+export function registerDagsCommands(program: Command, contextFor: ContextFor): void {
+  const dags = program.command('dags').description('list, show and validate DAG files');
+
+  dags
+    .command('list')
+    .description('every DAG with its schedule, next run and paused state')
+    .option('--json', 'print JSON')
+    .action(async (options: { json?: boolean }, command: Command) => {
+      const context = contextFor(command);
+      const catalog = await context.catalog();
+      if (catalog.problems.length > 0) context.io.err(`weir: ${catalog.problems.length} problem(s) in DAG files; see \`weir dags validate\``);
+      const statuses = await scheduleStatusesIfReachable(context);
+      const listings = [...catalog.dags.values()].sort((a, b) => a.plan.dagId.localeCompare(b.plan.dagId)).map((loaded) => describeDag(loaded, statuses, new Date()));
+      if (options.json) return printJson(context.io.out, listings);
+      const rows = listings.map((d) => [d.id, d.schedule ?? '-', d.timezone ?? '-', formatTime(d.nextRun), d.paused === null ? '?' : d.paused ? 'yes' : 'no', d.file]);
+      for (const line of renderTable(['DAG', 'SCHEDULE', 'TIMEZONE', 'NEXT RUN', 'PAUSED', 'FILE'], rows)) context.io.out(line);
+    });
+
+  dags
+    .command('show')
+    .description('the graph of one DAG, as text and as a Mermaid diagram')
+    .argument('<dag>', 'DAG id')
+    .action(async (dagId: string, _options: unknown, command: Command) => {
+      const context = contextFor(command);
+      const { plan } = await context.requireDag(dagId);
+      for (const line of renderPlanText(plan)) context.io.out(line);
+      context.io.out('');
+      context.io.out('```mermaid');
+      for (const line of renderMermaid(plan)) context.io.out(line);
+      context.io.out('```');
+    });
+
+  dags
+    .command('validate')
+    .description('load DAG files and report every problem; exits 1 if there is one')
+    .argument('[files...]', 'DAG files to check (default: every file in the DAGs folder)')
+    .action(async (files: string[], _options: unknown, command: Command) => {
+      const context = contextFor(command);
+      const catalog: DagCatalog =
+        files.length > 0 ? await loadDagFiles(files.map((file) => path.resolve(context.io.cwd, file)), context.io.cwd) : await context.catalog();
+      for (const problem of catalog.problems) context.io.out(formatProblem(problem));
+      context.io.out(`${catalog.dags.size} DAG(s) OK`);
+      if (catalog.problems.length > 0) throw new CliError(`${catalog.problems.length} problem(s) in DAG files`);
+    });
+}
+
+/** Paused flags come from Temporal; without it the listing still works, with them unknown. */
+async function scheduleStatusesIfReachable(context: CliContext): Promise<Map<string, ScheduleStatus> | null> {
+  try {
+    return await scheduleStatuses(await context.client());
+  } catch (error) {
+    context.io.err(`weir: note: paused state unknown: ${describeError(error) ?? 'Temporal unreachable'}`);
+    return null;
+  }
+}
+
+export function describeDag(loaded: LoadedDag, statuses: Map<string, ScheduleStatus> | null, now: Date): DagListing {
+  const { plan } = loaded;
+  const status = statuses?.get(plan.dagId);
+  const nextFromTemporal = status?.nextRunTimes[0];
+  const next = nextFromTemporal ?? (plan.schedule ? nextCronTime(plan.schedule.cron, plan.schedule.timezone, now) : undefined);
+  return {
+    id: plan.dagId,
+    schedule: plan.schedule?.source ?? null,
+    timezone: plan.schedule?.timezone ?? null,
+    nextRun: next?.toISOString() ?? null,
+    paused: status?.paused ?? null,
+    file: plan.file,
+  };
+}

@@ -1,0 +1,59 @@
+import type { Command } from 'commander';
+import { triggerRun, waitForRun } from '../../control/runs.ts';
+import type { RunSnapshot } from '../../plan/types.ts';
+import type { CliIo } from '../io.ts';
+import { startDevStack, type DevStack } from '../dev-stack.ts';
+import { CliError } from '../errors.ts';
+import type { ContextFor } from '../program.ts';
+import { createProgressReporter } from '../run-progress.ts';
+import { waitForShutdownSignal } from '../signals.ts';
+import { printStackSummary, serveUntilShutdown, withDevPortOptions, type DevPortOptions } from './dev.ts';
+import { RunUnsuccessfulError } from './trigger.ts';
+
+/** The example DAG `npm start` runs once, from dags/nightly_report.ts. */
+export const EXAMPLE_DAG_ID = 'nightly_report';
+
+export function registerStartCommand(program: Command, contextFor: ContextFor): void {
+  withDevPortOptions(
+    program
+      .command('start')
+      .description(`what \`npm start\` runs: the dev stack, plus one run of ${EXAMPLE_DAG_ID} to watch (WEIR_START_EXIT_AFTER_RUN=1 exits after it)`),
+  ).action(async (options: DevPortOptions, command: Command) => {
+    const context = contextFor(command);
+    const { io } = context;
+    const shutdownRequested = waitForShutdownSignal();
+    const stack = await startDevStack({ dagsDir: context.dagsDir, port: options.port, uiPort: options.uiPort, taskQueue: context.taskQueue, log: io.out });
+    printStackSummary(io, stack);
+
+    let final: RunSnapshot | undefined;
+    try {
+      const outcome = await Promise.race([runExample(io, stack).then((snapshot) => ({ snapshot })), shutdownRequested.then(() => null)]);
+      final = outcome?.snapshot;
+    } catch (error) {
+      await stack.stop();
+      throw error;
+    }
+    const exitAfterRun = io.env.WEIR_START_EXIT_AFTER_RUN === '1';
+    if (final && !exitAfterRun) {
+      io.out('The dev stack keeps running: try `npx weir dags list` in another terminal. Press Ctrl-C to stop.');
+      await serveUntilShutdown(io, stack, shutdownRequested);
+    } else {
+      await stack.stop();
+    }
+    // When serving on, the run's outcome was shown already; Ctrl-C is a normal way to end.
+    if (exitAfterRun && final && final.status !== 'success') throw new RunUnsuccessfulError(final);
+  });
+}
+
+async function runExample(io: CliIo, stack: DevStack): Promise<RunSnapshot> {
+  if (!stack.catalog.dags.has(EXAMPLE_DAG_ID)) {
+    throw new CliError(`the example DAG ${EXAMPLE_DAG_ID} is not in the DAGs folder; run from the weir repository or pass --dags`);
+  }
+  const runId = await triggerRun(stack.client, { dagId: EXAMPLE_DAG_ID, params: {}, taskQueue: stack.taskQueue });
+  io.out(`started run ${runId} of ${EXAMPLE_DAG_ID}`);
+  const reporter = createProgressReporter(io);
+  const final = await waitForRun(stack.client, runId, (snapshot) => reporter.update(snapshot));
+  io.out(`run ${runId}: ${final.status}`);
+  io.out(`Temporal UI: ${stack.uiUrl}/namespaces/default/workflows/${encodeURIComponent(runId)}`);
+  return final;
+}

@@ -1,0 +1,62 @@
+import type { Command } from 'commander';
+import { triggerRun, waitForRun } from '../../control/runs.ts';
+import type { RunSnapshot } from '../../plan/types.ts';
+import { validateParams } from '../../sdk/index.ts';
+import { CliError } from '../errors.ts';
+import { printJson } from '../format.ts';
+import { collectParamPair, mergeParams, parseIsoDate, parseParamsJson } from '../parse-options.ts';
+import type { ContextFor } from '../program.ts';
+import { createProgressReporter } from '../run-progress.ts';
+import { describeUnsuccessfulRun, runToJson } from '../run-view.ts';
+
+interface TriggerOptions {
+  param: [string, unknown][];
+  paramsJson?: Record<string, unknown>;
+  logicalDate?: Date;
+  wait?: boolean;
+  json?: boolean;
+}
+
+export class RunUnsuccessfulError extends CliError {
+  constructor(readonly snapshot: RunSnapshot) {
+    super(describeUnsuccessfulRun(snapshot));
+    this.name = 'RunUnsuccessfulError';
+  }
+}
+
+export function registerTriggerCommand(program: Command, contextFor: ContextFor): void {
+  program
+    .command('trigger')
+    .description('start a run of a DAG and print its run id')
+    .argument('<dag>', 'DAG id')
+    .option('--param <key=value>', 'one param; the value is read as JSON if it parses, else as a string (repeatable)', collectParamPair, [])
+    .option('--params-json <json>', 'params as a JSON object; --param values override it', parseParamsJson)
+    .option('--logical-date <iso>', 'logical date of the run (default: now)', parseIsoDate)
+    .option('--wait', 'follow the run until it ends; exit 0 only if it succeeded')
+    .option('--json', 'print JSON')
+    .action(async (dagId: string, options: TriggerOptions, command: Command) => {
+      const context = contextFor(command);
+      const { dag } = await context.requireDag(dagId);
+      const params = mergeParams(options.paramsJson, options.param);
+      // Fails here, before Temporal is even contacted, so a typo never starts a run.
+      validateParams(dag, params);
+      const client = await context.client();
+      const runId = await triggerRun(client, {
+        dagId,
+        params,
+        taskQueue: context.taskQueue,
+        ...(options.logicalDate ? { logicalDate: options.logicalDate } : {}),
+      });
+      if (!options.wait) {
+        if (options.json) printJson(context.io.out, { runId });
+        else context.io.out(runId);
+        return;
+      }
+      const reporter = options.json ? null : createProgressReporter(context.io);
+      if (!options.json) context.io.out(`started run ${runId}`);
+      const final = await waitForRun(client, runId, (snapshot) => reporter?.update(snapshot));
+      if (options.json) printJson(context.io.out, runToJson(final));
+      if (final.status !== 'success') throw new RunUnsuccessfulError(final);
+      if (!options.json) context.io.out(`run ${runId} succeeded`);
+    });
+}

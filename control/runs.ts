@@ -1,0 +1,163 @@
+import { WorkflowFailedError, WorkflowNotFoundError, type Client, type WorkflowHandle } from '@temporalio/client';
+import { ApplicationFailure } from '@temporalio/common';
+import {
+  APPROVE_UPDATE,
+  CLEAR_UPDATE,
+  RUN_STATE_QUERY,
+  SEARCH_ATTRIBUTES,
+  type ApprovalDecision,
+  type RunSnapshot,
+  type RunStatus,
+  type RunType,
+} from '../plan/types.ts';
+
+export interface TriggerOptions {
+  dagId: string;
+  params: Record<string, unknown>;
+  taskQueue: string;
+  runType?: RunType;
+  logicalDate?: Date;
+  runId?: string;
+  /** Refuse to reuse a run id even after that run closed (backfills stay idempotent). */
+  rejectDuplicate?: boolean;
+}
+
+export class RunNotFoundError extends Error {
+  constructor(readonly runId: string) {
+    super(`no run "${runId}" (check the id with \`weir runs list\`)`);
+    this.name = 'RunNotFoundError';
+  }
+}
+
+/** Starts a run: workflow type = DAG id, first argument = params, exactly as the Temporal UI would. */
+export async function triggerRun(client: Client, options: TriggerOptions): Promise<string> {
+  const runType = options.runType ?? 'manual';
+  const logicalDate = (options.logicalDate ?? new Date()).toISOString();
+  const runId = options.runId ?? `${options.dagId}-${runType}-${logicalDate.replace(/[:.]/g, '')}-${Math.random().toString(36).slice(2, 6)}`;
+  await client.workflow.start(options.dagId, {
+    workflowId: runId,
+    taskQueue: options.taskQueue,
+    args: [options.params, { runType, logicalDate }],
+    ...(options.rejectDuplicate ? { workflowIdReusePolicy: 'REJECT_DUPLICATE' as const } : {}),
+    searchAttributes: { [SEARCH_ATTRIBUTES.dagId]: [options.dagId], [SEARCH_ATTRIBUTES.runType]: [runType] },
+  });
+  return runId;
+}
+
+function handleFor(client: Client, runId: string): WorkflowHandle {
+  return client.workflow.getHandle(runId);
+}
+
+/** The run's state: from the live workflow while it runs, from its result once it closed. */
+export async function getRunSnapshot(client: Client, runId: string): Promise<RunSnapshot> {
+  const handle = handleFor(client, runId);
+  let status: string;
+  try {
+    status = (await handle.describe()).status.name;
+  } catch (error) {
+    if (error instanceof WorkflowNotFoundError) throw new RunNotFoundError(runId);
+    throw error;
+  }
+  if (status === 'COMPLETED') return (await handle.result()) as RunSnapshot;
+  if (status === 'FAILED') {
+    try {
+      await handle.result();
+    } catch (error) {
+      const snapshot = snapshotFromFailure(error);
+      if (snapshot) return snapshot;
+    }
+  }
+  const snapshot = await handle.query<RunSnapshot>(RUN_STATE_QUERY);
+  return status === 'RUNNING' ? snapshot : { ...snapshot, status: temporalStatusToRun(status) };
+}
+
+function snapshotFromFailure(error: unknown): RunSnapshot | null {
+  if (!(error instanceof WorkflowFailedError) || !(error.cause instanceof ApplicationFailure)) return null;
+  const details = error.cause.details?.[0] as RunSnapshot | undefined;
+  return details && Array.isArray(details.tasks) ? details : null;
+}
+
+export function temporalStatusToRun(status: string): RunStatus {
+  switch (status) {
+    case 'COMPLETED':
+      return 'success';
+    case 'RUNNING':
+      return 'running';
+    case 'CANCELLED':
+      return 'cancelled';
+    default:
+      return 'failed';
+  }
+}
+
+export interface RunSummary {
+  runId: string;
+  dagId: string;
+  runType: string | null;
+  status: RunStatus;
+  startedAt: string;
+  endedAt: string | null;
+}
+
+export async function listRuns(client: Client, options: { dagId?: string; limit?: number } = {}): Promise<RunSummary[]> {
+  const query = options.dagId ? `${SEARCH_ATTRIBUTES.dagId} = '${options.dagId.replace(/'/g, '')}'` : `${SEARCH_ATTRIBUTES.dagId} IS NOT NULL`;
+  const runs: RunSummary[] = [];
+  for await (const execution of client.workflow.list({ query, pageSize: 100 })) {
+    const attributes = execution.searchAttributes as Record<string, unknown[] | undefined>;
+    runs.push({
+      runId: execution.workflowId,
+      dagId: execution.type,
+      runType: (attributes[SEARCH_ATTRIBUTES.runType]?.[0] as string | undefined) ?? null,
+      status: temporalStatusToRun(execution.status.name),
+      startedAt: execution.startTime.toISOString(),
+      endedAt: execution.closeTime?.toISOString() ?? null,
+    });
+    if (runs.length >= (options.limit ?? 100)) break;
+  }
+  return runs;
+}
+
+export async function cancelRun(client: Client, runId: string): Promise<void> {
+  await withRun(runId, () => handleFor(client, runId).cancel());
+}
+
+/** Airflow's "clear": reruns the task and everything downstream of it, in the same run. */
+export async function clearTask(client: Client, runId: string, taskId: string): Promise<string[]> {
+  return withRun(runId, () => handleFor(client, runId).executeUpdate<string[], [{ taskId: string }]>(CLEAR_UPDATE, { args: [{ taskId }] }));
+}
+
+export async function decideApproval(client: Client, runId: string, decision: ApprovalDecision): Promise<ApprovalDecision> {
+  return withRun(runId, () => handleFor(client, runId).executeUpdate<ApprovalDecision, [ApprovalDecision]>(APPROVE_UPDATE, { args: [decision] }));
+}
+
+async function withRun<T>(runId: string, action: () => Promise<T>): Promise<T> {
+  try {
+    return await action();
+  } catch (error) {
+    if (error instanceof WorkflowNotFoundError) throw new RunNotFoundError(runId);
+    throw error;
+  }
+}
+
+const TERMINAL: ReadonlySet<RunStatus> = new Set(['success', 'failed', 'cancelled']);
+
+/** Polls the run until it ends, reporting each new snapshot; returns the final one. */
+export async function waitForRun(
+  client: Client,
+  runId: string,
+  onProgress: (snapshot: RunSnapshot) => void = () => {},
+  pollMs = 500,
+): Promise<RunSnapshot> {
+  for (;;) {
+    const snapshot = await getRunSnapshot(client, runId).catch((error: unknown) => {
+      // The query may fail briefly before the first workflow task has run.
+      if (error instanceof RunNotFoundError) throw error;
+      return null;
+    });
+    if (snapshot) {
+      onProgress(snapshot);
+      if (TERMINAL.has(snapshot.status)) return snapshot;
+    }
+    await new Promise((resolve) => setTimeout(resolve, pollMs));
+  }
+}

@@ -1,0 +1,207 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { closeSync, openSync } from 'node:fs';
+import { mkdir, mkdtemp, readFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { Connection } from '@temporalio/client';
+import { SEARCH_ATTRIBUTES } from '../plan/types.ts';
+import { freePort, isPortFree } from './ports.ts';
+import { resolveTemporalBinary } from './temporal-binary.ts';
+
+export interface TemporalDevServerOptions {
+  /** Front-end gRPC port; a free one when omitted. */
+  port?: number;
+  /** Web UI port; a free one when omitted. Ignored when headless. */
+  uiPort?: number;
+  /** SQLite file that keeps workflows across restarts; in memory when omitted. */
+  dbFile?: string;
+  namespace?: string;
+  headless?: boolean;
+  /** Where the server's stdout and stderr go; a temp file when omitted. */
+  logFile?: string;
+  /** The temporal CLI to run; found with resolveTemporalBinary when omitted. */
+  binary?: string;
+  /** How long to wait for the server to serve. Default 60 s. */
+  startTimeoutMs?: number;
+}
+
+export interface TemporalDevServer {
+  /** host:port of the front-end gRPC service, as TEMPORAL_ADDRESS expects it. */
+  address: string;
+  uiUrl: string | null;
+  binary: string;
+  pid: number;
+  logFile: string;
+  stop(): Promise<void>;
+}
+
+export class TemporalDevServerStartError extends Error {
+  override readonly name = 'TemporalDevServerStartError';
+  constructor(
+    message: string,
+    readonly address: string,
+    readonly logFile: string,
+    readonly logTail: string,
+  ) {
+    super(`${message}\n--- last lines of ${logFile} ---\n${logTail}`);
+  }
+}
+
+/** Every custom search attribute weir filters runs by; all are keywords. */
+export const WEIR_SEARCH_ATTRIBUTE_NAMES: readonly string[] = Object.values(SEARCH_ATTRIBUTES);
+
+const STOP_GRACE_MS = 5_000;
+const PORT_CLASH_RETRIES = 3;
+
+/**
+ * Starts `temporal server start-dev` and resolves once it answers gRPC health checks and
+ * shows weir's search attributes. Reusing `dbFile` across starts keeps workflow history.
+ *
+ * @example
+ * const server = await startTemporalDevServer({ dbFile: '.weir/temporal.db' });
+ * // ... Connection.connect({ address: server.address }) ...
+ * await server.stop();
+ */
+export async function startTemporalDevServer(options: TemporalDevServerOptions = {}): Promise<TemporalDevServer> {
+  const binary = options.binary ?? (await resolveTemporalBinary());
+  const logFile = options.logFile ?? path.join(await mkdtemp(path.join(tmpdir(), 'weir-temporal-')), 'server.log');
+  await mkdir(path.dirname(logFile), { recursive: true });
+  if (options.dbFile !== undefined) await mkdir(path.dirname(path.resolve(options.dbFile)), { recursive: true });
+
+  // Ports we picked ourselves can be taken by someone else before the server binds them.
+  const mayRetryPorts = options.port === undefined && (options.headless === true || options.uiPort === undefined);
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await startOnce(binary, logFile, options);
+    } catch (error) {
+      const clash = error instanceof TemporalDevServerStartError && /address already in use/i.test(error.logTail);
+      if (!clash || !mayRetryPorts || attempt >= PORT_CLASH_RETRIES) throw error;
+    }
+  }
+}
+
+async function startOnce(binary: string, logFile: string, options: TemporalDevServerOptions): Promise<TemporalDevServer> {
+  const headless = options.headless ?? false;
+  const port = options.port ?? (await freePort());
+  const uiPort = headless ? null : (options.uiPort ?? (await freePort()));
+  const namespace = options.namespace ?? 'default';
+  const address = `127.0.0.1:${port}`;
+  // Checked up front: the health probe would otherwise reach whoever already owns the port
+  // and call a server ready that exited at once.
+  for (const [what, taken] of [['port', port], ['UI port', uiPort]] as const) {
+    if (taken !== null && !(await isPortFree(taken))) {
+      throw new TemporalDevServerStartError(
+        `Cannot start the Temporal dev server: ${what} ${taken} on 127.0.0.1 is already in use (address already in use). ` +
+          'Stop whatever listens there or choose another port.',
+        address,
+        logFile,
+        '',
+      );
+    }
+  }
+
+  const args = ['server', 'start-dev', '--ip', '127.0.0.1', '--port', String(port)];
+  if (uiPort !== null) args.push('--ui-port', String(uiPort));
+  if (headless) args.push('--headless');
+  if (options.dbFile !== undefined) args.push('--db-filename', path.resolve(options.dbFile));
+  args.push('--namespace', namespace, '--log-level', 'warn');
+  for (const name of WEIR_SEARCH_ATTRIBUTE_NAMES) args.push('--search-attribute', `${name}=Keyword`);
+
+  // A file, not a pipe: the server must never block on a full pipe nobody reads.
+  const logFd = openSync(logFile, 'a');
+  let child: ChildProcess;
+  try {
+    child = spawn(binary, args, { stdio: ['ignore', logFd, logFd] });
+  } finally {
+    closeSync(logFd);
+  }
+  const exited = new Promise<string>((resolve) => {
+    child.once('exit', (code, signal) => resolve(`exited with ${signal ?? `code ${code ?? 'unknown'}`}`));
+    child.once('error', (error) => resolve(`could not start: ${error.message}`));
+  });
+  // Without this, a crashed test run or CLI leaves an orphan server holding the ports.
+  const killOnExit = () => child.kill('SIGTERM');
+  process.once('exit', killOnExit);
+
+  const stop = async (): Promise<void> => {
+    process.removeListener('exit', killOnExit);
+    if (child.exitCode !== null || child.signalCode !== null) return;
+    child.kill('SIGTERM');
+    const graceful = await Promise.race([exited.then(() => true), sleep(STOP_GRACE_MS, undefined, { ref: false }).then(() => false)]);
+    if (!graceful) {
+      child.kill('SIGKILL');
+      await exited;
+    }
+  };
+
+  const failure = (message: string) => new TemporalDevServerStartError(message, address, logFile, '');
+  const timeoutMs = options.startTimeoutMs ?? 60_000;
+  let ready = await Promise.race([
+    waitUntilServing(address, namespace, timeoutMs).then(
+      () => null,
+      (error: unknown) => failure(`Temporal dev server at ${address} did not become ready: ${errorMessage(error)}`),
+    ),
+    exited.then((how) => failure(`Temporal dev server (${binary}) ${how} before it was ready`)),
+  ]);
+  const exitedMeanwhile = child.exitCode !== null || child.signalCode !== null;
+  if (ready === null && exitedMeanwhile) {
+    ready = failure(`Temporal dev server (${binary}) exited right after it answered`);
+  }
+  if (ready !== null) {
+    await stop();
+    throw new TemporalDevServerStartError(ready.message.trimEnd(), address, logFile, await tailOf(logFile));
+  }
+
+  if (child.pid === undefined) throw failure('Temporal dev server has no pid');
+  return {
+    address,
+    uiUrl: uiPort === null ? null : `http://127.0.0.1:${uiPort}`,
+    binary,
+    pid: child.pid,
+    logFile,
+    stop,
+  };
+}
+
+/**
+ * Polls until the front end reports SERVING and lists weir's search attributes: the CLI
+ * registers them after the port opens, and a worker started in between would see
+ * "search attribute not defined" errors.
+ */
+export async function waitUntilServing(address: string, namespace: string, timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  let lastProblem = 'no answer yet';
+  while (Date.now() < deadline) {
+    let connection: Connection | undefined;
+    try {
+      connection = await Connection.connect({ address, connectTimeout: '2s' });
+      const health = await connection.healthService.check({});
+      // 1 is SERVING in grpc.health.v1.HealthCheckResponse.ServingStatus.
+      if (health.status !== 1) throw new Error(`health status ${String(health.status)}`);
+      const { customAttributes } = await connection.operatorService.listSearchAttributes({ namespace });
+      const missing = WEIR_SEARCH_ATTRIBUTE_NAMES.filter((name) => !(name in (customAttributes ?? {})));
+      if (missing.length === 0) return;
+      lastProblem = `search attributes not registered yet: ${missing.join(', ')}`;
+    } catch (error) {
+      lastProblem = errorMessage(error);
+    } finally {
+      await connection?.close().catch(() => {});
+    }
+    await sleep(250);
+  }
+  throw new Error(`timed out after ${timeoutMs} ms (${lastProblem})`);
+}
+
+async function tailOf(file: string, lines = 40): Promise<string> {
+  try {
+    const text = await readFile(file, 'utf8');
+    return text.trimEnd().split('\n').slice(-lines).join('\n');
+  } catch {
+    return '(no log written)';
+  }
+}
+
+function errorMessage(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}

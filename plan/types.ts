@@ -1,0 +1,201 @@
+/**
+ * The Plan is the contract between the compiler (sdk/) and the interpreter (workflows/).
+ * It is plain JSON so a run can record it in its history once and replay from it forever.
+ */
+
+export const TRIGGER_RULES = [
+  'all_success',
+  'all_failed',
+  'all_done',
+  'all_skipped',
+  'one_success',
+  'one_failed',
+  'one_done',
+  'none_failed',
+  'none_failed_min_one_success',
+  'none_skipped',
+  'always',
+] as const;
+export type TriggerRule = (typeof TRIGGER_RULES)[number];
+
+export const TASK_STATES = [
+  'pending',
+  'running',
+  'success',
+  'failed',
+  'skipped',
+  'upstream_failed',
+  'cancelled',
+] as const;
+export type TaskState = (typeof TASK_STATES)[number];
+
+export type TaskKind = 'task' | 'branch' | 'map' | 'approval';
+
+export type RunStatus = 'queued' | 'running' | 'success' | 'failed' | 'cancelled';
+
+export type RunType = 'manual' | 'scheduled' | 'backfill';
+
+/** Resolved per-task execution options, all durations in milliseconds. */
+export interface PlanTaskOptions {
+  /** Retries after the first attempt; 0 means one attempt only. */
+  retries: number;
+  retryDelayMs: number;
+  backoffCoefficient: number;
+  maxRetryDelayMs?: number;
+  timeoutMs: number;
+  heartbeatTimeoutMs?: number;
+  /** Task queue override, for pools of workers. */
+  queue?: string;
+}
+
+export interface PlanTask {
+  id: string;
+  kind: TaskKind;
+  needs: string[];
+  triggerRule: TriggerRule;
+  options: PlanTaskOptions;
+  /** For kind 'map': the upstream task whose output (a JSON array) is mapped over. */
+  mapOver?: string;
+  /** For kind 'approval': how long to wait for a decision. */
+  approvalTimeoutMs?: number;
+}
+
+export interface PlanSchedule {
+  /** Five-field cron expression; presets such as `@daily` are expanded by the compiler. */
+  cron: string;
+  /** The cron string as the author wrote it. */
+  source: string;
+  timezone: string;
+  catchup: boolean;
+  maxActiveRuns: number;
+}
+
+export interface Plan {
+  planVersion: 1;
+  dagId: string;
+  description?: string;
+  /** Path of the DAG file, relative to the DAGs folder. */
+  file: string;
+  schedule?: PlanSchedule;
+  /** How long a failed run stays open so that `clear` can rerun tasks in the same run. */
+  clearWindowMs: number;
+  /** Tasks in a topological order: every task appears after all of its `needs`. */
+  tasks: PlanTask[];
+}
+
+/** What the workflow passes to every task activity. Small by design: it is stored in history. */
+export interface TaskActivityInput {
+  dagId: string;
+  taskId: string;
+  runId: string;
+  params: Record<string, unknown>;
+  /** Outputs of the task's direct upstream tasks that succeeded. */
+  upstream: Record<string, unknown>;
+  run: RunInfo;
+  mapIndex?: number;
+  mapItem?: unknown;
+}
+
+export interface RunInfo {
+  runId: string;
+  dagId: string;
+  runType: RunType;
+  logicalDate: string;
+  dataIntervalStart: string;
+  dataIntervalEnd: string;
+}
+
+export interface TaskActivityResult {
+  output: unknown;
+  attempt: number;
+}
+
+/** Details attached to a task failure so the workflow can report attempts. */
+export interface TaskFailureDetails {
+  attempt: number;
+}
+
+export interface TaskRunState {
+  id: string;
+  kind: TaskKind;
+  state: TaskState;
+  attempts: number;
+  startedAt: string | null;
+  endedAt: string | null;
+  error: string | null;
+  /** For mapped tasks: the state of each instance. */
+  instances?: MapInstanceState[];
+}
+
+export interface MapInstanceState {
+  index: number;
+  state: TaskState;
+  attempts: number;
+  error: string | null;
+}
+
+export interface RunSnapshot {
+  runId: string;
+  dagId: string;
+  runType: RunType;
+  status: RunStatus;
+  logicalDate: string;
+  startedAt: string;
+  endedAt: string | null;
+  params: Record<string, unknown>;
+  tasks: TaskRunState[];
+}
+
+/** The names the interpreter registers for queries and updates. */
+export const RUN_STATE_QUERY = 'weir.runState';
+export const TASK_OUTPUTS_QUERY = 'weir.taskOutputs';
+export const APPROVE_UPDATE = 'weir.approve';
+export const CLEAR_UPDATE = 'weir.clear';
+
+export interface ApprovalDecision {
+  taskId: string;
+  approved: boolean;
+  comment?: string;
+  actor?: string;
+}
+
+/** The output of an approval task. */
+export interface ApprovalResult {
+  approved: boolean;
+  comment: string | null;
+  actor: string | null;
+  decidedAt: string;
+}
+
+export interface ClearRequest {
+  taskId: string;
+}
+
+/** Search attributes the dev stack registers and the interpreter upserts. */
+export const SEARCH_ATTRIBUTES = {
+  dagId: 'WeirDagId',
+  runType: 'WeirRunType',
+} as const;
+
+/** Activity types of the engine itself (task activities are `<dagId>.<taskId>`). */
+export const PREPARE_RUN_ACTIVITY = 'weir.prepareRun';
+export const RECORD_RUN_ACTIVITY = 'weir.recordRun';
+
+export interface PrepareRunInput {
+  dagId: string;
+  runId: string;
+  rawParams: unknown;
+  logicalDate: string;
+}
+
+export interface PrepareRunResult {
+  plan: Plan;
+  params: Record<string, unknown>;
+  dataIntervalStart: string;
+  dataIntervalEnd: string;
+}
+
+/** Largest JSON output a task may return; bigger data belongs in an artifact. */
+export const MAX_OUTPUT_BYTES = 256 * 1024;
+
+export const DEFAULT_TASK_QUEUE = 'weir';

@@ -1,0 +1,24 @@
+import type { RunInfo } from '../plan/types.ts';
+export type { ApprovalResult } from '../plan/types.ts';
+
+export interface TaskLogger {
+  debug(message: string, attrs?: Record<string, unknown>): void;
+  info(message: string, attrs?: Record<string, unknown>): void;
+  warn(message: string, attrs?: Record<string, unknown>): void;
+  error(message: string, attrs?: Record<string, unknown>): void;
+}
+
+/** What a task body receives. `P` is the validated params type, `U` the upstream outputs. */
+export interface TaskContext<P = Record<string, unknown>, U = Record<string, unknown>> {
+  params: P;
+  /** Outputs of the direct upstream tasks (those in `needs`) that succeeded. */
+  outputs: U;
+  taskId: string;
+  run: RunInfo & { attempt: number };
+  /** Fires when the run is cancelled or the task times out; pass it to fetch, child processes, etc. */
+  signal: AbortSignal;
+  /** Reports liveness; required when the task declares a heartbeat timeout. */
+  heartbeat(details?: unknown): void;
+  log: TaskLogger;
+}
+

@@ -1,0 +1,16 @@
+/**
+ * The authoring API: what `import { dag } from 'weir'` gives a DAG file.
+ */
+export { dag, isDag, Dag } from './dag.ts';
+export type { TaskSpec, MapSpec, ApprovalSpec } from './dag.ts';
+export type { DagConfig, TaskOptions, ParamsSchema } from './definition.ts';
+export type { TaskContext, TaskLogger, ApprovalResult } from './context.ts';
+export { DagValidationError, InvalidParamsError, NonRetryableError, OutputTooLargeError, formatProblem } from './errors.ts';
+export type { DagProblem } from './errors.ts';
+export { compilePlan, checkDag } from './compile.ts';
+export { loadDagFolder, loadDagFiles, findDagFiles } from './load.ts';
+export type { DagCatalog, LoadedDag } from './load.ts';
+export { validateParams } from './params.ts';
+export { nextCronTime, previousCronTime, cronTimesBetween } from './cron.ts';
+export type { Plan, PlanTask, TriggerRule, TaskState, RunInfo, RunSnapshot } from '../plan/types.ts';
+export { TRIGGER_RULES } from '../plan/types.ts';

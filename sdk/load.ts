@@ -1,0 +1,88 @@
+import { readdir } from 'node:fs/promises';
+import path from 'node:path';
+import { pathToFileURL } from 'node:url';
+import type { Plan } from '../plan/types.ts';
+import { checkDag } from './compile.ts';
+import type { Dag } from './dag.ts';
+import type { DagProblem } from './errors.ts';
+
+export interface LoadedDag {
+  dag: Dag<unknown, Record<string, unknown>>;
+  plan: Plan;
+  /** Absolute path of the file that defines the DAG. */
+  file: string;
+}
+
+/** Every DAG that loaded, and every problem found on the way. */
+export interface DagCatalog {
+  dags: Map<string, LoadedDag>;
+  problems: DagProblem[];
+  files: string[];
+}
+
+const DAG_FILE = /\.(ts|mts|js|mjs)$/;
+const NOT_A_DAG_FILE = /(\.test\.|\.d\.ts$)/;
+
+/** Finds DAG files under a folder; helper modules can opt out with a leading underscore. */
+export async function findDagFiles(dir: string): Promise<string[]> {
+  const entries = await readdir(dir, { withFileTypes: true, recursive: true });
+  return entries
+    .filter((entry) => entry.isFile() && DAG_FILE.test(entry.name) && !NOT_A_DAG_FILE.test(entry.name) && !entry.name.startsWith('_'))
+    .map((entry) => path.join(entry.parentPath, entry.name))
+    .filter((file) => !file.split(path.sep).includes('node_modules'))
+    .sort();
+}
+
+/** Loads every DAG file in a folder. One broken file never stops the others. */
+export async function loadDagFolder(dir: string): Promise<DagCatalog> {
+  let files: string[];
+  try {
+    files = await findDagFiles(dir);
+  } catch (error) {
+    return { dags: new Map(), files: [], problems: [{ file: dir, message: `cannot read the DAGs folder: ${(error as Error).message}` }] };
+  }
+  return loadDagFiles(files, dir);
+}
+
+/** Loads the given files; `baseDir` makes the file names in plans and messages relative. */
+export async function loadDagFiles(files: readonly string[], baseDir: string): Promise<DagCatalog> {
+  const results = await Promise.all(files.map((file) => loadOneFile(path.resolve(file), baseDir)));
+  const catalog: DagCatalog = { dags: new Map(), problems: [], files: files.map((f) => path.resolve(f)) };
+  for (const result of results) {
+    catalog.problems.push(...result.problems);
+    if (!result.loaded) continue;
+    const existing = catalog.dags.get(result.loaded.plan.dagId);
+    if (existing) {
+      catalog.problems.push({
+        file: result.loaded.plan.file,
+        dagId: result.loaded.plan.dagId,
+        field: 'id',
+        message: `DAG id "${result.loaded.plan.dagId}" is already defined in ${existing.plan.file}`,
+      });
+      continue;
+    }
+    catalog.dags.set(result.loaded.plan.dagId, result.loaded);
+  }
+  return catalog;
+}
+
+async function loadOneFile(file: string, baseDir: string): Promise<{ loaded?: LoadedDag; problems: DagProblem[] }> {
+  const relative = path.relative(baseDir, file) || path.basename(file);
+  let module: Record<string, unknown>;
+  try {
+    module = (await import(pathToFileURL(file).href)) as Record<string, unknown>;
+  } catch (error) {
+    return { problems: [{ file: relative, message: describeImportError(error) }] };
+  }
+  const { plan, problems } = checkDag(module.default, relative);
+  if (!plan) return { problems };
+  return { loaded: { dag: module.default as LoadedDag['dag'], plan, file }, problems: [] };
+}
+
+function describeImportError(error: unknown): string {
+  if (!(error instanceof Error)) return `the file threw while it was imported: ${String(error)}`;
+  const firstLine = error.message.split('\n').find((line) => line.trim() !== '') ?? error.message;
+  if (error.name === 'SyntaxError' || /Transform failed|Expected|Unexpected/.test(error.message)) return `syntax error: ${firstLine}`;
+  if ((error as NodeJS.ErrnoException).code === 'ERR_MODULE_NOT_FOUND') return `import error: ${firstLine}`;
+  return `the file threw while it was imported: ${error.name}: ${firstLine}`;
+}

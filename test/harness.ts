@@ -1,0 +1,79 @@
+import { randomUUID } from 'node:crypto';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { Client, Connection } from '@temporalio/client';
+import { NativeConnection, Worker } from '@temporalio/worker';
+import { inject } from 'vitest';
+import { createDb } from '../db/index.ts';
+import type { Kysely } from 'kysely';
+import type { Database } from '../db/schema.ts';
+import { createWeirWorker, type WeirWorker } from '../worker/create-worker.ts';
+import { testStack } from './stack.ts';
+
+export const TEST_DAGS_DIR = fileURLToPath(new URL('./dags/', import.meta.url));
+
+export interface TestWorker extends WeirWorker {
+  client: Client;
+  taskQueue: string;
+  db: Kysely<Database>;
+  /** Stops the worker, then replays every history it produced against the current bundle. */
+  shutdown(): Promise<void>;
+}
+
+/**
+ * A real Weir worker on the shared dev server, on a task queue of its own so test files can run
+ * side by side.
+ */
+export async function startTestWorker(options: { dagsDir?: string; syncSchedules?: boolean; taskQueue?: string } = {}): Promise<TestWorker> {
+  const stack = testStack();
+  const taskQueue = options.taskQueue ?? `test-${randomUUID().slice(0, 8)}`;
+  const connection = await NativeConnection.connect({ address: stack.temporalAddress });
+  const clientConnection = await Connection.connect({ address: stack.temporalAddress });
+  const client = new Client({ connection: clientConnection, namespace: 'default' });
+  const db = createDb(stack.databaseUrl);
+  const weir = await createWeirWorker({
+    connection,
+    namespace: 'default',
+    taskQueue,
+    dagsDir: options.dagsDir ?? TEST_DAGS_DIR,
+    db,
+    ...(options.syncSchedules ? { scheduleClient: client } : {}),
+    workflowBundlePath: inject('workflowBundlePath'),
+    log: () => {},
+  });
+  const running = weir.worker.run();
+  return {
+    ...weir,
+    client,
+    taskQueue,
+    db,
+    async shutdown() {
+      if (weir.worker.getState() === 'RUNNING') weir.worker.shutdown();
+      await running;
+      await replayHistoriesOf(client, taskQueue);
+      await connection.close();
+      await clientConnection.close();
+      await db.destroy();
+    },
+  };
+}
+
+/** Replays every workflow that ran on the task queue; a nondeterministic change fails the test. */
+export async function replayHistoriesOf(client: Client, taskQueue: string): Promise<number> {
+  const executions = client.workflow.list({ query: `TaskQueue = '${taskQueue}'` });
+  const histories = (async function* () {
+    for await (const execution of executions) {
+      yield { workflowId: execution.workflowId, history: await client.workflow.getHandle(execution.workflowId, execution.runId).fetchHistory() };
+    }
+  })();
+  let count = 0;
+  for await (const result of Worker.runReplayHistories({ workflowBundle: { codePath: inject('workflowBundlePath') } }, histories)) {
+    count++;
+    if (result.error) throw new Error(`replay of ${result.workflowId} failed: ${result.error.message}`);
+  }
+  return count;
+}
+
+export function dagsPath(...parts: string[]): string {
+  return path.join(TEST_DAGS_DIR, ...parts);
+}

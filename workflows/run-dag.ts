@@ -1,0 +1,171 @@
+import {
+  ActivityFailure,
+  ApplicationFailure,
+  CancellationScope,
+  condition,
+  defineQuery,
+  defineUpdate,
+  isCancellation,
+  proxyActivities,
+  setHandler,
+  upsertSearchAttributes,
+  workflowInfo,
+} from '@temporalio/workflow';
+import { finalRunStatus, nextActions, withDescendants } from '../plan/scheduler.ts';
+import {
+  APPROVE_UPDATE,
+  CLEAR_UPDATE,
+  PREPARE_RUN_ACTIVITY,
+  RECORD_RUN_ACTIVITY,
+  RUN_STATE_QUERY,
+  SEARCH_ATTRIBUTES,
+  TASK_OUTPUTS_QUERY,
+  type ApprovalDecision,
+  type ClearRequest,
+  type PrepareRunInput,
+  type PrepareRunResult,
+  type RunSnapshot,
+} from '../plan/types.ts';
+import { identifyRun, type RunOptions } from './run-identity.ts';
+import { RunState } from './run-state.ts';
+import { TaskLauncher } from './task-launcher.ts';
+
+export const runStateQuery = defineQuery<RunSnapshot>(RUN_STATE_QUERY);
+export const taskOutputsQuery = defineQuery<Record<string, unknown>>(TASK_OUTPUTS_QUERY);
+export const approveUpdate = defineUpdate<ApprovalDecision, [ApprovalDecision]>(APPROVE_UPDATE);
+export const clearUpdate = defineUpdate<string[], [ClearRequest]>(CLEAR_UPDATE);
+
+const engine = proxyActivities<{
+  [PREPARE_RUN_ACTIVITY]: (input: PrepareRunInput) => Promise<PrepareRunResult>;
+  [RECORD_RUN_ACTIVITY]: (snapshot: RunSnapshot) => Promise<void>;
+}>({
+  startToCloseTimeout: '1 minute',
+  retry: { initialInterval: '1s', maximumInterval: '30s', maximumAttempts: 20, nonRetryableErrorTypes: ['InvalidParamsError', 'DagNotFoundError'] },
+});
+
+/**
+ * The interpreter: runs any DAG's Plan. Registered as the default workflow, so a run's workflow
+ * type is its DAG id and its first argument is the params object.
+ */
+export async function runDag(rawParams?: unknown, options?: RunOptions): Promise<RunSnapshot> {
+  const info = workflowInfo();
+  const { runType, logicalDate } = identifyRun(options);
+  upsertSearchAttributes({ [SEARCH_ATTRIBUTES.dagId]: [info.workflowType], [SEARCH_ATTRIBUTES.runType]: [runType] });
+  const runId = info.workflowId;
+  const state = new RunState(
+    { runId, dagId: info.workflowType, runType, logicalDate, dataIntervalStart: logicalDate, dataIntervalEnd: logicalDate },
+    new Date().toISOString(),
+  );
+  let changed = false;
+  const wake = () => {
+    changed = true;
+  };
+  const launcher = new TaskLauncher(state, wake);
+  setHandler(runStateQuery, () => state.snapshot());
+  setHandler(taskOutputsQuery, () => Object.fromEntries(state.outputs));
+  setHandler(approveUpdate, (decision) => launcher.decide(decision), { validator: (decision) => launcher.checkDecision(decision) });
+  setHandler(
+    clearUpdate,
+    (request) => {
+      const cleared = withDescendants(requirePlan(state), request.taskId);
+      state.reset(cleared);
+      state.status = 'running';
+      state.endedAt = null;
+      wake();
+      return cleared;
+    },
+    { validator: (request) => checkClear(state, request) },
+  );
+
+  const prepared = await prepareOrFail({ dagId: info.workflowType, runId, rawParams, logicalDate });
+  Object.assign(state.run, { dataIntervalStart: prepared.dataIntervalStart, dataIntervalEnd: prepared.dataIntervalEnd });
+  state.adopt(prepared.plan, prepared.params);
+  await recordQuietly(state);
+
+  try {
+    for (;;) {
+      advance(state, launcher);
+      if (state.running().length === 0) {
+        // Some tasks settle the moment they start (an empty fan-out); decide their downstream too.
+        if (!state.allTerminal()) continue;
+        state.status = finalRunStatus(requirePlan(state), state.states());
+        state.endedAt = new Date().toISOString();
+        if (state.status !== 'failed' || prepared.plan.clearWindowMs <= 0) break;
+        // A failed run waits for a person to clear tasks before it closes.
+        await recordQuietly(state);
+        changed = false;
+        if (!(await condition(() => changed, prepared.plan.clearWindowMs))) break;
+        continue;
+      }
+      await condition(() => changed);
+      changed = false;
+    }
+  } catch (error) {
+    if (!isCancellation(error)) throw error;
+    const now = new Date().toISOString();
+    for (const taskId of state.running()) state.finish(taskId, 'cancelled', now, { error: 'run cancelled' });
+    state.status = 'cancelled';
+    state.endedAt = now;
+    await CancellationScope.nonCancellable(() => recordQuietly(state));
+    throw error;
+  }
+
+  await recordQuietly(state);
+  const snapshot = state.snapshot();
+  if (snapshot.status === 'failed') {
+    const failed = snapshot.tasks.filter((task) => task.state === 'failed').map((task) => `${task.id} (${task.error ?? 'failed'})`);
+    throw ApplicationFailure.create({
+      type: 'DagRunFailed',
+      message: `Run ${runId} of DAG ${snapshot.dagId} failed: ${failed.join('; ') || 'a leaf task did not succeed'}`,
+      nonRetryable: true,
+      details: [snapshot],
+    });
+  }
+  return snapshot;
+}
+
+/** Bad params or an unknown DAG fail the run with the reason itself, before any task runs. */
+async function prepareOrFail(input: PrepareRunInput): Promise<PrepareRunResult> {
+  try {
+    return await engine[PREPARE_RUN_ACTIVITY](input);
+  } catch (error) {
+    if (error instanceof ActivityFailure && error.cause instanceof ApplicationFailure && error.cause.nonRetryable) {
+      throw ApplicationFailure.create({ type: error.cause.type ?? 'InvalidRun', message: error.cause.message, nonRetryable: true });
+    }
+    throw error;
+  }
+}
+
+/** Applies skips and upstream failures, then starts every task that is ready. */
+function advance(state: RunState, launcher: TaskLauncher): void {
+  const plan = requirePlan(state);
+  const actions = nextActions(plan, state.states(), state.branchChoices);
+  const now = new Date().toISOString();
+  for (const id of actions.skip) state.settle(id, 'skipped', now);
+  for (const id of actions.upstreamFailed) state.settle(id, 'upstream_failed', now);
+  for (const id of actions.start) launcher.start(id);
+}
+
+function checkClear(state: RunState, request: ClearRequest): void {
+  const plan = requirePlan(state);
+  if (!plan.tasks.some((task) => task.id === request.taskId)) throw new Error(`DAG ${plan.dagId} has no task "${request.taskId}"`);
+  if (state.status === 'cancelled') throw new Error('the run was cancelled; start a new run instead');
+  const busy = withDescendants(plan, request.taskId).filter((id) => ['running', 'pending'].includes(state.task(id).state) && id === request.taskId);
+  if (busy.length > 0) throw new Error(`task "${request.taskId}" is ${state.task(request.taskId).state}; only finished tasks can be cleared`);
+  const running = withDescendants(plan, request.taskId).filter((id) => state.task(id).state === 'running');
+  if (running.length > 0) throw new Error(`tasks downstream of "${request.taskId}" are still running: ${running.join(', ')}`);
+}
+
+function requirePlan(state: RunState) {
+  if (!state.plan) throw ApplicationFailure.nonRetryable('the run has not loaded its plan yet');
+  return state.plan;
+}
+
+/** Run records in Postgres are a report; Temporal is the source of truth, so a failed write never fails the run. */
+async function recordQuietly(state: RunState): Promise<void> {
+  try {
+    await engine[RECORD_RUN_ACTIVITY](state.snapshot());
+  } catch (error) {
+    if (isCancellation(error)) throw error;
+  }
+}

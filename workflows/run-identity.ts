@@ -1,0 +1,21 @@
+import { defineSearchAttributeKey, SearchAttributeType } from '@temporalio/common';
+import { workflowInfo } from '@temporalio/workflow';
+import type { RunType } from '../plan/types.ts';
+
+/** Optional second workflow argument; the UI and `temporal workflow start` can omit it. */
+export interface RunOptions {
+  runType?: RunType;
+  /** ISO date; defaults to the schedule's time for scheduled runs, else the start time. */
+  logicalDate?: string;
+}
+
+const SCHEDULED_START = defineSearchAttributeKey('TemporalScheduledStartTime', SearchAttributeType.DATETIME);
+
+/** Works out who started this run and for which logical date, whatever started it. */
+export function identifyRun(options: RunOptions | undefined): { runType: RunType; logicalDate: string } {
+  const info = workflowInfo();
+  const scheduledAt = info.typedSearchAttributes.get(SCHEDULED_START);
+  const runType: RunType = options?.runType ?? (scheduledAt ? 'scheduled' : 'manual');
+  const logicalDate = options?.logicalDate ?? (scheduledAt ?? info.runStartTime).toISOString();
+  return { runType, logicalDate };
+}

@@ -1,0 +1,140 @@
+import { condition, isCancellation } from '@temporalio/workflow';
+import type { ApprovalDecision, MapInstanceState, PlanTask, TaskActivityInput } from '../plan/types.ts';
+import { runApproval } from './approvals.ts';
+import type { RunState } from './run-state.ts';
+import { callTaskActivity, describeTaskFailure, errorMessage } from './task-activities.ts';
+
+/** Starts tasks of every kind and writes their outcome back into the run state. */
+export class TaskLauncher {
+  private readonly decisions = new Map<string, ApprovalDecision & { decidedAt: string }>();
+
+  constructor(
+    private readonly state: RunState,
+    private readonly wake: () => void,
+  ) {}
+
+  start(taskId: string): void {
+    const task = this.plan().tasks.find((t) => t.id === taskId);
+    if (!task) return;
+    this.state.markRunning(taskId, now());
+    const work =
+      task.kind === 'map' ? this.runMapped(task) : task.kind === 'approval' ? this.runApprovalTask(task) : this.runSingle(task);
+    void work.catch((error: unknown) => this.recordFailure(task, error)).finally(this.wake);
+  }
+
+  checkDecision(decision: ApprovalDecision): void {
+    const task = this.plan().tasks.find((t) => t.id === decision?.taskId);
+    if (!task || task.kind !== 'approval') throw new Error(`"${decision?.taskId}" is not an approval task of DAG ${this.plan().dagId}`);
+    if (this.state.task(task.id).state !== 'running' || this.decisions.has(task.id)) {
+      throw new Error(`approval task "${task.id}" is not waiting for a decision (state: ${this.state.task(task.id).state})`);
+    }
+    if (typeof decision.approved !== 'boolean') throw new Error('the decision needs "approved": true or false');
+  }
+
+  decide(decision: ApprovalDecision): ApprovalDecision {
+    this.decisions.set(decision.taskId, { ...decision, decidedAt: now() });
+    return decision;
+  }
+
+  private plan() {
+    if (!this.state.plan) throw new Error('plan not loaded');
+    return this.state.plan;
+  }
+
+  private input(task: PlanTask, extra: Partial<TaskActivityInput> = {}): TaskActivityInput {
+    return {
+      dagId: this.state.run.dagId,
+      taskId: task.id,
+      runId: this.state.run.runId,
+      params: this.state.params,
+      upstream: this.state.upstreamOutputs(task),
+      run: this.state.run,
+      ...extra,
+    };
+  }
+
+  private async runSingle(task: PlanTask): Promise<void> {
+    try {
+      const result = await callTaskActivity(task, this.input(task));
+      if (task.kind === 'branch') {
+        const problem = this.recordBranchChoice(task, result.output);
+        if (problem) {
+          this.state.finish(task.id, 'failed', now(), { attempts: result.attempt, error: problem });
+          return;
+        }
+      }
+      this.state.finish(task.id, 'success', now(), { attempts: result.attempt, output: task.kind === 'branch' ? this.state.branchChoices[task.id] : result.output });
+    } catch (error) {
+      this.recordFailure(task, error);
+    }
+  }
+
+  private recordBranchChoice(task: PlanTask, output: unknown): string | null {
+    const chosen = typeof output === 'string' ? [output] : output;
+    if (!Array.isArray(chosen) || !chosen.every((id) => typeof id === 'string')) {
+      return `branch must return a task id or a list of task ids, got ${JSON.stringify(output)}`;
+    }
+    const downstream = this.plan().tasks.filter((t) => t.needs.includes(task.id)).map((t) => t.id);
+    const unknown = chosen.filter((id) => !downstream.includes(id));
+    if (unknown.length > 0) return `branch chose ${unknown.join(', ')}, which is not directly downstream (choose from: ${downstream.join(', ') || 'nothing'})`;
+    this.state.branchChoices[task.id] = chosen as string[];
+    return null;
+  }
+
+  private async runMapped(task: PlanTask): Promise<void> {
+    const items = this.state.outputs.get(task.mapOver ?? '');
+    if (!Array.isArray(items)) {
+      this.state.finish(task.id, 'failed', now(), { error: `map over "${task.mapOver}" needs a JSON array, got ${typeof items}` });
+      return;
+    }
+    if (items.length === 0) {
+      this.state.finish(task.id, 'skipped', now(), { output: [] });
+      return;
+    }
+    const instances: MapInstanceState[] = items.map((_, index) => ({ index, state: 'running', attempts: 0, error: null }));
+    this.state.setInstances(task.id, instances);
+    const outputs: unknown[] = new Array(items.length).fill(null);
+    await Promise.all(
+      items.map(async (item, index) => {
+        const instance = instances[index] as MapInstanceState;
+        try {
+          const result = await callTaskActivity(task, this.input(task, { mapIndex: index, mapItem: item }));
+          Object.assign(instance, { state: 'success', attempts: result.attempt });
+          outputs[index] = result.output;
+        } catch (error) {
+          const failure = describeTaskFailure(error, task);
+          Object.assign(instance, { state: isCancellation(error) ? 'cancelled' : 'failed', attempts: failure.attempts, error: failure.message });
+        }
+      }),
+    );
+    const failed = instances.filter((i) => i.state !== 'success');
+    if (failed.length === 0) {
+      this.state.finish(task.id, 'success', now(), { attempts: Math.max(...instances.map((i) => i.attempts)), output: outputs });
+    } else if (failed.some((i) => i.state === 'cancelled')) {
+      this.state.finish(task.id, 'cancelled', now(), { error: 'run cancelled' });
+    } else {
+      const first = failed[0] as MapInstanceState;
+      this.state.finish(task.id, 'failed', now(), { error: `${failed.length} of ${instances.length} mapped instances failed; [${first.index}]: ${first.error}` });
+    }
+  }
+
+  private async runApprovalTask(task: PlanTask): Promise<void> {
+    const outcome = await runApproval(task, () => this.decisions.get(task.id), condition);
+    this.decisions.delete(task.id);
+    if (outcome.approved) this.state.finish(task.id, 'success', now(), { attempts: 1, output: outcome.result });
+    else this.state.finish(task.id, 'failed', now(), { attempts: 1, error: outcome.error });
+  }
+
+  private recordFailure(task: PlanTask, error: unknown): void {
+    if (isCancellation(error)) {
+      this.state.finish(task.id, 'cancelled', now(), { error: 'run cancelled' });
+      return;
+    }
+    const failure = describeTaskFailure(error, task);
+    this.state.finish(task.id, 'failed', now(), { attempts: failure.attempts, error: failure.message || errorMessage(error) });
+  }
+}
+
+function now(): string {
+  return new Date().toISOString();
+}
