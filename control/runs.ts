@@ -1,4 +1,4 @@
-import { WorkflowFailedError, WorkflowNotFoundError, type Client, type WorkflowHandle } from '@temporalio/client';
+import { WorkflowFailedError, WorkflowNotFoundError, WorkflowUpdateFailedError, type Client, type WorkflowHandle } from '@temporalio/client';
 import { ApplicationFailure } from '@temporalio/common';
 import {
   APPROVE_UPDATE,
@@ -117,25 +117,39 @@ export async function listRuns(client: Client, options: { dagId?: string; limit?
   return runs;
 }
 
+/** A control request the run refused, with the run's own reason. */
+export class RunControlError extends Error {
+  constructor(readonly runId: string, message: string) {
+    super(message);
+    this.name = 'RunControlError';
+  }
+}
+
 export async function cancelRun(client: Client, runId: string): Promise<void> {
   await withRun(runId, () => handleFor(client, runId).cancel());
 }
 
 /** Airflow's "clear": reruns the task and everything downstream of it, in the same run. */
 export async function clearTask(client: Client, runId: string, taskId: string): Promise<string[]> {
-  return withRun(runId, () => handleFor(client, runId).executeUpdate<string[], [{ taskId: string }]>(CLEAR_UPDATE, { args: [{ taskId }] }));
+  return withRun(runId, () => handleFor(client, runId).executeUpdate<string[], [{ taskId: string }]>(CLEAR_UPDATE, { args: [{ taskId }] }), client);
 }
 
 export async function decideApproval(client: Client, runId: string, decision: ApprovalDecision): Promise<ApprovalDecision> {
-  return withRun(runId, () => handleFor(client, runId).executeUpdate<ApprovalDecision, [ApprovalDecision]>(APPROVE_UPDATE, { args: [decision] }));
+  return withRun(runId, () => handleFor(client, runId).executeUpdate<ApprovalDecision, [ApprovalDecision]>(APPROVE_UPDATE, { args: [decision] }), client);
 }
 
-async function withRun<T>(runId: string, action: () => Promise<T>): Promise<T> {
+async function withRun<T>(runId: string, action: () => Promise<T>, client?: Client): Promise<T> {
   try {
     return await action();
   } catch (error) {
-    if (error instanceof WorkflowNotFoundError) throw new RunNotFoundError(runId);
-    throw error;
+    if (error instanceof WorkflowUpdateFailedError) {
+      throw new RunControlError(runId, `run ${runId} refused: ${(error.cause as Error | undefined)?.message ?? error.message}`);
+    }
+    if (!(error instanceof WorkflowNotFoundError)) throw error;
+    // An update to a closed run looks like a missing one; tell the two apart for the user.
+    const status = client ? await handleFor(client, runId).describe().then((d) => d.status.name, () => null) : null;
+    if (status && status !== 'RUNNING') throw new RunControlError(runId, `run ${runId} has already finished (${temporalStatusToRun(status)}); start a new run instead`);
+    throw new RunNotFoundError(runId);
   }
 }
 

@@ -1,4 +1,4 @@
-import { readdir } from 'node:fs/promises';
+import { readdir, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { Plan } from '../plan/types.ts';
@@ -70,7 +70,9 @@ async function loadOneFile(file: string, baseDir: string): Promise<{ loaded?: Lo
   const relative = path.relative(baseDir, file) || path.basename(file);
   let module: Record<string, unknown>;
   try {
-    module = (await import(pathToFileURL(file).href)) as Record<string, unknown>;
+    // The modification time in the URL makes a long-lived process import an edited file afresh.
+    const version = (await stat(file)).mtimeMs;
+    module = (await import(`${pathToFileURL(file).href}?v=${version}`)) as Record<string, unknown>;
   } catch (error) {
     return { problems: [{ file: relative, message: describeImportError(error) }] };
   }
