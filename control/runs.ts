@@ -161,16 +161,18 @@ export async function waitForRun(
   runId: string,
   onProgress: (snapshot: RunSnapshot) => void = () => {},
   pollMs = 500,
+  maxConsecutiveErrors = 40,
 ): Promise<RunSnapshot> {
+  let errors = 0;
   for (;;) {
-    const snapshot = await getRunSnapshot(client, runId).catch((error: unknown) => {
-      // The query may fail briefly before the first workflow task has run.
-      if (error instanceof RunNotFoundError) throw error;
-      return null;
-    });
-    if (snapshot) {
+    try {
+      const snapshot = await getRunSnapshot(client, runId);
+      errors = 0;
       onProgress(snapshot);
       if (TERMINAL.has(snapshot.status)) return snapshot;
+    } catch (error) {
+      // The query fails briefly before the first workflow task has run; a lasting failure is real.
+      if (error instanceof RunNotFoundError || ++errors >= maxConsecutiveErrors) throw error;
     }
     await new Promise((resolve) => setTimeout(resolve, pollMs));
   }

@@ -55,9 +55,15 @@ export async function listWeirSchedules(client: Client): Promise<string[]> {
 
 /**
  * Makes Temporal hold exactly one schedule per scheduled DAG: creates, updates on change,
- * deletes what no DAG claims. A schedule a person paused stays paused.
+ * deletes what no DAG claims. A schedule a person paused stays paused. Pass
+ * `deleteOrphans: false` when some DAG files failed to load: their schedules must survive.
  */
-export async function syncSchedules(client: Client, plans: readonly Plan[], taskQueue: string): Promise<ScheduleSyncResult> {
+export async function syncSchedules(
+  client: Client,
+  plans: readonly Plan[],
+  taskQueue: string,
+  options: { deleteOrphans?: boolean } = {},
+): Promise<ScheduleSyncResult> {
   const result: ScheduleSyncResult = { created: [], updated: [], deleted: [], unchanged: [] };
   const wanted = new Map(plans.filter((plan) => plan.schedule).map((plan) => [scheduleIdFor(plan.dagId), plan]));
   const existing = new Set(await listWeirSchedules(client));
@@ -84,7 +90,7 @@ export async function syncSchedules(client: Client, plans: readonly Plan[], task
     result.updated.push(plan.dagId);
   }
   for (const scheduleId of existing) {
-    if (wanted.has(scheduleId)) continue;
+    if (wanted.has(scheduleId) || options.deleteOrphans === false) continue;
     try {
       await client.schedule.getHandle(scheduleId).delete();
     } catch (error) {

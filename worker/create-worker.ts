@@ -42,8 +42,12 @@ export async function createWeirWorker(options: WeirWorkerOptions): Promise<Weir
   for (const problem of catalog.problems) log(`DAG problem: ${formatProblem(problem)}`);
   log(`loaded ${catalog.dags.size} DAG(s) from ${options.dagsDir}: ${[...catalog.dags.keys()].sort().join(', ') || '(none)'}`);
   const schedules = options.scheduleClient
-    ? await syncSchedules(options.scheduleClient, [...catalog.dags.values()].map((d) => d.plan), options.taskQueue)
+    ? await syncSchedules(options.scheduleClient, [...catalog.dags.values()].map((d) => d.plan), options.taskQueue, {
+        // A DAG file that failed to load must not lose its schedule (and a person's pause with it).
+        deleteOrphans: catalog.problems.length === 0,
+      })
     : null;
+  if (schedules && catalog.problems.length > 0) log('schedules of DAGs that are not loaded were kept because some DAG files have problems');
   if (schedules) {
     log(`schedules: ${schedules.created.length} created, ${schedules.updated.length} updated, ${schedules.deleted.length} deleted, ${schedules.unchanged.length} unchanged`);
   }

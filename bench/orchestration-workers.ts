@@ -1,0 +1,85 @@
+import { bundleWorkflowCode, DefaultLogger, Worker, type NativeConnection, type WorkerOptions } from '@temporalio/worker';
+import type { Kysely } from 'kysely';
+import { createPrepareRun } from '../activities/prepare-run.ts';
+import { createTaskRunner, type AttemptRecorder } from '../activities/task-runner.ts';
+import type { Database } from '../db/schema.ts';
+import { PREPARE_RUN_ACTIVITY, RECORD_RUN_ACTIVITY } from '../plan/types.ts';
+import { loadDagFolder } from '../sdk/load.ts';
+import { createWeirWorker, registryOf } from '../worker/create-worker.ts';
+import { baselineActivities } from './baseline-activities.ts';
+
+/**
+ * The settings createWeirWorker uses, repeated here so the baseline worker is tuned the same.
+ * If they change there, change them here.
+ */
+export const WORKER_TUNING = {
+  maxConcurrentActivityTaskExecutions: 100,
+  maxConcurrentWorkflowTaskExecutions: 40,
+  defaultHeartbeatThrottleInterval: '1 second',
+  maxHeartbeatThrottleInterval: '5 seconds',
+} satisfies Partial<WorkerOptions>;
+
+export const BASELINE_WORKFLOWS = new URL('./baseline-workflows.ts', import.meta.url).pathname;
+
+export interface RunningWorker {
+  taskQueue: string;
+  stop(): Promise<void>;
+}
+
+function running(worker: Worker, taskQueue: string): RunningWorker {
+  const done = worker.run();
+  return {
+    taskQueue,
+    async stop() {
+      if (worker.getState() === 'RUNNING') worker.shutdown();
+      await done;
+    },
+  };
+}
+
+/** Weir exactly as `weir worker` builds it, with the interpreter prebundled. */
+export async function startWeirWorker(connection: NativeConnection, db: Kysely<Database>, dagsDir: string, bundlePath: string): Promise<RunningWorker> {
+  const taskQueue = 'bench-weir';
+  const { worker } = await createWeirWorker({ connection, namespace: 'default', taskQueue, dagsDir, db, workflowBundlePath: bundlePath, log: () => {} });
+  return running(worker, taskQueue);
+}
+
+const noAttemptRecords: AttemptRecorder = { attemptStarted: async () => {}, attemptEnded: async () => {} };
+
+/**
+ * Ablation for the profile: the same interpreter and task runner, but attempts and run
+ * snapshots are not written to Postgres. The gap to the full worker is the cost of those writes.
+ */
+export async function startWeirWorkerWithoutPostgres(connection: NativeConnection, dagsDir: string, bundlePath: string): Promise<RunningWorker> {
+  const taskQueue = 'bench-weir-no-pg';
+  const catalog = await loadDagFolder(dagsDir);
+  const registry = registryOf(catalog);
+  const worker = await Worker.create({
+    connection,
+    namespace: 'default',
+    taskQueue,
+    workflowBundle: { codePath: bundlePath },
+    activities: {
+      default: createTaskRunner(registry, noAttemptRecords),
+      [PREPARE_RUN_ACTIVITY]: createPrepareRun(registry),
+      [RECORD_RUN_ACTIVITY]: async () => {},
+    },
+    ...WORKER_TUNING,
+  });
+  return running(worker, taskQueue);
+}
+
+/** The hand-written baseline, bundled separately from Weir's interpreter. */
+export async function startRawWorker(connection: NativeConnection): Promise<RunningWorker> {
+  const taskQueue = 'bench-raw';
+  const { code } = await bundleWorkflowCode({ workflowsPath: BASELINE_WORKFLOWS, logger: new DefaultLogger('WARN') });
+  const worker = await Worker.create({
+    connection,
+    namespace: 'default',
+    taskQueue,
+    workflowBundle: { code },
+    activities: baselineActivities,
+    ...WORKER_TUNING,
+  });
+  return running(worker, taskQueue);
+}
