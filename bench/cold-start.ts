@@ -72,19 +72,24 @@ async function startOnce(client: Client, taskQueue: string, args: string[]): Pro
   let stderr = '';
   child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
-  const report = new Promise<WorkerStartReport>((resolve, reject) => {
+  const died = exited.then((code): never => {
+    throw new Error(`worker child exited with code ${code} before it was measured\n${stderr.slice(-2000)}`);
+  });
+  died.catch(() => {});
+  const report = new Promise<WorkerStartReport>((resolve) => {
     let stdout = '';
     child.stdout.setEncoding('utf8').on('data', (chunk: string) => {
       stdout += chunk;
       const line = stdout.split('\n').find((l) => l.startsWith('{'));
       if (line) resolve(JSON.parse(line) as WorkerStartReport);
     });
-    void exited.then((code) => reject(new Error(`worker child exited with code ${code} before it reported\n${stderr.slice(-2000)}`)));
   });
+  const polling = { stopped: false };
   try {
-    const firstPollMs = await Promise.race([waitForFirstPoll(client, taskQueue, started), report.then(() => new Promise<never>(() => {})), exited.then(() => report as Promise<never>)]);
-    return { report: await report, firstPollMs };
+    const firstPollMs = await Promise.race([waitForFirstPoll(client, taskQueue, started, polling), died]);
+    return { report: await Promise.race([report, died]), firstPollMs };
   } finally {
+    polling.stopped = true;
     child.stdin.end();
     const closed = await Promise.race([exited.then(() => true), new Promise<boolean>((resolve) => setTimeout(() => resolve(false), 30_000))]);
     if (!closed) child.kill('SIGKILL');
@@ -92,8 +97,8 @@ async function startOnce(client: Client, taskQueue: string, args: string[]): Pro
 }
 
 /** Milliseconds from `since` until the server sees a poller on the queue's workflow tasks. */
-async function waitForFirstPoll(client: Client, taskQueue: string, since: number): Promise<number> {
-  for (;;) {
+async function waitForFirstPoll(client: Client, taskQueue: string, since: number, polling: { stopped: boolean }): Promise<number> {
+  while (!polling.stopped) {
     const { pollers } = await client.workflowService.describeTaskQueue({
       namespace: 'default',
       taskQueue: { name: taskQueue },
@@ -104,4 +109,5 @@ async function waitForFirstPoll(client: Client, taskQueue: string, since: number
     if (performance.now() - since > 180_000) throw new Error(`no poller on ${taskQueue} after 180 s`);
     await new Promise((resolve) => setTimeout(resolve, 20));
   }
+  return Number.NaN;
 }

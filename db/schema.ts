@@ -37,11 +37,16 @@ export interface TaskRunsTable {
   updated_at: UpdatedAt;
 }
 
-/** The one typed view of the database; migrations alone use `Kysely<any>`. */
-export interface Database {
+export interface RunRecordTables {
   dag_runs: DagRunsTable;
   task_runs: TaskRunsTable;
 }
+
+/**
+ * The one typed view of the database; migrations alone use `Kysely<any>`. Each feature declares
+ * its own tables and joins them here.
+ */
+export interface Database extends RunRecordTables {}
 
 export type DagRunRow = Selectable<DagRunsTable>;
 export type NewDagRunRow = Insertable<DagRunsTable>;

@@ -1,0 +1,96 @@
+/**
+ * `npm run bench`: starts a private Temporal dev server and Postgres, runs every benchmark,
+ * prints a Markdown report and writes bench/results/latest.{json,md}. Asserts nothing about time.
+ *
+ *   npm run bench                          # everything, about 5-10 minutes on 2 cores
+ *   npm run bench -- --only loading        # orchestration | loading | cold-start, comma separated
+ *   BENCH_RUNS=5 npm run bench             # measured runs per case (default 3)
+ *   BENCH_KEEP_GENERATED=1 npm run bench   # keep bench/.generated/ afterwards
+ */
+import { execFileSync } from 'node:child_process';
+import { mkdir, rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import { DefaultLogger, Runtime } from '@temporalio/worker';
+import { prebundleWorkflows } from '../worker/workflow-bundle.ts';
+import { runColdStartBenchmark } from './cold-start.ts';
+import { runLoadingBenchmark } from './dag-loading.ts';
+import { chainDagSource, fanOutDagSource, writeDagFolder, writeLoadCorpus } from './generate-dags.ts';
+import { runOrchestrationBenchmark } from './orchestration.ts';
+import { GENERATED_DIR, REPO_ROOT, RESULTS_DIR } from './paths.ts';
+import { renderMarkdown, writeResults, type BenchResults } from './report.ts';
+import { startBenchStack } from './stack.ts';
+import { round } from './stats.ts';
+
+const BENCHMARKS = ['orchestration', 'loading', 'cold-start'] as const;
+type Benchmark = (typeof BENCHMARKS)[number];
+
+const { values } = parseArgs({ options: { only: { type: 'string' } } });
+const selected = new Set<Benchmark>(values.only ? (values.only.split(',').map((name) => name.trim()) as Benchmark[]) : BENCHMARKS);
+for (const name of selected) if (!BENCHMARKS.includes(name)) throw new Error(`unknown benchmark "${name}"; choose from ${BENCHMARKS.join(', ')}`);
+const runs = Number(process.env.BENCH_RUNS ?? 3);
+const TASKS = 100;
+const LOAD_FILES = 1000;
+const TASKS_PER_LOADED_DAG = 20;
+
+const log = (line: string) => process.stderr.write(`[bench] ${line}\n`);
+Runtime.install({ logger: new DefaultLogger('WARN') });
+
+const began = performance.now();
+const results: BenchResults = { startedAt: new Date().toISOString(), durationS: 0, machine: machineInfo() };
+const scratchDir = path.join(GENERATED_DIR, 'scratch');
+await mkdir(scratchDir, { recursive: true });
+const orchestrationDags = await writeDagFolder(path.join(GENERATED_DIR, 'orchestration'), {
+  'bench_chain.ts': chainDagSource('bench_chain', TASKS),
+  'bench_fanout.ts': fanOutDagSource('bench_fanout', TASKS),
+});
+
+const needsStack = selected.has('orchestration') || selected.has('cold-start');
+log(needsStack ? 'starting Temporal dev server and Postgres, bundling the interpreter' : 'no server needed');
+const [stack, bundlePath] = needsStack
+  ? await Promise.all([startBenchStack(log), prebundleWorkflows(path.join(scratchDir, 'workflows.js'))])
+  : [null, null];
+try {
+  if (stack && bundlePath && selected.has('orchestration')) {
+    log(`1. orchestration overhead: ${TASKS}-task chain and fan-out, Weir vs plain Temporal`);
+    results.orchestration = await runOrchestrationBenchmark({
+      temporalAddress: stack.temporalAddress,
+      databaseUrl: stack.databaseUrl,
+      dagsDir: orchestrationDags,
+      dagIds: { chain: 'bench_chain', 'fan-out': 'bench_fanout' },
+      bundlePath,
+      tasks: TASKS,
+      runs,
+      log,
+    });
+  }
+  if (selected.has('loading')) {
+    log(`2. DAG loading: generating ${LOAD_FILES} DAG files of ${TASKS_PER_LOADED_DAG} tasks`);
+    const corpus = await writeLoadCorpus(GENERATED_DIR, LOAD_FILES, TASKS_PER_LOADED_DAG);
+    results.loading = await runLoadingBenchmark({ corpus, tasksPerDag: TASKS_PER_LOADED_DAG, runs, scratchDir, log });
+  }
+  if (stack && bundlePath && selected.has('cold-start')) {
+    log('3. worker cold start: prebundled interpreter vs bundling on the fly');
+    results.coldStart = await runColdStartBenchmark({ temporalAddress: stack.temporalAddress, databaseUrl: stack.databaseUrl, dagsDir: orchestrationDags, bundlePath, runs, log });
+  }
+} finally {
+  await stack?.stop();
+  if (process.env.BENCH_KEEP_GENERATED !== '1') await rm(GENERATED_DIR, { recursive: true, force: true });
+}
+
+results.durationS = round((performance.now() - began) / 1000, 0);
+const markdown = renderMarkdown(results);
+await writeResults(RESULTS_DIR, results, markdown);
+process.stdout.write(markdown);
+log(`wrote ${path.relative(REPO_ROOT, path.join(RESULTS_DIR, 'latest.md'))} and latest.json`);
+
+function machineInfo(): BenchResults['machine'] {
+  let commit: string | null = null;
+  try {
+    commit = execFileSync('git', ['rev-parse', '--short', 'HEAD'], { cwd: REPO_ROOT, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim();
+  } catch {
+    // Not a git checkout.
+  }
+  return { node: process.version, platform: `${os.platform()} ${os.release()}`, cpus: os.cpus().length, cpuModel: os.cpus()[0]?.model ?? 'unknown', commit };
+}

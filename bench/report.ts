@@ -1,0 +1,143 @@
+import { mkdir, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import type { ColdStartResult } from './cold-start.ts';
+import type { LoadingResult } from './dag-loading.ts';
+import { VARIANT_LABELS, VARIANTS, type OrchestrationResult } from './orchestration.ts';
+import { ms, round } from './stats.ts';
+
+export interface BenchResults {
+  startedAt: string;
+  durationS: number;
+  machine: { node: string; platform: string; cpus: number; cpuModel: string; commit: string | null };
+  orchestration?: OrchestrationResult;
+  loading?: LoadingResult;
+  coldStart?: ColdStartResult;
+}
+
+export async function writeResults(dir: string, results: BenchResults, markdown: string): Promise<void> {
+  await mkdir(dir, { recursive: true });
+  await writeFile(path.join(dir, 'latest.json'), `${JSON.stringify(results, null, 2)}\n`);
+  await writeFile(path.join(dir, 'latest.md'), markdown);
+}
+
+const row = (cells: readonly (string | number)[]) => `| ${cells.join(' | ')} |`;
+const table = (header: readonly string[], rows: readonly (readonly (string | number)[])[]) =>
+  [row(header), row(header.map(() => '---')), ...rows.map(row)].join('\n');
+const x = (value: number) => `${value.toFixed(2)}x`;
+
+export function renderMarkdown(results: BenchResults): string {
+  const { machine } = results;
+  const parts = [
+    '# Weir benchmarks',
+    '',
+    `${results.startedAt}, ${results.durationS} s in all. Node ${machine.node}, ${machine.platform}, ${machine.cpus} CPU(s) (${machine.cpuModel}), commit ${machine.commit ?? 'unknown'}.`,
+    'Every ratio compares against a baseline measured in the same run; nothing here is asserted.',
+    '',
+    summarySection(results),
+  ];
+  if (results.orchestration) parts.push('', orchestrationSection(results.orchestration));
+  if (results.loading) parts.push('', loadingSection(results.loading));
+  if (results.coldStart) parts.push('', coldStartSection(results.coldStart));
+  return `${parts.join('\n')}\n`;
+}
+
+function summarySection(results: BenchResults): string {
+  const rows: (string | number)[][] = [];
+  for (const shape of results.orchestration?.shapes ?? []) {
+    const weir = shape.variants.weir;
+    rows.push([`${shape.tasks}-task ${shape.shape}`, ms(weir.medianMs), `plain Temporal ${ms(shape.variants.raw.medianMs)}`, x(weir.ratioToRaw), '<= 1.20x']);
+  }
+  const loading = results.loading;
+  if (loading) {
+    rows.push([`load ${loading.files} DAGs, cold`, ms(loading.weirCold.loadMs), `plain modules ${ms(loading.plainCold.loadMs)}`, x(loading.ratioCold), `< ${ms(loading.targetMs)}`]);
+  }
+  const cold = results.coldStart;
+  if (cold) {
+    rows.push(['worker start to first poll, prebundled', ms(cold.prebundled.firstPollMs), `bundling on the fly ${ms(cold.bundleOnTheFly.firstPollMs)}`, x(cold.ratio), 'lower is better']);
+  }
+  return ['## Summary', '', table(['benchmark', 'Weir', 'baseline (same run)', 'ratio', 'target'], rows)].join('\n');
+}
+
+function orchestrationSection(result: OrchestrationResult): string {
+  const wall = result.shapes.flatMap((shape) =>
+    VARIANTS.map((variant) => {
+      const v = shape.variants[variant];
+      return [shape.shape, VARIANT_LABELS[variant], ms(v.medianMs), v.runsMs.map((t) => Math.round(t)).join(', '), variant === 'raw' ? '-' : ms(v.overheadPerTaskMs), x(v.ratioToRaw)];
+    }),
+  );
+  const profile = result.shapes.flatMap((shape) =>
+    VARIANTS.filter((variant) => variant !== 'weir-wait').map((variant) => {
+      const p = shape.variants[variant].profile;
+      return [
+        shape.shape,
+        variant,
+        ms(p.totalMs),
+        ms(p.startToFirstTaskMs),
+        ms(p.taskQueueMs),
+        ms(p.taskRunMs),
+        shape.shape === 'chain' ? ms(p.turnaroundMs) : '-',
+        ms(p.lastTaskToEndMs),
+        `${p.engineActivities} / ${ms(p.engineActivitiesMs)}`,
+        p.workflowTasks,
+        p.events,
+        Math.round(p.inputBytesPerTask),
+      ];
+    }),
+  );
+  const pg = result.postgres;
+  return [
+    `## 1. Orchestration overhead: ${result.tasks} no-op tasks`,
+    '',
+    `Median wall time from start to result, ${result.measuredRuns} measured runs after ${result.warmupRuns} warm-up, same server and worker settings. ` +
+      'Chain = each task needs the previous one (the baseline awaits activities one by one); fan-out = independent tasks (the baseline uses Promise.all). ' +
+      'Overhead per task = (variant - plain) / tasks.',
+    '',
+    table(['shape', 'variant', 'median', 'runs (ms)', 'overhead / task', 'ratio to plain'], wall),
+    '',
+    '### Where the time goes (medians, from event times in each run\'s Temporal history)',
+    '',
+    table(
+      ['shape', 'variant', 'start to end', 'start to first task', 'task queued (scheduled to started)', 'task run (started to completed)', 'turnaround (completed to next scheduled)', 'last task to end', 'engine activities / time', 'workflow tasks', 'events', 'input bytes / task'],
+      profile,
+    ),
+    '',
+    `Postgres run-record writes timed alone: one task attempt write ${ms(pg.attemptWriteMs)} (the task runner awaits two per task, before and after the body, ` +
+      `so about ${ms(round(2 * pg.attemptWriteMs, 2))} per task); one ${pg.tasks}-task run snapshot ${ms(pg.snapshotWriteMs)} (written at the start and the end of each run).`,
+  ].join('\n');
+}
+
+function loadingSection(result: LoadingResult): string {
+  const rows = [
+    ['Weir `loadDagFolder`, cold tsx cache', ms(result.weirCold.loadMs), ms(result.weirCold.processMs), ms(result.weirCold.sdkImportMs), x(result.ratioCold)],
+    ['plain modules, cold tsx cache (baseline)', ms(result.plainCold.loadMs), ms(result.plainCold.processMs), '-', '1.00x'],
+    ['Weir `loadDagFolder`, warm tsx cache', ms(result.weirWarm.loadMs), ms(result.weirWarm.processMs), ms(result.weirWarm.sdkImportMs), x(result.ratioWarm)],
+    ['plain modules, warm tsx cache (baseline)', ms(result.plainWarm.loadMs), ms(result.plainWarm.processMs), '-', '1.00x'],
+    ['tsx startup, empty script', '-', ms(result.tsxStartupMs), '-', '-'],
+  ];
+  return [
+    `## 2. DAG loading: ${result.files} files of ${result.tasksPerDag} tasks, fresh process each time`,
+    '',
+    `Medians of ${result.measuredRuns} runs after a warm-up. Target: the cold load under ${ms(result.targetMs)}. ` +
+      `Weir's own cost over the baseline, cold: ${ms(result.weirCostPerFileMs)} per file.`,
+    '',
+    table(['variant', 'load call', 'whole process', 'SDK import', 'ratio to plain'], rows),
+    '',
+    result.baseline,
+  ].join('\n');
+}
+
+function coldStartSection(result: ColdStartResult): string {
+  const rows = [
+    ['prebundled (`workflowBundle.codePath`)', ms(result.prebundled.firstPollMs), ms(result.prebundled.runningMs), ms(result.prebundled.createMs), result.prebundled.runsFirstPollMs.map(Math.round).join(', ')],
+    ['bundled on the fly (`workflowsPath`, baseline)', ms(result.bundleOnTheFly.firstPollMs), ms(result.bundleOnTheFly.runningMs), ms(result.bundleOnTheFly.createMs), result.bundleOnTheFly.runsFirstPollMs.map(Math.round).join(', ')],
+  ];
+  return [
+    '## 3. Worker cold start',
+    '',
+    `A fresh \`createWeirWorker\` process each time; medians of ${result.measuredRuns} runs after a warm-up. ` +
+      'First poll = spawn until the server lists a workflow-task poller on the new queue (DescribeTaskQueue, polled every 20 ms). ' +
+      `RUNNING = process start until \`worker.getState()\` is RUNNING, measured in the child. Ratio prebundled / on the fly: ${x(result.ratio)}.`,
+    '',
+    table(['variant', 'spawn to first poll', 'process start to RUNNING', 'createWeirWorker', 'runs, first poll (ms)'], rows),
+  ].join('\n');
+}
