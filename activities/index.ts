@@ -1,7 +1,8 @@
 import type { Kysely } from 'kysely';
-import { PREPARE_RUN_ACTIVITY, RECORD_RUN_ACTIVITY } from '../plan/types.ts';
+import { CALLBACK_ACTIVITY, PREPARE_RUN_ACTIVITY, RECORD_RUN_ACTIVITY } from '../plan/types.ts';
 import type { Database } from '../db/schema.ts';
 import type { DagRegistry } from './dag-registry.ts';
+import { createCallbackRunner } from './callbacks.ts';
 import { createPrepareRun } from './prepare-run.ts';
 import { createRecordRun, postgresAttemptRecorder } from './run-records.ts';
 import { createTaskRunner } from './task-runner.ts';
@@ -22,5 +23,6 @@ export function createActivities({ registry, db }: ActivityDependencies) {
     default: createTaskRunner(registry, postgresAttemptRecorder(db)),
     [PREPARE_RUN_ACTIVITY]: createPrepareRun(registry),
     [RECORD_RUN_ACTIVITY]: createRecordRun(db),
+    [CALLBACK_ACTIVITY]: createCallbackRunner(registry),
   };
 }

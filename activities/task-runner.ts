@@ -1,6 +1,6 @@
 import { Context } from '@temporalio/activity';
 import { ApplicationFailure } from '@temporalio/common';
-import { MAX_OUTPUT_BYTES, type TaskActivityInput, type TaskActivityResult, type TaskFailureDetails } from '../plan/types.ts';
+import { MAX_OUTPUT_BYTES, RUN_EVENT_TYPES, type EmittedEvent, type TaskActivityInput, type TaskActivityResult, type TaskFailureDetails } from '../plan/types.ts';
 import type { TaskContext } from '../sdk/context.ts';
 import { NonRetryableError, OutputTooLargeError } from '../sdk/errors.ts';
 import { requireDag, TaskNotFoundError, type DagRegistry } from './dag-registry.ts';
@@ -25,8 +25,9 @@ export function createTaskRunner(registry: DagRegistry, recorder: AttemptRecorde
     await quietly(() => recorder.attemptStarted(input, attempt, new Date()));
     let error: string | null = null;
     try {
-      const output = await runBody(registry, input, activity);
-      return { output, attempt };
+      const events: EmittedEvent[] = [];
+      const output = await runBody(registry, input, activity, events);
+      return { output, attempt, ...(events.length > 0 ? { events } : {}) };
     } catch (thrown) {
       error = thrown instanceof Error ? thrown.message : String(thrown);
       throw toFailure(thrown, attempt);
@@ -36,7 +37,7 @@ export function createTaskRunner(registry: DagRegistry, recorder: AttemptRecorde
   };
 }
 
-async function runBody(registry: DagRegistry, input: TaskActivityInput, activity: Context): Promise<unknown> {
+async function runBody(registry: DagRegistry, input: TaskActivityInput, activity: Context, events: EmittedEvent[]): Promise<unknown> {
   const loaded = requireDag(registry, input.dagId);
   const definition = loaded.dag.tasks.find((task) => task.id === input.taskId);
   if (!definition?.body) throw new TaskNotFoundError(input.dagId, input.taskId);
@@ -51,6 +52,10 @@ async function runBody(registry: DagRegistry, input: TaskActivityInput, activity
       signal: activity.cancellationSignal,
       heartbeat: (details?: unknown) => activity.heartbeat(details),
       log: activity.log,
+      emit: (type, details) => {
+        if (!RUN_EVENT_TYPES.includes(type)) throw new Error(`unknown event type "${type}" (known: ${RUN_EVENT_TYPES.join(', ')})`);
+        events.push({ type, details: checkOutput(input, details) as Record<string, unknown> });
+      },
     };
     const output = input.mapIndex === undefined ? await definition.body(ctx) : await definition.body(ctx, input.mapItem, input.mapIndex);
     return checkOutput(input, output);

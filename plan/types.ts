@@ -81,6 +81,25 @@ export interface Plan {
   clearWindowMs: number;
   /** Tasks in a topological order: every task appears after all of its `needs`. */
   tasks: PlanTask[];
+  /** Run events the DAG has callbacks for; absent in plans recorded before callbacks existed. */
+  callbacks?: RunEventType[];
+}
+
+export const RUN_EVENT_TYPES = ['failure', 'success', 'drift', 'promotion', 'rejection'] as const;
+export type RunEventType = (typeof RUN_EVENT_TYPES)[number];
+
+/** Something a DAG's callbacks hear about: the run failed, drift was found, a model was promoted... */
+export interface RunEvent {
+  type: RunEventType;
+  run: RunInfo;
+  taskId?: string;
+  details: Record<string, unknown>;
+}
+
+/** An event a task body emitted with `ctx.emit`, carried back in its result. */
+export interface EmittedEvent {
+  type: RunEventType;
+  details: Record<string, unknown>;
 }
 
 /** What the workflow passes to every task activity. Small by design: it is stored in history. */
@@ -108,6 +127,7 @@ export interface RunInfo {
 export interface TaskActivityResult {
   output: unknown;
   attempt: number;
+  events?: EmittedEvent[];
 }
 
 /** Details attached to a task failure so the workflow can report attempts. */
@@ -180,6 +200,12 @@ export const SEARCH_ATTRIBUTES = {
 /** Activity types of the engine itself (task activities are `<dagId>.<taskId>`). */
 export const PREPARE_RUN_ACTIVITY = 'weir.prepareRun';
 export const RECORD_RUN_ACTIVITY = 'weir.recordRun';
+export const CALLBACK_ACTIVITY = 'weir.callback';
+
+export interface CallbackInput {
+  dagId: string;
+  event: RunEvent;
+}
 
 export interface PrepareRunInput {
   dagId: string;

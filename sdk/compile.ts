@@ -1,5 +1,5 @@
 import { parseDuration } from '../plan/duration.ts';
-import { TRIGGER_RULES, type Plan, type PlanSchedule, type PlanTask, type TriggerRule } from '../plan/types.ts';
+import { TRIGGER_RULES, type Plan, type PlanSchedule, type PlanTask, type RunEventType, type TriggerRule } from '../plan/types.ts';
 import { checkCron, checkTimezone, expandCronPreset } from './cron.ts';
 import { isDag, type Dag } from './dag.ts';
 import { DagValidationError, type DagProblem } from './errors.ts';
@@ -10,7 +10,9 @@ import { resolveTaskOptions, type OptionProblem } from './options.ts';
 export const ID_PATTERN = /^[A-Za-z][A-Za-z0-9_-]{0,127}$/;
 const ID_RULE = 'must start with a letter and contain only letters, digits, "_" or "-" (at most 128 characters)';
 
-const KNOWN_CONFIG = new Set(['id', 'description', 'schedule', 'timezone', 'catchup', 'maxActiveRuns', 'params', 'defaults', 'clearWindow']);
+const KNOWN_CONFIG = new Set(['id', 'description', 'schedule', 'timezone', 'catchup', 'maxActiveRuns', 'params', 'defaults', 'clearWindow', 'callbacks']);
+
+const CALLBACK_EVENTS: Record<string, RunEventType> = { onFailure: 'failure', onSuccess: 'success', onDrift: 'drift', onPromotion: 'promotion', onRejection: 'rejection' };
 
 /**
  * Turns a DAG definition into a Plan, or throws a DagValidationError listing every problem.
@@ -61,6 +63,7 @@ function buildPlan(dag: Dag<unknown, Record<string, unknown>>, file: string, pro
   for (const p of optionProblems) report({ field: p.field, message: p.message });
 
   const tasks = compileTasks(dag, report);
+  const callbacks = compileCallbacks(config.callbacks, report);
   return {
     planVersion: 1,
     dagId: dagId ?? '',
@@ -69,7 +72,24 @@ function buildPlan(dag: Dag<unknown, Record<string, unknown>>, file: string, pro
     ...(schedule ? { schedule } : {}),
     clearWindowMs: clearWindowMs ?? 0,
     tasks,
+    ...(callbacks.length > 0 ? { callbacks } : {}),
   };
+}
+
+function compileCallbacks(callbacks: unknown, report: Report): RunEventType[] {
+  if (callbacks === undefined) return [];
+  if (typeof callbacks !== 'object' || callbacks === null) {
+    report({ field: 'callbacks', message: 'must be an object such as { onFailure: emailOn({ to: [...] }) }' });
+    return [];
+  }
+  const events: RunEventType[] = [];
+  for (const [name, callback] of Object.entries(callbacks)) {
+    const event = CALLBACK_EVENTS[name];
+    if (!event) report({ field: `callbacks.${name}`, message: `unknown callback (known: ${Object.keys(CALLBACK_EVENTS).join(', ')})` });
+    else if (typeof callback !== 'function') report({ field: `callbacks.${name}`, message: 'must be a function (event) => Promise<void>' });
+    else events.push(event);
+  }
+  return events;
 }
 
 type Report = (problem: Omit<DagProblem, 'file' | 'dagId'>) => void;

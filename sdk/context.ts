@@ -1,4 +1,4 @@
-import type { RunInfo } from '../plan/types.ts';
+import type { RunEventType, RunInfo } from '../plan/types.ts';
 export type { ApprovalResult } from '../plan/types.ts';
 
 export interface TaskLogger {
@@ -20,5 +20,10 @@ export interface TaskContext<P = Record<string, unknown>, U = Record<string, unk
   /** Reports liveness; required when the task declares a heartbeat timeout. */
   heartbeat(details?: unknown): void;
   log: TaskLogger;
+  /**
+   * Tells the DAG's callbacks that something happened (drift found, model promoted...). Delivered
+   * after the task succeeds, by a separate activity that retries on its own.
+   */
+  emit(type: RunEventType, details: Record<string, unknown>): void;
 }
 

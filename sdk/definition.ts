@@ -1,5 +1,16 @@
 import type { Duration } from '../plan/duration.ts';
-import type { TaskKind, TriggerRule } from '../plan/types.ts';
+import type { RunEvent, TaskKind, TriggerRule } from '../plan/types.ts';
+
+/** Runs in its own activity with its own retries, so a failing notification never fails a task. */
+export type RunCallback = (event: RunEvent) => Promise<void> | void;
+
+export interface DagCallbacks {
+  onFailure?: RunCallback;
+  onSuccess?: RunCallback;
+  onDrift?: RunCallback;
+  onPromotion?: RunCallback;
+  onRejection?: RunCallback;
+}
 
 /** Execution options a DAG sets as defaults and a task may override. */
 export interface TaskOptions {
@@ -44,6 +55,8 @@ export interface DagConfig<P> {
   defaults?: TaskOptions;
   /** Keep a failed run open this long so `weir runs clear` can rerun tasks in it. Default `0s`. */
   clearWindow?: Duration;
+  /** Called when the run fails or succeeds, and when a task emits drift, promotion or rejection. */
+  callbacks?: DagCallbacks;
 }
 
 // Bodies are stored loosely typed; the builder's signatures carry the precise types.

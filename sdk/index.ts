@@ -3,7 +3,7 @@
  */
 export { dag, isDag, Dag } from './dag.ts';
 export type { TaskSpec, MapSpec, ApprovalSpec } from './dag.ts';
-export type { DagConfig, TaskOptions, ParamsSchema } from './definition.ts';
+export type { DagConfig, TaskOptions, ParamsSchema, DagCallbacks, RunCallback } from './definition.ts';
 export type { TaskContext, TaskLogger, ApprovalResult } from './context.ts';
 export { DagValidationError, InvalidParamsError, NonRetryableError, OutputTooLargeError, formatProblem } from './errors.ts';
 export type { DagProblem } from './errors.ts';
@@ -12,5 +12,5 @@ export { loadDagFolder, loadDagFiles, findDagFiles } from './load.ts';
 export type { DagCatalog, LoadedDag } from './load.ts';
 export { validateParams } from './params.ts';
 export { nextCronTime, previousCronTime, cronTimesBetween } from './cron.ts';
-export type { Plan, PlanTask, TriggerRule, TaskState, RunInfo, RunSnapshot } from '../plan/types.ts';
+export type { Plan, PlanTask, TriggerRule, TaskState, RunInfo, RunSnapshot, RunEvent, RunEventType } from '../plan/types.ts';
 export { TRIGGER_RULES } from '../plan/types.ts';

@@ -71,7 +71,7 @@ async function loadOneFile(file: string, baseDir: string): Promise<{ loaded?: Lo
   let module: Record<string, unknown>;
   try {
     // The modification time in the URL makes a long-lived process import an edited file afresh.
-    const version = (await stat(file)).mtimeMs;
+    const version = Math.round((await stat(file)).mtimeMs);
     module = (await import(`${pathToFileURL(file).href}?v=${version}`)) as Record<string, unknown>;
   } catch (error) {
     return { problems: [{ file: relative, message: describeImportError(error) }] };
@@ -84,7 +84,16 @@ async function loadOneFile(file: string, baseDir: string): Promise<{ loaded?: Lo
 function describeImportError(error: unknown): string {
   if (!(error instanceof Error)) return `the file threw while it was imported: ${String(error)}`;
   const firstLine = error.message.split('\n').find((line) => line.trim() !== '') ?? error.message;
-  if (error.name === 'SyntaxError' || /Transform failed|Expected|Unexpected/.test(error.message)) return `syntax error: ${firstLine}`;
+  if (error.name === 'SyntaxError' || /Transform failed|Expected|Unexpected/.test(error.message)) return `syntax error: ${summarizeSyntaxError(error.message)}`;
   if ((error as NodeJS.ErrnoException).code === 'ERR_MODULE_NOT_FOUND') return `import error: ${firstLine}`;
   return `the file threw while it was imported: ${error.name}: ${firstLine}`;
+}
+
+/** Transpilers put the useful part ("Expected `,` but found ...", with a position) after a generic first line. */
+function summarizeSyntaxError(message: string): string {
+  const plain = message.replace(/\u001b\[[0-9;]*m/g, '');
+  const lines = plain.split('\n').map((line) => line.trim()).filter(Boolean);
+  const detail = lines.find((line) => /Expected|Unexpected|ERROR|error:/i.test(line) && !/^Transform failed/.test(line)) ?? lines[0] ?? plain;
+  const position = plain.match(/:(\d+):(\d+)/);
+  return position ? `${detail.replace(/^\[?[A-Z_]+\]?\s*/, '')} (line ${position[1]}, column ${position[2]})` : detail;
 }

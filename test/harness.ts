@@ -39,7 +39,7 @@ export async function startTestWorker(options: { dagsDir?: string; syncSchedules
     db,
     ...(options.syncSchedules ? { scheduleClient: client } : {}),
     workflowBundlePath: inject('workflowBundlePath'),
-    log: () => {},
+    log: process.env.WEIR_TEST_LOG ? (line) => console.log(line) : () => {},
   });
   const running = weir.worker.run();
   return {

@@ -6,6 +6,8 @@ import { syncSchedules, type ScheduleSyncResult } from '../control/schedules.ts'
 import type { Database } from '../db/schema.ts';
 import { formatProblem } from '../sdk/errors.ts';
 import { loadDagFolder, type DagCatalog } from '../sdk/load.ts';
+import { ArtifactStore } from '../artifacts/store.ts';
+import { setOperatorRuntime } from '../ops/runtime.ts';
 import { workflowSource } from './workflow-bundle.ts';
 
 export interface WeirWorkerOptions {
@@ -20,6 +22,8 @@ export interface WeirWorkerOptions {
   maxConcurrentActivities?: number;
   maxConcurrentWorkflowTasks?: number;
   log?: (line: string) => void;
+  /** Base URL of the Temporal Web UI for links in notifications (env WEIR_UI_URL). */
+  temporalUiUrl?: string;
 }
 
 export interface WeirWorker {
@@ -51,6 +55,13 @@ export async function createWeirWorker(options: WeirWorkerOptions): Promise<Weir
   if (schedules) {
     log(`schedules: ${schedules.created.length} created, ${schedules.updated.length} updated, ${schedules.deleted.length} deleted, ${schedules.unchanged.length} unchanged`);
   }
+  setOperatorRuntime({
+    db: options.db,
+    artifacts: ArtifactStore.fromEnv(),
+    temporalUiUrl: options.temporalUiUrl ?? process.env.WEIR_UI_URL ?? 'http://localhost:8233',
+    namespace: options.namespace,
+    env: process.env,
+  });
   const worker = await Worker.create({
     connection: options.connection,
     namespace: options.namespace,

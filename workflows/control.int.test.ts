@@ -135,3 +135,31 @@ describe('a DAG file edited in the middle of a run', () => {
     }
   });
 });
+
+describe('run callbacks', () => {
+  async function journal(runId: string): Promise<string[]> {
+    const { journalOf } = await import('../test/dags/with_callbacks.ts');
+    return (await readFile(journalOf(runId), 'utf8')).trim().split('\n');
+  }
+
+  it('delivers emitted events and the run outcome, retrying a failing delivery without touching the task', async () => {
+    const runId = await triggerRun(weir.client, { dagId: 'with_callbacks', params: { failDeliveries: 2 }, taskQueue: weir.taskQueue });
+    const done = await waitForRun(weir.client, runId);
+    expect(done.status).toBe('success');
+    expect(done.tasks[0]).toMatchObject({ state: 'success', attempts: 1 });
+    await weir.client.workflow.getHandle(runId).result();
+    // The drift delivery failed twice and was retried, so it may arrive after the success event.
+    const lines = (await journal(runId)).sort();
+    expect(lines).toHaveLength(2);
+    expect(lines[0]).toMatch(/^drift check \{"columns":\["temp_max"\]/);
+    expect(lines[1]).toMatch(/^success - /);
+  });
+
+  it('calls onFailure with the failed task and its error', async () => {
+    const runId = await triggerRun(weir.client, { dagId: 'with_callbacks', params: { fail: true }, taskQueue: weir.taskQueue });
+    await expect(weir.client.workflow.getHandle(runId).result()).rejects.toThrow();
+    const lines = await journal(runId);
+    expect(lines.some((line) => line.startsWith('drift '))).toBe(false);
+    expect(lines.find((line) => line.startsWith('failure'))).toMatch(/^failure check .*"error":"check failed"/);
+  });
+});

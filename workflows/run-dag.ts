@@ -26,6 +26,7 @@ import {
   type PrepareRunResult,
   type RunSnapshot,
 } from '../plan/types.ts';
+import { CallbackDispatcher } from './callbacks.ts';
 import { identifyRun, type RunOptions } from './run-identity.ts';
 import { RunState } from './run-state.ts';
 import { TaskLauncher } from './task-launcher.ts';
@@ -60,7 +61,8 @@ export async function runDag(rawParams?: unknown, options?: RunOptions): Promise
   const wake = () => {
     changed = true;
   };
-  const launcher = new TaskLauncher(state, wake);
+  const callbacks = new CallbackDispatcher(state);
+  const launcher = new TaskLauncher(state, wake, callbacks);
   setHandler(runStateQuery, () => state.snapshot());
   setHandler(taskOutputsQuery, () => Object.fromEntries(state.outputs));
   setHandler(approveUpdate, (decision) => launcher.decide(decision), { validator: (decision) => launcher.checkDecision(decision) });
@@ -112,8 +114,15 @@ export async function runDag(rawParams?: unknown, options?: RunOptions): Promise
 
   await recordQuietly(state);
   const snapshot = state.snapshot();
+  const failedTasks = snapshot.tasks.filter((task) => task.state === 'failed');
   if (snapshot.status === 'failed') {
-    const failed = snapshot.tasks.filter((task) => task.state === 'failed').map((task) => `${task.id} (${task.error ?? 'failed'})`);
+    callbacks.dispatch('failure', { failedTasks: failedTasks.map((t) => ({ id: t.id, error: t.error, attempts: t.attempts })) }, failedTasks[0]?.id);
+  } else {
+    callbacks.dispatch('success', { tasks: snapshot.tasks.length });
+  }
+  await callbacks.drain();
+  if (snapshot.status === 'failed') {
+    const failed = failedTasks.map((task) => `${task.id} (${task.error ?? 'failed'})`);
     throw ApplicationFailure.create({
       type: 'DagRunFailed',
       message: `Run ${runId} of DAG ${snapshot.dagId} failed: ${failed.join('; ') || 'a leaf task did not succeed'}`,

@@ -1,6 +1,7 @@
 import { condition, isCancellation } from '@temporalio/workflow';
 import type { ApprovalDecision, MapInstanceState, PlanTask, TaskActivityInput } from '../plan/types.ts';
 import { runApproval } from './approvals.ts';
+import type { CallbackDispatcher } from './callbacks.ts';
 import type { RunState } from './run-state.ts';
 import { callTaskActivity, describeTaskFailure, errorMessage } from './task-activities.ts';
 
@@ -11,6 +12,7 @@ export class TaskLauncher {
   constructor(
     private readonly state: RunState,
     private readonly wake: () => void,
+    private readonly callbacks: CallbackDispatcher,
   ) {}
 
   start(taskId: string): void {
@@ -64,6 +66,7 @@ export class TaskLauncher {
         }
       }
       this.state.finish(task.id, 'success', now(), { attempts: result.attempt, output: task.kind === 'branch' ? this.state.branchChoices[task.id] : result.output });
+      this.callbacks.dispatchEmitted(result.events, task.id);
     } catch (error) {
       this.recordFailure(task, error);
     }
@@ -101,6 +104,7 @@ export class TaskLauncher {
           const result = await callTaskActivity(task, this.input(task, { mapIndex: index, mapItem: item }));
           Object.assign(instance, { state: 'success', attempts: result.attempt });
           outputs[index] = result.output;
+          this.callbacks.dispatchEmitted(result.events, task.id);
         } catch (error) {
           const failure = describeTaskFailure(error, task);
           Object.assign(instance, { state: isCancellation(error) ? 'cancelled' : 'failed', attempts: failure.attempts, error: failure.message });
