@@ -19,10 +19,11 @@ const sideEffectingPackages = [
   'zod',
   'cron-parser',
   'tsx',
+  '@duckdb/node-api',
 ];
 
 export default tseslint.config(
-  { ignores: ['node_modules/**', '.weir/**', 'coverage/**', 'bench/results/**'] },
+  { ignores: ['node_modules/**', '.weir/**', 'coverage/**', 'bench/results/**', 'bench/.generated/**', 'test/.tmp/**'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

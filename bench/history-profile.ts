@@ -20,6 +20,10 @@ export interface HistoryProfile {
   taskRunMs: number;
   /** Median task completed -> next task scheduled: one workflow task round trip per step of a chain. */
   turnaroundMs: number;
+  /** Median workflow task scheduled -> started. */
+  workflowTaskQueueMs: number;
+  /** Median workflow task started -> completed: the worker running the workflow code for one activation. */
+  workflowTaskRunMs: number;
   /** Mean bytes of input per task activity (params, run info, upstream outputs). */
   inputBytesPerTask: number;
   /** Workflow started -> completed. */
@@ -48,12 +52,26 @@ export function profileEvents(events: readonly HistoryEvent[]): HistoryProfile {
   let workflowStarted = Number.NaN;
   let workflowEnded = Number.NaN;
   let workflowTasks = 0;
+  const workflowTaskScheduled = new Map<string, number>();
+  const workflowTaskStarted = new Map<string, number>();
+  const workflowTaskQueue: number[] = [];
+  const workflowTaskRun: number[] = [];
   for (const event of events) {
     const at = timestampMs(event.eventTime);
     const id = String(event.eventId);
     if (event.workflowExecutionStartedEventAttributes) workflowStarted = at;
     if (event.workflowExecutionCompletedEventAttributes || event.workflowExecutionFailedEventAttributes) workflowEnded = at;
-    if (event.workflowTaskCompletedEventAttributes) workflowTasks++;
+    if (event.workflowTaskScheduledEventAttributes) workflowTaskScheduled.set(id, at);
+    const taskStarted = event.workflowTaskStartedEventAttributes;
+    if (taskStarted) {
+      workflowTaskStarted.set(id, at);
+      workflowTaskQueue.push(at - (workflowTaskScheduled.get(String(taskStarted.scheduledEventId)) ?? at));
+    }
+    const taskCompleted = event.workflowTaskCompletedEventAttributes;
+    if (taskCompleted) {
+      workflowTasks++;
+      workflowTaskRun.push(at - (workflowTaskStarted.get(String(taskCompleted.startedEventId)) ?? at));
+    }
     const scheduled = event.activityTaskScheduledEventAttributes;
     if (scheduled) {
       const inputBytes = (scheduled.input?.payloads ?? []).reduce((sum, payload) => sum + (payload.data?.length ?? 0), 0);
@@ -91,6 +109,8 @@ export function profileEvents(events: readonly HistoryEvent[]): HistoryProfile {
     taskQueueMs: median(tasks.flatMap((a) => (a.started === undefined ? [] : [a.started - a.scheduled]))),
     taskRunMs: median(tasks.flatMap((a) => (a.started === undefined || a.completed === undefined ? [] : [a.completed - a.started]))),
     turnaroundMs: median(turnarounds),
+    workflowTaskQueueMs: median(workflowTaskQueue),
+    workflowTaskRunMs: median(workflowTaskRun),
     inputBytesPerTask: tasks.length === 0 ? 0 : tasks.reduce((sum, a) => sum + a.inputBytes, 0) / tasks.length,
     totalMs: workflowEnded - workflowStarted,
   };

@@ -80,6 +80,7 @@ try {
 }
 
 results.durationS = round((performance.now() - began) / 1000, 0);
+results.machine.loadAverageAtEnd = round(os.loadavg()[0] ?? 0, 1);
 const markdown = renderMarkdown(results);
 await writeResults(RESULTS_DIR, results, markdown);
 process.stdout.write(markdown);
@@ -92,5 +93,6 @@ function machineInfo(): BenchResults['machine'] {
   } catch {
     // Not a git checkout.
   }
-  return { node: process.version, platform: `${os.platform()} ${os.release()}`, cpus: os.cpus().length, cpuModel: os.cpus()[0]?.model ?? 'unknown', commit };
+  const load = round(os.loadavg()[0] ?? 0, 1);
+  return { node: process.version, platform: `${os.platform()} ${os.release()}`, cpus: os.cpus().length, cpuModel: os.cpus()[0]?.model ?? 'unknown', commit, loadAverageAtStart: load, loadAverageAtEnd: load };
 }

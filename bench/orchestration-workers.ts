@@ -1,9 +1,9 @@
 import { bundleWorkflowCode, DefaultLogger, Worker, type NativeConnection, type WorkerOptions } from '@temporalio/worker';
 import type { Kysely } from 'kysely';
-import { createPrepareRun } from '../activities/prepare-run.ts';
+import { createActivities } from '../activities/index.ts';
 import { createTaskRunner, type AttemptRecorder } from '../activities/task-runner.ts';
 import type { Database } from '../db/schema.ts';
-import { PREPARE_RUN_ACTIVITY, RECORD_RUN_ACTIVITY } from '../plan/types.ts';
+import { RECORD_RUN_ACTIVITY } from '../plan/types.ts';
 import { loadDagFolder } from '../sdk/load.ts';
 import { createWeirWorker, registryOf } from '../worker/create-worker.ts';
 import { baselineActivities } from './baseline-activities.ts';
@@ -50,7 +50,7 @@ const noAttemptRecords: AttemptRecorder = { attemptStarted: async () => {}, atte
  * Ablation for the profile: the same interpreter and task runner, but attempts and run
  * snapshots are not written to Postgres. The gap to the full worker is the cost of those writes.
  */
-export async function startWeirWorkerWithoutPostgres(connection: NativeConnection, dagsDir: string, bundlePath: string): Promise<RunningWorker> {
+export async function startWeirWorkerWithoutPostgres(connection: NativeConnection, db: Kysely<Database>, dagsDir: string, bundlePath: string): Promise<RunningWorker> {
   const taskQueue = 'bench-weir-no-pg';
   const catalog = await loadDagFolder(dagsDir);
   const registry = registryOf(catalog);
@@ -59,9 +59,10 @@ export async function startWeirWorkerWithoutPostgres(connection: NativeConnectio
     namespace: 'default',
     taskQueue,
     workflowBundle: { codePath: bundlePath },
+    // Every engine activity as Weir registers it, minus the two that write run records.
     activities: {
+      ...createActivities({ registry, db }),
       default: createTaskRunner(registry, noAttemptRecords),
-      [PREPARE_RUN_ACTIVITY]: createPrepareRun(registry),
       [RECORD_RUN_ACTIVITY]: async () => {},
     },
     ...WORKER_TUNING,

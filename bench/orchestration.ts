@@ -71,7 +71,7 @@ export async function runOrchestrationBenchmark(options: OrchestrationOptions): 
     const [raw, weir, weirNoPg] = await Promise.all([
       startRawWorker(connection),
       startWeirWorker(connection, db, options.dagsDir, options.bundlePath),
-      startWeirWorkerWithoutPostgres(connection, options.dagsDir, options.bundlePath),
+      startWeirWorkerWithoutPostgres(connection, db, options.dagsDir, options.bundlePath),
     ]);
     workers.push(raw, weir, weirNoPg);
 

@@ -8,7 +8,7 @@ import { ms, round } from './stats.ts';
 export interface BenchResults {
   startedAt: string;
   durationS: number;
-  machine: { node: string; platform: string; cpus: number; cpuModel: string; commit: string | null };
+  machine: { node: string; platform: string; cpus: number; cpuModel: string; commit: string | null; loadAverageAtStart: number; loadAverageAtEnd: number };
   orchestration?: OrchestrationResult;
   loading?: LoadingResult;
   coldStart?: ColdStartResult;
@@ -30,7 +30,8 @@ export function renderMarkdown(results: BenchResults): string {
   const parts = [
     '# Weir benchmarks',
     '',
-    `${results.startedAt}, ${results.durationS} s in all. Node ${machine.node}, ${machine.platform}, ${machine.cpus} CPU(s) (${machine.cpuModel}), commit ${machine.commit ?? 'unknown'}.`,
+    `${results.startedAt}, ${results.durationS} s in all. Node ${machine.node}, ${machine.platform}, ${machine.cpus} CPU(s) (${machine.cpuModel}), commit ${machine.commit ?? 'unknown'}. ` +
+      `1-minute load average ${machine.loadAverageAtStart} at the start, ${machine.loadAverageAtEnd} at the end: anything near or above the CPU count means other work shared the machine and inflated the absolute times.`,
     'Every ratio compares against a baseline measured in the same run; nothing here is asserted.',
     '',
     summarySection(results),
@@ -77,6 +78,8 @@ function orchestrationSection(result: OrchestrationResult): string {
         ms(p.taskRunMs),
         shape.shape === 'chain' ? ms(p.turnaroundMs) : '-',
         ms(p.lastTaskToEndMs),
+        ms(p.workflowTaskQueueMs),
+        ms(p.workflowTaskRunMs),
         `${p.engineActivities} / ${ms(p.engineActivitiesMs)}`,
         p.workflowTasks,
         p.events,
@@ -97,7 +100,7 @@ function orchestrationSection(result: OrchestrationResult): string {
     '### Where the time goes (medians, from event times in each run\'s Temporal history)',
     '',
     table(
-      ['shape', 'variant', 'start to end', 'start to first task', 'task queued (scheduled to started)', 'task run (started to completed)', 'turnaround (completed to next scheduled)', 'last task to end', 'engine activities / time', 'workflow tasks', 'events', 'input bytes / task'],
+      ['shape', 'variant', 'start to end', 'start to first task', 'task queued (scheduled to started)', 'task run (started to completed)', 'turnaround (completed to next scheduled)', 'last task to end', 'workflow task queued', 'workflow task run', 'engine activities / time', 'workflow tasks', 'events', 'input bytes / task'],
       profile,
     ),
     '',
@@ -128,8 +131,8 @@ function loadingSection(result: LoadingResult): string {
 
 function coldStartSection(result: ColdStartResult): string {
   const rows = [
-    ['prebundled (`workflowBundle.codePath`)', ms(result.prebundled.firstPollMs), ms(result.prebundled.runningMs), ms(result.prebundled.createMs), result.prebundled.runsFirstPollMs.map(Math.round).join(', ')],
-    ['bundled on the fly (`workflowsPath`, baseline)', ms(result.bundleOnTheFly.firstPollMs), ms(result.bundleOnTheFly.runningMs), ms(result.bundleOnTheFly.createMs), result.bundleOnTheFly.runsFirstPollMs.map(Math.round).join(', ')],
+    ['prebundled (`workflowBundle.codePath`)', ms(result.prebundled.firstPollMs), ms(result.prebundled.runningMs), ms(result.prebundled.importsMs), ms(result.prebundled.createMs), result.prebundled.runsFirstPollMs.map(Math.round).join(', ')],
+    ['bundled on the fly (`workflowsPath`, baseline)', ms(result.bundleOnTheFly.firstPollMs), ms(result.bundleOnTheFly.runningMs), ms(result.bundleOnTheFly.importsMs), ms(result.bundleOnTheFly.createMs), result.bundleOnTheFly.runsFirstPollMs.map(Math.round).join(', ')],
   ];
   return [
     '## 3. Worker cold start',
@@ -138,6 +141,6 @@ function coldStartSection(result: ColdStartResult): string {
       'First poll = spawn until the server lists a workflow-task poller on the new queue (DescribeTaskQueue, polled every 20 ms). ' +
       `RUNNING = process start until \`worker.getState()\` is RUNNING, measured in the child. Ratio prebundled / on the fly: ${x(result.ratio)}.`,
     '',
-    table(['variant', 'spawn to first poll', 'process start to RUNNING', 'createWeirWorker', 'runs, first poll (ms)'], rows),
+    table(['variant', 'spawn to first poll', 'process start to RUNNING', 'of which imports', 'of which createWeirWorker', 'runs, first poll (ms)'], rows),
   ].join('\n');
 }

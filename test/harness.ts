@@ -1,4 +1,6 @@
 import { randomUUID } from 'node:crypto';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { temporal } from '@temporalio/proto';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Client, Connection } from '@temporalio/client';
@@ -63,7 +65,9 @@ export async function replayHistoriesOf(client: Client, taskQueue: string): Prom
   const executions = client.workflow.list({ query: `TaskQueue = '${taskQueue}'` });
   const histories = (async function* () {
     for await (const execution of executions) {
-      yield { workflowId: execution.workflowId, history: await client.workflow.getHandle(execution.workflowId, execution.runId).fetchHistory() };
+      const history = await client.workflow.getHandle(execution.workflowId, execution.runId).fetchHistory();
+      if (process.env.WEIR_RECORD_HISTORIES && execution.status.name !== 'RUNNING') await saveHistory(execution.type, history);
+      yield { workflowId: execution.workflowId, history };
     }
   })();
   let count = 0;
@@ -72,6 +76,19 @@ export async function replayHistoriesOf(client: Client, taskQueue: string): Prom
     if (result.error) throw new Error(`replay of ${result.workflowId} failed: ${result.error.message}`);
   }
   return count;
+}
+
+export const HISTORIES_DIR = fileURLToPath(new URL('./histories/', import.meta.url));
+
+/** Keeps one closed history per DAG as a fixture, so later code changes are replayed against it. */
+async function saveHistory(dagId: string, history: temporal.api.history.v1.IHistory): Promise<void> {
+  await mkdir(HISTORIES_DIR, { recursive: true });
+  // Protobuf binary: exactly what the server sent, with no JSON conversion to drift.
+  await writeFile(path.join(HISTORIES_DIR, `${dagId}.history.pb`), temporal.api.history.v1.History.encode(history).finish());
+}
+
+export async function loadHistory(file: string): Promise<temporal.api.history.v1.History> {
+  return temporal.api.history.v1.History.decode(await readFile(file));
 }
 
 export function dagsPath(...parts: string[]): string {

@@ -1,0 +1,238 @@
+import { fileURLToPath } from 'node:url';
+import { randomUUID } from 'node:crypto';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { Client, Connection, ScheduleNotFoundError, type ScheduleDescription, type ScheduleExecutionResult } from '@temporalio/client';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Plan } from '../plan/types.ts';
+import { nextCronTime } from '../sdk/cron.ts';
+import { loadDagFolder } from '../sdk/load.ts';
+import { startTestWorker, type TestWorker } from '../test/harness.ts';
+import { testStack } from '../test/stack.ts';
+import { getRunSnapshot, waitForRun } from './runs.ts';
+import { listWeirSchedules, scheduleIdFor, setPaused, syncSchedules, type ScheduleSyncResult } from './schedules.ts';
+
+/*
+ * syncSchedules deletes every `weir-` schedule that the given plans do not claim, so every
+ * schedule test of the suite lives in this file and runs in order. The DAG ids (sched_*) belong
+ * to this file alone.
+ */
+
+const FIXTURES = fileURLToPath(new URL('../test/dags-schedules/', import.meta.url));
+const ALL_IDS = ['sched_catchup', 'sched_every_minute', 'sched_hourly', 'sched_manual_only', 'sched_parallel'];
+const ONE_MINUTE_MS = 60_000;
+const DAYS_365_MS = 365 * 24 * 60 * 60 * 1000;
+
+let connection: Connection;
+let client: Client;
+const taskQueue = `sched-${randomUUID().slice(0, 8)}`;
+let base: Map<string, Plan>;
+let changed: Map<string, Plan>;
+
+async function plansIn(folder: string): Promise<Map<string, Plan>> {
+  const catalog = await loadDagFolder(`${FIXTURES}${folder}`);
+  expect(catalog.problems).toEqual([]);
+  return new Map([...catalog.dags].map(([id, loaded]) => [id, loaded.plan]));
+}
+
+function plan(plans: Map<string, Plan>, dagId: string): Plan {
+  const found = plans.get(dagId);
+  if (!found) throw new Error(`fixture DAG ${dagId} did not load`);
+  return found;
+}
+
+function sorted(result: ScheduleSyncResult): ScheduleSyncResult {
+  return { created: [...result.created].sort(), updated: [...result.updated].sort(), deleted: [...result.deleted].sort(), unchanged: [...result.unchanged].sort() };
+}
+
+async function describeSchedule(dagId: string): Promise<ScheduleDescription> {
+  return client.schedule.getHandle(scheduleIdFor(dagId)).describe();
+}
+
+async function deleteSchedules(dagIds: readonly string[]): Promise<void> {
+  for (const dagId of dagIds) {
+    await client.schedule
+      .getHandle(scheduleIdFor(dagId))
+      .delete()
+      .catch((error: unknown) => {
+        if (!(error instanceof ScheduleNotFoundError)) throw error;
+      });
+  }
+}
+
+/** Polls until the check passes or the deadline ends; returns the last value it saw. */
+async function eventually<T>(what: string, read: () => Promise<T>, done: (value: T) => boolean, timeoutMs = 30_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await read();
+    if (done(value)) return value;
+    if (Date.now() > deadline) throw new Error(`gave up waiting for ${what}; last value: ${JSON.stringify(value)}`);
+    await sleep(200);
+  }
+}
+
+/**
+ * The server computed the next action times itself; they must be consecutive ticks of the
+ * DAG's cron in its timezone, as cron-parser sees them.
+ */
+function expectCronTicks(description: ScheduleDescription, cron: string, timezone: string): void {
+  const times = description.info.nextActionTimes;
+  expect(times.length).toBeGreaterThanOrEqual(3);
+  const first = times[0] as Date;
+  const expected = [nextCronTime(cron, timezone, new Date(first.getTime() - 1))];
+  while (expected.length < times.length) expected.push(nextCronTime(cron, timezone, expected[expected.length - 1] as Date));
+  expect(times.map((t) => t.toISOString())).toEqual(expected.map((t) => t.toISOString()));
+}
+
+beforeAll(async () => {
+  connection = await Connection.connect({ address: testStack().temporalAddress });
+  client = new Client({ connection, namespace: 'default' });
+  [base, changed] = await Promise.all([plansIn('base'), plansIn('changed')]);
+  await deleteSchedules(ALL_IDS);
+});
+
+afterAll(async () => {
+  await deleteSchedules(ALL_IDS);
+  await connection?.close();
+});
+
+describe('syncSchedules against a real Temporal server', () => {
+  it('creates one schedule per scheduled DAG with its cron, timezone, overlap policy and catchup window', async () => {
+    const result = await syncSchedules(client, [...base.values()], taskQueue);
+    expect(sorted(result)).toEqual({ created: ['sched_catchup', 'sched_hourly', 'sched_parallel'], updated: [], deleted: [], unchanged: [] });
+
+    const hourly = await describeSchedule('sched_hourly');
+    expect(hourly.spec.timezone).toBe('UTC');
+    expect(hourly.spec.calendars?.[0]).toMatchObject({ minute: [{ start: 0, end: 0 }], hour: [{ start: 0, end: 23 }] });
+    expectCronTicks(hourly, '0 * * * *', 'UTC');
+    expect(hourly.policies).toMatchObject({ overlap: 'BUFFER_ONE', catchupWindow: ONE_MINUTE_MS });
+    expect(hourly.state.paused).toBe(false);
+    expect(hourly.action).toMatchObject({ type: 'startWorkflow', workflowType: 'sched_hourly', taskQueue, args: [{}, { runType: 'scheduled' }] });
+
+    const parallel = await describeSchedule('sched_parallel');
+    expect(parallel.spec.timezone).toBe('America/New_York');
+    expectCronTicks(parallel, '0 0 * * *', 'America/New_York');
+    expect(parallel.policies).toMatchObject({ overlap: 'ALLOW_ALL', catchupWindow: DAYS_365_MS });
+
+    // One run at a time, but catching up: every missed interval runs, one after another.
+    const catchup = await describeSchedule('sched_catchup');
+    expect(catchup.spec.timezone).toBe('UTC');
+    expectCronTicks(catchup, '15 3 * * 1', 'UTC');
+    expect(catchup.policies).toMatchObject({ overlap: 'BUFFER_ALL', catchupWindow: DAYS_365_MS });
+
+    await expect(describeSchedule('sched_manual_only')).rejects.toBeInstanceOf(ScheduleNotFoundError);
+  });
+
+  it('reports every schedule unchanged when nothing changed', async () => {
+    await syncSchedules(client, [...base.values()], taskQueue);
+    const before = await describeSchedule('sched_hourly');
+    const result = await syncSchedules(client, [...base.values()], taskQueue);
+    expect(sorted(result)).toEqual({ created: [], updated: [], deleted: [], unchanged: ['sched_catchup', 'sched_hourly', 'sched_parallel'] });
+    // Unchanged means untouched: the schedule was not rewritten.
+    expect((await describeSchedule('sched_hourly')).info.lastUpdatedAt).toEqual(before.info.lastUpdatedAt);
+  });
+
+  it('updates a schedule whose cron and timezone changed', async () => {
+    await syncSchedules(client, [...base.values()], taskQueue);
+    const plans = [...base.values()].map((p) => (p.dagId === 'sched_hourly' ? plan(changed, 'sched_hourly') : p));
+    const result = await syncSchedules(client, plans, taskQueue);
+    expect(sorted(result)).toEqual({ created: [], updated: ['sched_hourly'], deleted: [], unchanged: ['sched_catchup', 'sched_parallel'] });
+
+    const hourly = await describeSchedule('sched_hourly');
+    expect(hourly.spec.timezone).toBe('Europe/Berlin');
+    expect(hourly.spec.calendars).toHaveLength(1);
+    expect(hourly.spec.calendars?.[0]).toMatchObject({ minute: [{ start: 30, end: 30 }], hour: [{ start: 6, end: 6 }] });
+    expectCronTicks(hourly, '30 6 * * *', 'Europe/Berlin');
+    expect(hourly.policies).toMatchObject({ overlap: 'BUFFER_ONE', catchupWindow: ONE_MINUTE_MS });
+    expect(hourly.state.paused).toBe(false);
+
+    // The new version is now the one on record.
+    expect(sorted(await syncSchedules(client, plans, taskQueue)).unchanged).toEqual(['sched_catchup', 'sched_hourly', 'sched_parallel']);
+  });
+
+  it('keeps a paused schedule paused when it is updated', async () => {
+    await syncSchedules(client, [...base.values()], taskQueue);
+    await setPaused(client, 'sched_hourly', true, 'paused by the schedules test');
+    expect((await describeSchedule('sched_hourly')).state.paused).toBe(true);
+
+    const plans = [...base.values()].map((p) => (p.dagId === 'sched_hourly' ? plan(changed, 'sched_hourly') : p));
+    expect(sorted(await syncSchedules(client, plans, taskQueue)).updated).toEqual(['sched_hourly']);
+    const hourly = await describeSchedule('sched_hourly');
+    expect(hourly.spec.timezone).toBe('Europe/Berlin');
+    expect(hourly.state).toMatchObject({ paused: true, note: 'paused by the schedules test' });
+
+    await setPaused(client, 'sched_hourly', false, 'resumed by the schedules test');
+    expect((await describeSchedule('sched_hourly')).state.paused).toBe(false);
+  });
+
+  it('deletes the schedules of a removed DAG and of a DAG whose schedule was removed', async () => {
+    await syncSchedules(client, [...base.values()], taskQueue);
+    // Deletion finds schedules through the (eventually consistent) list, so wait for them there first.
+    await eventually('the schedules to be listed', () => listWeirSchedules(client), (ids) =>
+      ['weir-sched_catchup', 'weir-sched_hourly', 'weir-sched_parallel'].every((id) => ids.includes(id)),
+    );
+
+    // sched_catchup's file is gone; sched_parallel lost its schedule.
+    const plans = [plan(base, 'sched_hourly'), plan(changed, 'sched_parallel'), plan(base, 'sched_manual_only')];
+    const result = sorted(await syncSchedules(client, plans, taskQueue));
+    expect(result.deleted).toEqual(['sched_catchup', 'sched_parallel']);
+    expect(result.created).toEqual([]);
+    await expect(describeSchedule('sched_catchup')).rejects.toBeInstanceOf(ScheduleNotFoundError);
+    await expect(describeSchedule('sched_parallel')).rejects.toBeInstanceOf(ScheduleNotFoundError);
+    expect((await describeSchedule('sched_hourly')).action).toMatchObject({ workflowType: 'sched_hourly' });
+  });
+
+  describe('a scheduled run', () => {
+    let weir: TestWorker;
+
+    beforeAll(async () => {
+      weir = await startTestWorker({ dagsDir: `${FIXTURES}every-minute`, taskQueue: `sched-run-${randomUUID().slice(0, 8)}` });
+    });
+    afterAll(async () => {
+      // Stop the ticks before the worker goes away.
+      await deleteSchedules(['sched_every_minute']);
+      await weir?.shutdown();
+    });
+
+    it('starts from the schedule and takes its logical date from TemporalScheduledStartTime', async () => {
+      const plans = await plansIn('every-minute');
+      const result = await syncSchedules(client, [...plans.values()], weir.taskQueue);
+      expect(result.created).toEqual(['sched_every_minute']);
+
+      const handle = client.schedule.getHandle(scheduleIdFor('sched_every_minute'));
+      const triggeredAfter = new Date();
+      await handle.trigger();
+      const action = await eventually<ScheduleExecutionResult | undefined>(
+        'the schedule to start a workflow',
+        async () => (await handle.describe()).info.recentActions.find((a) => a.takenAt.getTime() >= triggeredAfter.getTime() - 1000),
+        (found) => found !== undefined,
+      );
+      const workflowId = (action as ScheduleExecutionResult).action.workflow.workflowId;
+      expect(workflowId.startsWith('sched_every_minute-scheduled')).toBe(true);
+
+      const final = await waitForRun(client, workflowId, () => {}, 200);
+      expect(final).toMatchObject({ status: 'success', dagId: 'sched_every_minute', runType: 'scheduled' });
+
+      const execution = await eventually(
+        'the run to be listed by WeirDagId',
+        async () => {
+          for await (const e of client.workflow.list({ query: "WeirDagId = 'sched_every_minute'" })) if (e.workflowId === workflowId) return e;
+          return undefined;
+        },
+        (e) => e !== undefined,
+      );
+      const attributes = execution?.searchAttributes as Record<string, unknown[] | undefined>;
+      expect(attributes.WeirRunType).toEqual(['scheduled']);
+      const scheduledStart = attributes.TemporalScheduledStartTime?.[0];
+      expect(scheduledStart).toBeInstanceOf(Date);
+
+      const snapshot = await getRunSnapshot(client, workflowId);
+      expect(snapshot.logicalDate).toBe((scheduledStart as Date).toISOString());
+      // The schedule's own record of the action agrees (the search attribute keeps whole seconds).
+      const recorded = (action as ScheduleExecutionResult).scheduledAt.getTime();
+      expect(Date.parse(snapshot.logicalDate)).toBe(Math.floor(recorded / 1000) * 1000);
+      // The task saw the same run identity as the snapshot.
+      const outputs = await client.workflow.getHandle(workflowId).query<Record<string, unknown>>('weir.taskOutputs');
+      expect(outputs.tick).toEqual({ logicalDate: snapshot.logicalDate, runType: 'scheduled' });
+    });
+  });
+});

@@ -1,0 +1,10 @@
+export { validateData } from './operator.ts';
+export type { ValidateDataOptions } from './operator.ts';
+export { validateFile } from './validate-file.ts';
+export type { ValidateFileOptions } from './validate-file.ts';
+export { assertValidExpectations } from './check-expectations.ts';
+export { DataValidationFailedError, ExpectationConfigError } from './errors.ts';
+export type { AllowedValue, ColumnExpectation, Expectations, Tolerance, TypeFamily } from './expectations.ts';
+export type { DataFormat } from './input-file.ts';
+export type { CsvOptions } from './load-table.ts';
+export type { CheckKind, CheckResult, CheckStatus, ObservedColumn, ValidationReport, ValidationSummary } from './report.ts';
