@@ -22,7 +22,10 @@ export function createTaskRunner(registry: DagRegistry, recorder: AttemptRecorde
   return async function runTask(input: TaskActivityInput): Promise<TaskActivityResult> {
     const activity = Context.current();
     const attempt = activity.info.attempt;
-    await quietly(() => recorder.attemptStarted(input, attempt, new Date()));
+    const log = activity.log;
+    // Attempt rows are progress reports: they are written beside the body, never in its way.
+    // The run's final snapshot rewrites every task row, so a lost write heals itself.
+    const started = quietly(log, () => recorder.attemptStarted(input, attempt, new Date()));
     let error: string | null = null;
     try {
       const events: EmittedEvent[] = [];
@@ -32,7 +35,8 @@ export function createTaskRunner(registry: DagRegistry, recorder: AttemptRecorde
       error = thrown instanceof Error ? thrown.message : String(thrown);
       throw toFailure(thrown, attempt);
     } finally {
-      await quietly(() => recorder.attemptEnded(input, attempt, new Date(), error));
+      const endedAt = new Date();
+      void started.then(() => quietly(log, () => recorder.attemptEnded(input, attempt, endedAt, error)));
     }
   };
 }
@@ -92,10 +96,10 @@ function toFailure(thrown: unknown, attempt: number): unknown {
   });
 }
 
-async function quietly(write: () => Promise<void>): Promise<void> {
+async function quietly(log: Context['log'], write: () => Promise<void>): Promise<void> {
   try {
     await write();
   } catch (error) {
-    Context.current().log.warn('could not record the task attempt in Postgres', { error: String(error) });
+    log.warn('could not record the task attempt in Postgres', { error: String(error) });
   }
 }

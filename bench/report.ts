@@ -141,6 +141,6 @@ function coldStartSection(result: ColdStartResult): string {
       'First poll = spawn until the server lists a workflow-task poller on the new queue (DescribeTaskQueue, polled every 20 ms). ' +
       `RUNNING = process start until \`worker.getState()\` is RUNNING, measured in the child. Ratio prebundled / on the fly: ${x(result.ratio)}.`,
     '',
-    table(['variant', 'spawn to first poll', 'process start to RUNNING', 'of which imports', 'of which createWeirWorker', 'runs, first poll (ms)'], rows),
+    table(['variant', 'spawn to first poll', 'process start to RUNNING', 'imports done', 'createWeirWorker alone', 'runs, first poll (ms)'], rows),
   ].join('\n');
 }

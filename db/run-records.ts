@@ -137,7 +137,8 @@ export async function recordTaskAttempt(db: Kysely<Database>, record: TaskAttemp
         .doUpdateSet((eb) => ({
           state: eb.ref('excluded.state'),
           attempts: eb.ref('excluded.attempts'),
-          started_at: eb.ref('excluded.started_at'),
+          // The end-of-attempt report does not repeat the start time; keep the one recorded.
+          started_at: eb.fn.coalesce('excluded.started_at', 'task_runs.started_at'),
           ended_at: eb.ref('excluded.ended_at'),
           error: eb.ref('excluded.error'),
           updated_at: eb.ref('excluded.updated_at'),

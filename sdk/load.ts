@@ -89,9 +89,14 @@ function describeImportError(error: unknown): string {
   return `the file threw while it was imported: ${error.name}: ${firstLine}`;
 }
 
+const ESC = String.fromCharCode(27);
+function stripAnsi(text: string): string {
+  return text.split(ESC).map((part, i) => (i === 0 ? part : part.replace(/^\[[0-9;]*m/, ''))).join('');
+}
+
 /** Transpilers put the useful part ("Expected `,` but found ...", with a position) after a generic first line. */
 function summarizeSyntaxError(message: string): string {
-  const plain = message.replace(/\u001b\[[0-9;]*m/g, '');
+  const plain = stripAnsi(message);
   const lines = plain.split('\n').map((line) => line.trim()).filter(Boolean);
   const detail = lines.find((line) => /Expected|Unexpected|ERROR|error:/i.test(line) && !/^Transform failed/.test(line)) ?? lines[0] ?? plain;
   const position = plain.match(/:(\d+):(\d+)/);

@@ -1,0 +1,55 @@
+import { execFile } from 'node:child_process';
+import { readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { createHash } from 'node:crypto';
+import path from 'node:path';
+import { promisify } from 'node:util';
+import { projectRoot } from './project-root.ts';
+
+const execFileAsync = promisify(execFile);
+
+export class PythonDepsError extends Error {
+  constructor(readonly requirements: string, message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = 'PythonDepsError';
+  }
+}
+
+/** Where the Python packages of the example DAGs live: the project's own folder, not the system. */
+export function pythonDepsDir(): string {
+  return path.join(projectRoot(), '.weir', 'python');
+}
+
+/**
+ * Installs a requirements file into `.weir/python` once (keyed by the file's hash) and returns
+ * the folder to put on PYTHONPATH. Training scripts then import scikit-learn from there.
+ */
+export async function ensurePythonDeps(requirementsFile: string, log: (line: string) => void = () => {}): Promise<string> {
+  const target = pythonDepsDir();
+  const requirements = await readFile(requirementsFile, 'utf8').catch((error: unknown) => {
+    throw new PythonDepsError(requirementsFile, `cannot read ${requirementsFile}: ${(error as Error).message}`);
+  });
+  const hash = createHash('sha256').update(requirements).digest('hex');
+  const stamp = path.join(target, '.requirements-sha256');
+  if ((await readFile(stamp, 'utf8').catch(() => '')) === hash) return target;
+  log(`installing Python packages from ${path.relative(projectRoot(), requirementsFile)} into ${target} (once)`);
+  // Install beside the target and swap it in, so an interrupted install is never half-used.
+  const scratch = `${target}.installing`;
+  await rm(scratch, { recursive: true, force: true });
+  try {
+    await execFileAsync('python3', ['-m', 'pip', 'install', '--quiet', '--disable-pip-version-check', '--target', scratch, '-r', requirementsFile], {
+      maxBuffer: 16 * 1024 * 1024,
+    });
+  } catch (error) {
+    const stderr = String((error as { stderr?: string }).stderr ?? '').trim().split('\n').slice(-3).join(' ');
+    throw new PythonDepsError(requirementsFile, `pip could not install ${requirementsFile}: ${stderr || (error as Error).message}`, { cause: error });
+  }
+  await writeFile(path.join(scratch, '.requirements-sha256'), hash);
+  await rm(target, { recursive: true, force: true });
+  await rename(scratch, target);
+  return target;
+}
+
+/** The example pipeline's requirements. */
+export function exampleRequirements(): string {
+  return path.join(projectRoot(), 'dags', 'weekly_retrain', 'requirements.txt');
+}
