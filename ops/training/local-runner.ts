@@ -105,10 +105,11 @@ export class LocalProcessRunner implements ContainerRunner {
       });
     });
     try {
-      // Before reading any output, so that once the job is seen running a retry can find it.
-      if (child.pid !== undefined) await this.pidFiles.record(job.key, child.pid, job.name, job.attempt);
+      // Readers first: a quick job may print, exit and close its pipes while the pid file is
+      // being written, and output nobody was listening for would be lost.
       child.stdout.on('data', (chunk: Buffer) => sink.write('stdout', chunk));
       child.stderr.on('data', (chunk: Buffer) => sink.write('stderr', chunk));
+      if (child.pid !== undefined) await this.pidFiles.record(job.key, child.pid, job.name, job.attempt);
       const outcome = await ended;
       await leftovers;
       await killing;

@@ -42,8 +42,11 @@ function states(snapshot: RunSnapshot): Record<string, TaskState> {
   return Object.fromEntries(snapshot.tasks.map((task) => [task.id, task.state]));
 }
 
-async function outputs(runId: string): Promise<Record<string, any>> {
-  return weir.client.workflow.getHandle(runId).query('weir.taskOutputs');
+/** Task outputs as the run holds them; the tests read a few known fields. */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+type Outputs = Record<string, any>;
+async function outputs(runId: string): Promise<Outputs> {
+  return weir.client.workflow.getHandle(runId).query<Outputs>('weir.taskOutputs');
 }
 
 describe('weekly_retrain on Seattle weather', () => {
