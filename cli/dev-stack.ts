@@ -1,5 +1,6 @@
 import path from 'node:path';
 import type { Client } from '@temporalio/client';
+import { ensureDagsPythonDeps } from '../infra/python-deps.ts';
 import { DefaultLogger, Runtime } from '@temporalio/worker';
 import type { Kysely } from 'kysely';
 import { createDb, migrateToLatest, type Database } from '../db/index.ts';
@@ -76,6 +77,7 @@ export async function startDevStack(options: DevStackOptions): Promise<DevStack>
 
   try {
     const binary = await resolveTemporalBinary({ install: true, log });
+    await ensureDagsPythonDeps(options.dagsDir, log);
     log('starting Temporal and Postgres...');
     const [temporalStart, postgresStart] = await Promise.allSettled([
       startTemporalDevServer({

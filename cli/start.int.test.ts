@@ -23,7 +23,7 @@ describe('npm start (weir start)', () => {
     await rm(workingCopy, { recursive: true, force: true });
   });
 
-  it('starts the stack, runs nightly_report to success, links the run in the UI and exits cleanly', async () => {
+  it('starts the stack, runs the weekly_retrain example to success, links the run in the UI and exits cleanly', async () => {
     const [port, uiPort] = [await freePort(), await freePort()];
     const env = {
       PATH: process.env.PATH ?? '',
@@ -33,15 +33,16 @@ describe('npm start (weir start)', () => {
     };
     const args = [path.join(REPO, 'bin', 'weir.mjs'), '--dags', path.join(REPO, 'dags'), 'start', '--port', String(port), '--ui-port', String(uiPort)];
     const result = await new Promise<{ code: number; stdout: string; stderr: string }>((resolve) => {
-      execFile(process.execPath, args, { cwd: workingCopy, env, timeout: 150_000 }, (error, stdout, stderr) => {
+      execFile(process.execPath, args, { cwd: workingCopy, env, timeout: 240_000 }, (error, stdout, stderr) => {
         resolve({ code: error ? (typeof error.code === 'number' ? error.code : -1) : 0, stdout, stderr });
       });
     });
     expect(result.stderr).toBe('');
     expect(result.code).toBe(0);
     expect(result.stdout).toContain(`Temporal UI:   http://localhost:${uiPort}`);
-    expect(result.stdout).toMatch(/cleanup\s+success/);
-    expect(result.stdout).toMatch(new RegExp(`Temporal UI: http://localhost:${uiPort}/namespaces/default/workflows/nightly_report-manual-\\S+`));
+    expect(result.stdout).toMatch(/announce\s+success/);
+    expect(result.stdout).toMatch(/promote\s+success/);
+    expect(result.stdout).toMatch(new RegExp(`Temporal UI: http://localhost:${uiPort}/namespaces/default/workflows/weekly_retrain-manual-\\S+`));
     expect(existsSync(path.join(workingCopy, '.weir', 'stack.json'))).toBe(false);
     expect(existsSync(path.join(workingCopy, '.weir', 'temporal.db'))).toBe(true);
   });

@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { createHash } from 'node:crypto';
 import path from 'node:path';
 import { promisify } from 'node:util';
@@ -28,6 +28,7 @@ export async function ensurePythonDeps(requirementsFile: string, log: (line: str
   const requirements = await readFile(requirementsFile, 'utf8').catch((error: unknown) => {
     throw new PythonDepsError(requirementsFile, `cannot read ${requirementsFile}: ${(error as Error).message}`);
   });
+  if (requirements.trim() === '') return target;
   const hash = createHash('sha256').update(requirements).digest('hex');
   const stamp = path.join(target, '.requirements-sha256');
   if ((await readFile(stamp, 'utf8').catch(() => '')) === hash) return target;
@@ -47,6 +48,20 @@ export async function ensurePythonDeps(requirementsFile: string, log: (line: str
   await rm(target, { recursive: true, force: true });
   await rename(scratch, target);
   return target;
+}
+
+/**
+ * Installs the Python packages every DAG folder asks for in a `requirements.txt` (the example
+ * pipeline's scikit-learn), so `weir dev` can run their training scripts on a fresh clone.
+ */
+export async function ensureDagsPythonDeps(dagsDir: string, log: (line: string) => void = () => {}): Promise<string | null> {
+  const entries = await readdir(dagsDir, { recursive: true, withFileTypes: true }).catch(() => []);
+  const files = entries.filter((e) => e.isFile() && e.name === 'requirements.txt').map((e) => path.join(e.parentPath, e.name)).sort();
+  if (files.length === 0) return null;
+  if (files.length === 1) return ensurePythonDeps(files[0] as string, log);
+  const merged = path.join(projectRoot(), '.weir', 'dags-requirements.txt');
+  await writeFile(merged, (await Promise.all(files.map((f) => readFile(f, 'utf8')))).join('\n'));
+  return ensurePythonDeps(merged, log);
 }
 
 /** The example pipeline's requirements. */

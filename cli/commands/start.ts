@@ -10,8 +10,10 @@ import { waitForShutdownSignal } from '../signals.ts';
 import { printStackSummary, serveUntilShutdown, withDevPortOptions, type DevPortOptions } from './dev.ts';
 import { RunUnsuccessfulError } from './trigger.ts';
 
-/** The example DAG `npm start` runs once, from dags/nightly_report.ts. */
-export const EXAMPLE_DAG_ID = 'nightly_report';
+/** The example DAG `npm start` runs once, from dags/weekly_retrain.ts, on its first week. */
+export const EXAMPLE_DAG_ID = 'weekly_retrain';
+export const EXAMPLE_PARAMS = { batchEnd: '2015-03-29' };
+const NEXT_WEEK = '2015-04-05';
 
 export function registerStartCommand(program: Command, contextFor: ContextFor): void {
   withDevPortOptions(
@@ -49,11 +51,12 @@ async function runExample(io: CliIo, stack: DevStack): Promise<RunSnapshot> {
   if (!stack.catalog.dags.has(EXAMPLE_DAG_ID)) {
     throw new CliError(`the example DAG ${EXAMPLE_DAG_ID} is not in the DAGs folder; run from the weir repository or pass --dags`);
   }
-  const runId = await triggerRun(stack.client, { dagId: EXAMPLE_DAG_ID, params: {}, taskQueue: stack.taskQueue });
+  const runId = await triggerRun(stack.client, { dagId: EXAMPLE_DAG_ID, params: EXAMPLE_PARAMS, taskQueue: stack.taskQueue });
   io.out(`started run ${runId} of ${EXAMPLE_DAG_ID}`);
   const reporter = createProgressReporter(io);
   const final = await waitForRun(stack.client, runId, (snapshot) => reporter.update(snapshot));
   io.out(`run ${runId}: ${final.status}`);
   io.out(`Temporal UI: ${stack.uiUrl}/namespaces/default/workflows/${encodeURIComponent(runId)}`);
+  io.out(`Next week's batch faces the new champion: npx weir trigger ${EXAMPLE_DAG_ID} --param batchEnd=${NEXT_WEEK} --wait`);
   return final;
 }
