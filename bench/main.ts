@@ -3,7 +3,7 @@
  * prints a Markdown report and writes bench/results/latest.{json,md}. Asserts nothing about time.
  *
  *   npm run bench                          # everything, about 5-10 minutes on 2 cores
- *   npm run bench -- --only loading        # orchestration | loading | cold-start, comma separated
+ *   npm run bench -- --only loading        # orchestration | loading | cold-start | drift, comma separated
  *   BENCH_RUNS=5 npm run bench             # measured runs per case (default 3)
  *   BENCH_KEEP_GENERATED=1 npm run bench   # keep bench/.generated/ afterwards
  */
@@ -15,6 +15,7 @@ import { parseArgs } from 'node:util';
 import { DefaultLogger, Runtime } from '@temporalio/worker';
 import { prebundleWorkflows } from '../worker/workflow-bundle.ts';
 import { runColdStartBenchmark } from './cold-start.ts';
+import { runDriftBenchmark } from './drift.ts';
 import { runLoadingBenchmark } from './dag-loading.ts';
 import { chainDagSource, fanOutDagSource, writeDagFolder, writeLoadCorpus } from './generate-dags.ts';
 import { runOrchestrationBenchmark } from './orchestration.ts';
@@ -23,7 +24,7 @@ import { renderMarkdown, writeResults, type BenchResults } from './report.ts';
 import { startBenchStack } from './stack.ts';
 import { round } from './stats.ts';
 
-const BENCHMARKS = ['orchestration', 'loading', 'cold-start'] as const;
+const BENCHMARKS = ['orchestration', 'loading', 'cold-start', 'drift'] as const;
 type Benchmark = (typeof BENCHMARKS)[number];
 
 const { values } = parseArgs({ options: { only: { type: 'string' } } });
@@ -73,6 +74,11 @@ try {
   if (stack && bundlePath && selected.has('cold-start')) {
     log('3. worker cold start: prebundled interpreter vs bundling on the fly');
     results.coldStart = await runColdStartBenchmark({ temporalAddress: stack.temporalAddress, databaseUrl: stack.databaseUrl, dagsDir: orchestrationDags, bundlePath, runs, log });
+  }
+  if (selected.has('drift')) {
+    const rows = Number(process.env.BENCH_DRIFT_ROWS ?? 10_000_000);
+    log(`4. validation + drift over ${rows} rows x 20 columns, vs one DuckDB pass`);
+    results.drift = await runDriftBenchmark({ dir: scratchDir, rows, log });
   }
 } finally {
   await stack?.stop();

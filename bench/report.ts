@@ -1,3 +1,4 @@
+import { driftSection, type DriftResult } from './drift.ts';
 import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { ColdStartResult } from './cold-start.ts';
@@ -12,6 +13,7 @@ export interface BenchResults {
   orchestration?: OrchestrationResult;
   loading?: LoadingResult;
   coldStart?: ColdStartResult;
+  drift?: DriftResult;
 }
 
 export async function writeResults(dir: string, results: BenchResults, markdown: string): Promise<void> {
@@ -39,6 +41,7 @@ export function renderMarkdown(results: BenchResults): string {
   if (results.orchestration) parts.push('', orchestrationSection(results.orchestration));
   if (results.loading) parts.push('', loadingSection(results.loading));
   if (results.coldStart) parts.push('', coldStartSection(results.coldStart));
+  if (results.drift) parts.push('', driftSection(results.drift));
   return `${parts.join('\n')}\n`;
 }
 

@@ -1,0 +1,33 @@
+/**
+ * One drift-throughput measurement in a fresh process, so its peak RSS is its own:
+ * `drift-child.ts <mode> <train.parquet> <current.parquet>`, mode `scan` (the baseline: one
+ * DuckDB pass over every column) or `pipeline` (validation, then drift against the baseline).
+ * Prints one JSON line.
+ */
+import { ArtifactStore } from '../artifacts/store.ts';
+import { computeBaseline, checkDrift } from '../ops/drift/index.ts';
+import { validateFile } from '../ops/data-validation/index.ts';
+import { DuckDBInstance } from '@duckdb/node-api';
+import os from 'node:os';
+import path from 'node:path';
+
+const [mode, train, current] = process.argv.slice(2) as [string, string, string];
+const started = performance.now();
+let detail: Record<string, unknown>;
+if (mode === 'scan') {
+  const instance = await DuckDBInstance.create(':memory:');
+  const db = await instance.connect();
+  const columns = (await db.runAndReadAll(`DESCRIBE SELECT * FROM read_parquet('${current}')`)).getRowObjectsJson().map((r) => String(r.column_name));
+  const aggregates = columns.map((c) => `count(DISTINCT "${c}") AS "${c}"`).join(', ');
+  await db.runAndReadAll(`SELECT count(*), ${aggregates} FROM read_parquet('${current}')`);
+  detail = { columns: columns.length };
+} else {
+  const { stats } = await computeBaseline(train);
+  const baselineMs = performance.now() - started;
+  const artifacts = new ArtifactStore(path.join(os.tmpdir(), `weir-bench-drift-${process.pid}`));
+  const validation = await validateFile(current, { rowCount: { min: 1 }, schema: { allowExtraColumns: true } }, { artifacts, key: 'validation.json' });
+  const validatedMs = performance.now() - started;
+  const drift = await checkDrift(current, stats);
+  detail = { baselineMs, validationMs: validatedMs - baselineMs, driftMs: performance.now() - validatedMs, rows: validation.rowCount, drifted: drift.drifted, share: drift.share };
+}
+console.log(JSON.stringify({ ms: performance.now() - started, peakRssMiB: Math.round(process.resourceUsage().maxRSS / 1024), ...detail }));
