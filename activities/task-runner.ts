@@ -55,6 +55,7 @@ async function runBody(registry: DagRegistry, input: TaskActivityInput, activity
       run: { ...input.run, attempt: activity.info.attempt },
       signal: activity.cancellationSignal,
       heartbeat: (details?: unknown) => activity.heartbeat(details),
+      ...(activity.info.heartbeatDetails === undefined ? {} : { lastHeartbeat: activity.info.heartbeatDetails as unknown }),
       log: activity.log,
       emit: (type, details) => {
         if (!RUN_EVENT_TYPES.includes(type)) throw new Error(`unknown event type "${type}" (known: ${RUN_EVENT_TYPES.join(', ')})`);

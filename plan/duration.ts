@@ -6,13 +6,16 @@ const UNIT_MS: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_00
 /** Parses a duration; returns null when the text is not one, so callers can report the field. */
 export function parseDuration(value: Duration): number | null {
   if (typeof value === 'number') return Number.isFinite(value) && value >= 0 ? value : null;
+  // DAG files are plain JS at run time, so a "duration" may be any value; that is a problem to report, not a crash.
+  if (typeof value !== 'string') return null;
   const text = value.trim();
   if (!/^(\d+(\.\d+)?(ms|s|m|h|d|w)\s*)+$/.test(text)) return null;
   let total = 0;
   for (const part of text.matchAll(/(\d+(?:\.\d+)?)(ms|s|m|h|d|w)/g)) {
     total += Number(part[1]) * (UNIT_MS[part[2] ?? ''] ?? 0);
   }
-  return total;
+  // Hundreds of digits overflow to Infinity, which JSON (and so a Plan) cannot hold.
+  return Number.isFinite(total) ? total : null;
 }
 
 export function formatDuration(ms: number): string {

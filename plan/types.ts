@@ -56,6 +56,8 @@ export interface PlanTask {
   options: PlanTaskOptions;
   /** For kind 'map': the upstream task whose output (a JSON array) is mapped over. */
   mapOver?: string;
+  /** For kind 'map': above this many items, instances run in child workflows of this size. */
+  mapBatchSize?: number;
   /** For kind 'approval': how long to wait for a decision. */
   approvalTimeoutMs?: number;
 }
@@ -225,3 +227,6 @@ export interface PrepareRunResult {
 export const MAX_OUTPUT_BYTES = 256 * 1024;
 
 export const DEFAULT_TASK_QUEUE = 'weir';
+
+/** Items per child workflow of a large fan-out: about 1,600 history events each. */
+export const DEFAULT_MAP_BATCH_SIZE = 500;

@@ -8,6 +8,8 @@ import { resolveTaskOptions, type OptionProblem } from './options.ts';
 
 /** Ids become parts of activity types (`<dagId>.<taskId>`) and schedule ids, so they stay simple. */
 export const ID_PATTERN = /^[A-Za-z][A-Za-z0-9_-]{0,127}$/;
+/** Workflow types the interpreter registers by name; a DAG with one of these ids could never run. */
+const RESERVED_DAG_IDS = new Set(['weirMapBatch']);
 const ID_RULE = 'must start with a letter and contain only letters, digits, "_" or "-" (at most 128 characters)';
 
 const KNOWN_CONFIG = new Set(['id', 'description', 'schedule', 'timezone', 'catchup', 'maxActiveRuns', 'params', 'defaults', 'clearWindow', 'callbacks']);
@@ -49,6 +51,7 @@ function buildPlan(dag: Dag<unknown, Record<string, unknown>>, file: string, pro
   const report = (problem: Omit<DagProblem, 'file' | 'dagId'>) => problems.push({ file, dagId, ...problem });
 
   if (typeof rawId !== 'string' || !ID_PATTERN.test(rawId)) report({ field: 'id', message: `DAG id ${JSON.stringify(rawId)} ${ID_RULE}` });
+  else if (RESERVED_DAG_IDS.has(rawId)) report({ field: 'id', message: `DAG id "${rawId}" is the name of one of Weir's own workflows; choose another` });
   for (const key of Object.keys(config)) if (!KNOWN_CONFIG.has(key)) report({ field: key, message: `unknown DAG option (known: ${[...KNOWN_CONFIG].join(', ')})` });
   if (config.description !== undefined && typeof config.description !== 'string') report({ field: 'description', message: 'must be a string' });
   if (config.params !== undefined && typeof (config.params as { safeParse?: unknown })?.safeParse !== 'function') {
@@ -141,7 +144,14 @@ function compileTasks(dag: Dag<unknown, Record<string, unknown>>, report: Report
     const options = resolveTaskOptions(dag.config.defaults, def.options, optionProblems, 'options');
     for (const p of optionProblems) taskReport(p.field, p.message);
     const task: PlanTask = { id: taskId, kind: def.kind, needs, triggerRule, options };
-    if (def.kind === 'map') task.mapOver = def.mapOver;
+    if (def.kind === 'map') {
+      task.mapOver = def.mapOver;
+      if (def.mapBatchSize !== undefined) {
+        if (!Number.isInteger(def.mapBatchSize) || def.mapBatchSize < 1 || def.mapBatchSize > 2000) {
+          taskReport('batchSize', `must be a whole number from 1 to 2000, got ${JSON.stringify(def.mapBatchSize)}`);
+        } else task.mapBatchSize = def.mapBatchSize;
+      }
+    }
     if (def.kind === 'approval') {
       const timeout = def.approvalTimeout === undefined ? null : parseDuration(def.approvalTimeout);
       if (timeout === null || timeout <= 0) taskReport('timeout', `approval needs a timeout such as "2d", got ${JSON.stringify(def.approvalTimeout)}`);

@@ -19,6 +19,15 @@ export interface TaskContext<P = Record<string, unknown>, U = Record<string, unk
   signal: AbortSignal;
   /** Reports liveness; required when the task declares a heartbeat timeout. */
   heartbeat(details?: unknown): void;
+  /**
+   * The details of the last `heartbeat(details)` an earlier attempt of this task recorded, so a
+   * retry (after a crash or a heartbeat timeout) can resume instead of starting over.
+   * Undefined on the first attempt, or when no earlier attempt heartbeated details.
+   *
+   * @example
+   * const start = (ctx.lastHeartbeat as { done: number } | undefined)?.done ?? 0;
+   */
+  lastHeartbeat?: unknown;
   log: TaskLogger;
   /**
    * Tells the DAG's callbacks that something happened (drift found, model promoted...). Delivered

@@ -16,6 +16,8 @@ export interface TaskSpec<N extends string> extends TaskOptions {
 export interface MapSpec<N extends string, K extends string> extends TaskSpec<N> {
   /** Upstream task whose output, a JSON array, this task is mapped over. */
   over: K;
+  /** Above this many items, instances run in child workflows of this size (default 500). */
+  batchSize?: number;
 }
 
 export interface ApprovalSpec<N extends string> {
@@ -82,11 +84,12 @@ export class Dag<P = Record<string, unknown>, O extends Outputs = NoOutputs> {
   map<const Id extends string, const K extends keyof O & string, R, const N extends keyof O & string = never>(
     id: Id,
     spec: MapSpec<N, K>,
-    body: (ctx: TaskContext<P, Pick<O, N | K>>, item: ElementOf<O[K]>, index: number) => R | Promise<R>,
+    // The list itself is not in ctx.outputs: each instance gets its own item instead.
+    body: (ctx: TaskContext<P, Omit<Pick<O, N>, K>>, item: ElementOf<O[K]>, index: number) => R | Promise<R>,
   ): Dag<P, O & Record<Id, Awaited<R>[]>> {
-    const { over, ...rest } = spec;
+    const { over, batchSize, ...rest } = spec;
     const needs = rest.needs?.includes(over as never) ? rest.needs : [...(rest.needs ?? []), over];
-    return this.add(id, 'map', { ...rest, needs }, body, { mapOver: over }) as never;
+    return this.add(id, 'map', { ...rest, needs }, body, { mapOver: over, ...(batchSize === undefined ? {} : { mapBatchSize: batchSize }) }) as never;
   }
 
   /** Waits for a person to approve or reject through `weir approve` (a workflow Update). */

@@ -71,5 +71,6 @@ export interface TaskDefinition {
   options: TaskOptions;
   body?: AnyBody;
   mapOver?: string;
+  mapBatchSize?: number;
   approvalTimeout?: Duration;
 }

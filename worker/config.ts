@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { DEFAULT_TASK_QUEUE } from '../plan/types.ts';
+import { parsePools, PoolSpecError, type PoolLimit } from './pools.ts';
 
 /** How to reach Temporal; read from the environment in production, from the dev stack on a laptop. */
 export interface TemporalSettings {
@@ -17,6 +18,8 @@ export interface WorkerSettings {
   taskQueue: string;
   maxConcurrentActivities: number;
   maxConcurrentWorkflowTasks: number;
+  /** Extra task queues this worker serves with their own activity limits (WEIR_POOLS). */
+  pools: PoolLimit[];
 }
 
 export class ConfigError extends Error {
@@ -60,14 +63,26 @@ export function temporalSettingsFromEnv(env: Env = process.env, fallbackAddress?
 export function workerSettingsFromEnv(env: Env = process.env, fallbacks: { temporalAddress?: string; databaseUrl?: string } = {}): WorkerSettings {
   const databaseUrl = env.DATABASE_URL ?? fallbacks.databaseUrl;
   if (!databaseUrl) throw new ConfigError('DATABASE_URL', 'not set; give a Postgres URL such as postgres://user:pass@host:5432/weir');
+  const taskQueue = env.WEIR_TASK_QUEUE ?? DEFAULT_TASK_QUEUE;
   return {
     temporal: temporalSettingsFromEnv(env, fallbacks.temporalAddress),
     databaseUrl,
     dagsDir: path.resolve(env.WEIR_DAGS_DIR ?? 'dags'),
-    taskQueue: env.WEIR_TASK_QUEUE ?? DEFAULT_TASK_QUEUE,
+    taskQueue,
     maxConcurrentActivities: positiveInt(env, 'WEIR_MAX_CONCURRENT_ACTIVITIES', 100),
     maxConcurrentWorkflowTasks: positiveInt(env, 'WEIR_MAX_CONCURRENT_WORKFLOW_TASKS', 40),
+    pools: poolsFromEnv(env, taskQueue),
   };
+}
+
+/** `WEIR_POOLS="gpu=1,io=4"`: the worker also serves task queues `gpu` and `io`, 1 and 4 activities at a time. */
+export function poolsFromEnv(env: Env, taskQueue: string): PoolLimit[] {
+  try {
+    return parsePools(env.WEIR_POOLS, taskQueue);
+  } catch (error) {
+    if (error instanceof PoolSpecError) throw new ConfigError('WEIR_POOLS', error.message);
+    throw error;
+  }
 }
 
 function positiveInt(env: Env, variable: string, fallback: number): number {

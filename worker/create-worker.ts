@@ -8,6 +8,7 @@ import { formatProblem } from '../sdk/errors.ts';
 import { loadDagFolder, type DagCatalog } from '../sdk/load.ts';
 import { ArtifactStore } from '../artifacts/store.ts';
 import { setOperatorRuntime } from '../ops/runtime.ts';
+import type { PoolLimit } from './pools.ts';
 import { workflowSource } from './workflow-bundle.ts';
 
 export interface WeirWorkerOptions {
@@ -21,15 +22,37 @@ export interface WeirWorkerOptions {
   workflowBundlePath?: string;
   maxConcurrentActivities?: number;
   maxConcurrentWorkflowTasks?: number;
+  /**
+   * Extra task queues served by activity-only workers, each with its own limit on concurrent
+   * activities (Airflow's pools). A task joins one with `queue: '<pool name>'`.
+   */
+  pools?: readonly PoolLimit[];
   log?: (line: string) => void;
   /** Base URL of the Temporal Web UI for links in notifications (env WEIR_UI_URL). */
   temporalUiUrl?: string;
 }
 
-export interface WeirWorker {
+export interface PoolWorker {
+  pool: PoolLimit;
+  /** Activities only: it polls the pool's task queue and runs no workflow code. */
   worker: Worker;
+}
+
+export interface WeirWorker {
+  /** The main worker: workflows and activities on `taskQueue`. */
+  worker: Worker;
+  /** One activity-only worker per pool; empty without pools. */
+  poolWorkers: PoolWorker[];
   catalog: DagCatalog;
   schedules: ScheduleSyncResult | null;
+  /**
+   * Runs the main worker and every pool worker; when one of them stops, the others are shut
+   * down too. Resolves when all have stopped and rejects with the first failure. Call it once
+   * instead of `worker.run()` when there are pools.
+   */
+  runAll(): Promise<void>;
+  /** Starts a graceful shutdown of every worker that is still running. */
+  shutdownAll(): void;
 }
 
 export function registryOf(catalog: DagCatalog): DagRegistry {
@@ -62,17 +85,47 @@ export async function createWeirWorker(options: WeirWorkerOptions): Promise<Weir
     namespace: options.namespace,
     env: process.env,
   });
-  const worker = await Worker.create({
+  const activities = createActivities({ registry: registryOf(catalog), db: options.db });
+  const common = {
     connection: options.connection,
     namespace: options.namespace,
-    taskQueue: options.taskQueue,
-    ...workflowSource(options.workflowBundlePath),
-    activities: createActivities({ registry: registryOf(catalog), db: options.db }),
-    maxConcurrentActivityTaskExecutions: options.maxConcurrentActivities ?? 100,
-    maxConcurrentWorkflowTaskExecutions: options.maxConcurrentWorkflowTasks ?? 40,
+    activities,
     // Cancellation reaches an activity through its heartbeat; keep that prompt.
     defaultHeartbeatThrottleInterval: '1 second',
     maxHeartbeatThrottleInterval: '5 seconds',
+  } as const;
+  const worker = await Worker.create({
+    ...common,
+    taskQueue: options.taskQueue,
+    ...workflowSource(options.workflowBundlePath),
+    maxConcurrentActivityTaskExecutions: options.maxConcurrentActivities ?? 100,
+    maxConcurrentWorkflowTaskExecutions: options.maxConcurrentWorkflowTasks ?? 40,
   });
-  return { worker, catalog, schedules };
+  const poolWorkers: PoolWorker[] = [];
+  for (const pool of options.pools ?? []) {
+    // No workflowsPath or workflowBundle: the SDK then polls for activity tasks only.
+    poolWorkers.push({ pool, worker: await Worker.create({ ...common, taskQueue: pool.name, maxConcurrentActivityTaskExecutions: pool.maxConcurrentActivities }) });
+    log(`pool "${pool.name}": at most ${pool.maxConcurrentActivities} concurrent task(s)`);
+  }
+  const all = [worker, ...poolWorkers.map((p) => p.worker)];
+  let running: Promise<void> | undefined;
+  return {
+    worker,
+    poolWorkers,
+    catalog,
+    schedules,
+    runAll: () => (running ??= runWorkers(all)),
+    shutdownAll: () => shutdownWorkers(all),
+  };
+}
+
+function shutdownWorkers(workers: readonly Worker[]): void {
+  for (const worker of workers) if (worker.getState() === 'RUNNING') worker.shutdown();
+}
+
+/** One process, one lifetime: when any worker stops (a signal, a fatal error), the others drain too. */
+async function runWorkers(workers: readonly Worker[]): Promise<void> {
+  const results = await Promise.allSettled(workers.map((worker) => worker.run().finally(() => shutdownWorkers(workers))));
+  const failure = results.find((result): result is PromiseRejectedResult => result.status === 'rejected');
+  if (failure) throw failure.reason;
 }

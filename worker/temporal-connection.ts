@@ -1,5 +1,6 @@
 import { Client, Connection } from '@temporalio/client';
 import { NativeConnection } from '@temporalio/worker';
+import { dataConverterFromEnv } from '../codec/index.ts';
 import type { TemporalSettings } from './config.ts';
 
 function connectionOptions(settings: TemporalSettings) {
@@ -17,10 +18,13 @@ export class TemporalUnreachableError extends Error {
   }
 }
 
-export async function connectClient(settings: TemporalSettings): Promise<Client> {
+/** A Client; it encrypts payloads when WEIR_PAYLOAD_KEY is set (see codec/), like the workers must. */
+export async function connectClient(settings: TemporalSettings, env: Record<string, string | undefined> = process.env): Promise<Client> {
+  // A malformed key is a configuration error, not an unreachable server: read it first.
+  const dataConverter = dataConverterFromEnv(env);
   try {
     const connection = await Connection.connect({ ...connectionOptions(settings), connectTimeout: '5s' });
-    return new Client({ connection, namespace: settings.namespace });
+    return new Client({ connection, namespace: settings.namespace, ...(dataConverter ? { dataConverter } : {}) });
   } catch (error) {
     throw new TemporalUnreachableError(settings.address, error);
   }

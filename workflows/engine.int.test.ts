@@ -113,6 +113,19 @@ describe('the interpreter on a real Temporal server', () => {
     expect((await outputsOf(snapshot.runId)).total).toBe((200 * 201 * 401) / 6);
   });
 
+  it('splits a large fan-out into child workflows and still reports every instance', async () => {
+    const snapshot = await run('fanout_batched', { n: 250 });
+    expect(snapshot.status).toBe('success');
+    const double = snapshot.tasks.find((t) => t.id === 'double');
+    expect(double?.instances).toHaveLength(250);
+    expect(double?.instances?.map((i) => i.index)).toEqual(Array.from({ length: 250 }, (_, i) => i));
+    expect(double?.instances?.every((i) => i.state === 'success')).toBe(true);
+    expect((await outputsOf(snapshot.runId)).total).toBe(249 * 250);
+    const children = [];
+    for await (const child of weir.client.workflow.list({ query: `ParentWorkflowId = '${snapshot.runId}'` })) children.push(child.type);
+    expect(children).toEqual(Array(7).fill('weirMapBatch'));
+  });
+
   it('skips a mapped task over an empty list', async () => {
     const snapshot = await run('fanout', { n: 0 });
     expect(states(snapshot)).toMatchObject({ numbers: 'success', square: 'skipped', total: 'skipped' });

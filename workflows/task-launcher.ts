@@ -1,5 +1,7 @@
-import { condition, isCancellation } from '@temporalio/workflow';
-import type { ApprovalDecision, MapInstanceState, PlanTask, TaskActivityInput } from '../plan/types.ts';
+import { condition, executeChild, isCancellation } from '@temporalio/workflow';
+import { DEFAULT_MAP_BATCH_SIZE, type ApprovalDecision, type EmittedEvent, type MapInstanceState, type PlanTask, type TaskActivityInput } from '../plan/types.ts';
+import { weirMapBatch } from './map-batch.ts';
+import { pendingInstances, runMapSlice } from './map-instances.ts';
 import { runApproval } from './approvals.ts';
 import type { CallbackDispatcher } from './callbacks.ts';
 import type { RunState } from './run-state.ts';
@@ -94,23 +96,7 @@ export class TaskLauncher {
       this.state.finish(task.id, 'skipped', now(), { output: [] });
       return;
     }
-    const instances: MapInstanceState[] = items.map((_, index) => ({ index, state: 'running', attempts: 0, error: null }));
-    this.state.setInstances(task.id, instances);
-    const outputs: unknown[] = new Array(items.length).fill(null);
-    await Promise.all(
-      items.map(async (item, index) => {
-        const instance = instances[index] as MapInstanceState;
-        try {
-          const result = await callTaskActivity(task, this.input(task, { mapIndex: index, mapItem: item }));
-          Object.assign(instance, { state: 'success', attempts: result.attempt });
-          outputs[index] = result.output;
-          this.callbacks.dispatchEmitted(result.events, task.id);
-        } catch (error) {
-          const failure = describeTaskFailure(error, task);
-          Object.assign(instance, { state: isCancellation(error) ? 'cancelled' : 'failed', attempts: failure.attempts, error: failure.message });
-        }
-      }),
-    );
+    const { instances, outputs } = await this.runAllInstances(task, items);
     const failed = instances.filter((i) => i.state !== 'success');
     if (failed.length === 0) {
       this.state.finish(task.id, 'success', now(), { attempts: Math.max(...instances.map((i) => i.attempts)), output: outputs });
@@ -120,6 +106,40 @@ export class TaskLauncher {
       const first = failed[0] as MapInstanceState;
       this.state.finish(task.id, 'failed', now(), { error: `${failed.length} of ${instances.length} mapped instances failed; [${first.index}]: ${first.error}` });
     }
+  }
+
+  /**
+   * Small fan-outs run here; large ones in child workflows of `mapBatchSize` items each, so no
+   * single history grows past Temporal's limits.
+   */
+  private async runAllInstances(task: PlanTask, items: unknown[]): Promise<{ instances: MapInstanceState[]; outputs: unknown[] }> {
+    // The list itself is not repeated in every instance's input: each gets its own item.
+    const base = this.input(task);
+    delete base.upstream[task.mapOver ?? ''];
+    const batchSize = task.mapBatchSize ?? DEFAULT_MAP_BATCH_SIZE;
+    const instances = pendingInstances(items.length, 0);
+    this.state.setInstances(task.id, instances);
+    const outputs: unknown[] = new Array(items.length).fill(null);
+    const onEvents = (events: EmittedEvent[]) => this.callbacks.dispatchEmitted(events, task.id);
+    if (items.length <= batchSize) {
+      await runMapSlice({ task, base, items, offset: 0 }, instances, outputs, onEvents);
+      return { instances, outputs };
+    }
+    const batches = Math.ceil(items.length / batchSize);
+    await Promise.all(
+      Array.from({ length: batches }, async (_, batch) => {
+        const offset = batch * batchSize;
+        const slice = { task, base, items: items.slice(offset, offset + batchSize), offset };
+        const result = await executeChild(weirMapBatch, {
+          args: [slice],
+          workflowId: `${this.state.run.runId}--${task.id}--batch-${batch}`,
+        });
+        result.instances.forEach((instance, i) => Object.assign(instances[offset + i] as MapInstanceState, instance));
+        result.outputs.forEach((output, i) => (outputs[offset + i] = output));
+        onEvents(result.events);
+      }),
+    );
+    return { instances, outputs };
   }
 
   private async runApprovalTask(task: PlanTask): Promise<void> {

@@ -31,7 +31,7 @@ export function registerWorkerCommand(program: Command, contextFor: ContextFor):
         closers.push(() => client.connection.close());
         const connection = await connectWorker(settings.temporal);
         closers.push(() => connection.close());
-        const { worker } = await createWeirWorker({
+        const weir = await createWeirWorker({
           connection,
           namespace: settings.temporal.namespace,
           taskQueue: settings.taskQueue,
@@ -40,13 +40,14 @@ export function registerWorkerCommand(program: Command, contextFor: ContextFor):
           scheduleClient: client,
           maxConcurrentActivities: settings.maxConcurrentActivities,
           maxConcurrentWorkflowTasks: settings.maxConcurrentWorkflowTasks,
+          pools: settings.pools,
           log: io.out,
         });
-        const running = worker.run();
+        const running = weir.runAll();
         io.out(`worker serving task queue "${settings.taskQueue}" on ${settings.temporal.address}; SIGINT or SIGTERM stops it`);
         // The SDK also shuts its workers down on these signals; whichever comes first, drain once.
         await Promise.race([running, shutdownRequested]);
-        if (worker.getState() === 'RUNNING') worker.shutdown();
+        weir.shutdownAll();
         await running;
         io.out('worker stopped');
       } finally {

@@ -1,0 +1,14 @@
+import { dag } from 'weir';
+
+const WIDTH = 50;
+const DEPTH = 40;
+
+/** 2,000 static tasks: 40 layers of 50, each task needing two tasks of the layer before. */
+let graph = dag({ id: 'static_2000', defaults: { timeout: '5m' } });
+for (let layer = 0; layer < DEPTH; layer++) {
+  for (let i = 0; i < WIDTH; i++) {
+    const needs = layer === 0 ? [] : [`t${layer - 1}_${i}`, `t${layer - 1}_${(i + 1) % WIDTH}`];
+    graph = graph.task(`t${layer}_${i}`, { needs }, async () => layer) as typeof graph;
+  }
+}
+export default graph;

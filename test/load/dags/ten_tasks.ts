@@ -1,0 +1,13 @@
+import { dag } from 'weir';
+
+/** Ten quick tasks shaped like a small pipeline: one source, eight parallel steps, one join. */
+let tenTasks = dag({ id: 'ten_tasks' }).task('extract', async () => ({ rows: 8 }));
+const steps: string[] = [];
+for (let i = 0; i < 8; i++) {
+  const id = `step_${i}`;
+  steps.push(id);
+  tenTasks = tenTasks.task(id, { needs: ['extract'] }, async (ctx) => (ctx.outputs.extract as { rows: number }).rows + i);
+}
+tenTasks = tenTasks.task('report', { needs: steps }, async (ctx) => Object.values(ctx.outputs).reduce<number>((sum, value) => sum + (value as number), 0));
+
+export default tenTasks;
