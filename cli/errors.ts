@@ -44,7 +44,11 @@ const WRAPPER_ERRORS = new Set(['WorkflowUpdateFailedError', 'WorkflowFailedErro
 const COMMANDER_SUCCESS_CODES = new Set(['commander.helpDisplayed', 'commander.version']);
 
 export function exitCodeFor(error: unknown): number {
-  if (error instanceof CommanderError) return COMMANDER_SUCCESS_CODES.has(error.code) ? EXIT_OK : EXIT_USAGE;
+  if (error instanceof CommanderError) {
+    // `weir help` also ends with 'commander.help', but with exit code 0: only help shown for a mistake is a usage error.
+    if (error.code === 'commander.help' && error.exitCode === 0) return EXIT_OK;
+    return COMMANDER_SUCCESS_CODES.has(error.code) ? EXIT_OK : EXIT_USAGE;
+  }
   if (error instanceof CliError) return error.exitCode;
   return EXIT_FAILURE;
 }

@@ -1,12 +1,16 @@
 import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
 import type { Payload, PayloadCodec } from '@temporalio/common';
-import { temporal } from '@temporalio/proto';
+// A default import: under plain Node ESM (the `weir` CLI, worker processes) this CommonJS
+// package exposes no named exports, only vitest's loader makes `{ temporal }` work.
+import proto from '@temporalio/proto';
 import type { PayloadKey } from './keys.ts';
 
 export const ENCRYPTED_ENCODING = 'binary/encrypted';
 export const KEY_ID_METADATA = 'encryption-key-id';
 export const CIPHER_METADATA = 'encryption-cipher';
 export const CIPHER_NAME = 'AES-256-GCM';
+
+const { temporal } = proto;
 
 const IV_BYTES = 12;
 const TAG_BYTES = 16;

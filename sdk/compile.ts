@@ -1,8 +1,8 @@
 import { parseDuration } from '../plan/duration.ts';
-import { TRIGGER_RULES, type Plan, type PlanSchedule, type PlanTask, type RunEventType, type TriggerRule } from '../plan/types.ts';
+import { TRIGGER_RULES, type Plan, type PlanSchedule, type PlanTask, type RunEventType, type TaskKind, type TriggerRule } from '../plan/types.ts';
 import { checkCron, checkTimezone, expandCronPreset } from './cron.ts';
 import { isDag, type Dag } from './dag.ts';
-import { DagValidationError, type DagProblem } from './errors.ts';
+import { DagValidationError, describeValue, type DagProblem } from './errors.ts';
 import { findCycle, topologicalOrder } from './graph.ts';
 import { resolveTaskOptions, type OptionProblem } from './options.ts';
 
@@ -13,6 +13,8 @@ const RESERVED_DAG_IDS = new Set(['weirMapBatch']);
 const ID_RULE = 'must start with a letter and contain only letters, digits, "_" or "-" (at most 128 characters)';
 
 const KNOWN_CONFIG = new Set(['id', 'description', 'schedule', 'timezone', 'catchup', 'maxActiveRuns', 'params', 'defaults', 'clearWindow', 'callbacks']);
+
+const TASK_KINDS: readonly TaskKind[] = ['task', 'branch', 'map', 'approval'];
 
 const CALLBACK_EVENTS: Record<string, RunEventType> = { onFailure: 'failure', onSuccess: 'success', onDrift: 'drift', onPromotion: 'promotion', onRejection: 'rejection' };
 
@@ -50,7 +52,7 @@ function buildPlan(dag: Dag<unknown, Record<string, unknown>>, file: string, pro
   const dagId = typeof rawId === 'string' ? rawId : undefined;
   const report = (problem: Omit<DagProblem, 'file' | 'dagId'>) => problems.push({ file, dagId, ...problem });
 
-  if (typeof rawId !== 'string' || !ID_PATTERN.test(rawId)) report({ field: 'id', message: `DAG id ${JSON.stringify(rawId)} ${ID_RULE}` });
+  if (typeof rawId !== 'string' || !ID_PATTERN.test(rawId)) report({ field: 'id', message: `DAG id ${describeValue(rawId)} ${ID_RULE}` });
   else if (RESERVED_DAG_IDS.has(rawId)) report({ field: 'id', message: `DAG id "${rawId}" is the name of one of Weir's own workflows; choose another` });
   for (const key of Object.keys(config)) if (!KNOWN_CONFIG.has(key)) report({ field: key, message: `unknown DAG option (known: ${[...KNOWN_CONFIG].join(', ')})` });
   if (config.description !== undefined && typeof config.description !== 'string') report({ field: 'description', message: 'must be a string' });
@@ -59,7 +61,7 @@ function buildPlan(dag: Dag<unknown, Record<string, unknown>>, file: string, pro
   }
   const schedule = compileSchedule(config, report);
   const clearWindowMs = config.clearWindow === undefined ? 0 : parseDuration(config.clearWindow);
-  if (clearWindowMs === null) report({ field: 'clearWindow', message: `${JSON.stringify(config.clearWindow)} is not a valid duration` });
+  if (clearWindowMs === null) report({ field: 'clearWindow', message: `${describeValue(config.clearWindow)} is not a valid duration` });
 
   const optionProblems: OptionProblem[] = [];
   resolveTaskOptions(config.defaults, undefined, optionProblems, 'defaults');
@@ -87,7 +89,7 @@ function compileCallbacks(callbacks: unknown, report: Report): RunEventType[] {
   }
   const events: RunEventType[] = [];
   for (const [name, callback] of Object.entries(callbacks)) {
-    const event = CALLBACK_EVENTS[name];
+    const event = Object.hasOwn(CALLBACK_EVENTS, name) ? CALLBACK_EVENTS[name] : undefined;
     if (!event) report({ field: `callbacks.${name}`, message: `unknown callback (known: ${Object.keys(CALLBACK_EVENTS).join(', ')})` });
     else if (typeof callback !== 'function') report({ field: `callbacks.${name}`, message: 'must be a function (event) => Promise<void>' });
     else events.push(event);
@@ -104,7 +106,7 @@ function compileSchedule(config: Dag<unknown, Record<string, unknown>>['config']
   }
   if (config.catchup !== undefined && typeof config.catchup !== 'boolean') report({ field: 'catchup', message: 'must be true or false' });
   const maxActiveRuns = config.maxActiveRuns ?? 1;
-  if (!Number.isInteger(maxActiveRuns) || maxActiveRuns < 1) report({ field: 'maxActiveRuns', message: `must be a whole number >= 1, got ${JSON.stringify(maxActiveRuns)}` });
+  if (!Number.isInteger(maxActiveRuns) || maxActiveRuns < 1) report({ field: 'maxActiveRuns', message: `must be a whole number >= 1, got ${describeValue(maxActiveRuns)}` });
   if (config.schedule === undefined || config.schedule === null) return undefined;
   if (typeof config.schedule !== 'string') {
     report({ field: 'schedule', message: 'must be a cron string such as "0 2 * * *" or a preset such as "@daily"' });
@@ -126,42 +128,49 @@ function compileTasks(dag: Dag<unknown, Record<string, unknown>>, report: Report
   if (definitions.length === 0) report({ message: 'the DAG has no tasks' });
   const byId = new Map<string, PlanTask>();
   const optionProblems: OptionProblem[] = [];
-  for (const def of definitions) {
-    const taskId = typeof def.id === 'string' ? def.id : String(def.id);
+  for (const [index, def] of definitions.entries()) {
+    if (typeof def !== 'object' || def === null) {
+      report({ field: `tasks[${index}]`, message: `${describeValue(def)} is not a task; add tasks with .task(), .map(), .branch() or .approval()` });
+      continue;
+    }
+    const taskId = typeof def.id === 'string' ? def.id : describeValue(def.id);
     const taskReport = (field: string | undefined, message: string) => report({ taskId, ...(field ? { field } : {}), message });
-    if (typeof def.id !== 'string' || !ID_PATTERN.test(def.id)) taskReport('id', `task id ${JSON.stringify(def.id)} ${ID_RULE}`);
+    if (typeof def.id !== 'string' || !ID_PATTERN.test(def.id)) taskReport('id', `task id ${describeValue(def.id)} ${ID_RULE}`);
     if (byId.has(taskId)) {
       taskReport('id', `task id "${taskId}" is used more than once in this DAG`);
       continue;
     }
+    if (!TASK_KINDS.includes(def.kind)) taskReport('kind', `unknown task kind ${describeValue(def.kind)} (known: ${TASK_KINDS.join(', ')})`);
     if (def.kind !== 'approval' && typeof def.body !== 'function') taskReport('body', 'the task needs a body: an async function (ctx) => output');
     const triggerRule = (def.triggerRule ?? 'all_success') as TriggerRule;
-    if (!TRIGGER_RULES.includes(triggerRule)) taskReport('triggerRule', `unknown trigger rule ${JSON.stringify(def.triggerRule)} (known: ${TRIGGER_RULES.join(', ')})`);
+    if (!TRIGGER_RULES.includes(triggerRule)) taskReport('triggerRule', `unknown trigger rule ${describeValue(def.triggerRule)} (known: ${TRIGGER_RULES.join(', ')})`);
     const needs = Array.isArray(def.needs) ? [...def.needs] : [];
     if (!Array.isArray(def.needs)) taskReport('needs', 'must be an array of task ids');
     if (new Set(needs).size !== needs.length) taskReport('needs', 'lists the same task more than once');
     optionProblems.length = 0;
-    const options = resolveTaskOptions(dag.config.defaults, def.options, optionProblems, 'options');
+    const options = resolveTaskOptions(dag.config?.defaults, def.options, optionProblems, 'options');
     for (const p of optionProblems) taskReport(p.field, p.message);
     const task: PlanTask = { id: taskId, kind: def.kind, needs, triggerRule, options };
     if (def.kind === 'map') {
+      // The interpreter reads the mapped list from this upstream's output, so it must run first.
+      if (typeof def.mapOver !== 'string' || !needs.includes(def.mapOver)) taskReport('over', `must name one of the task's needs, got ${describeValue(def.mapOver)}`);
       task.mapOver = def.mapOver;
       if (def.mapBatchSize !== undefined) {
         if (!Number.isInteger(def.mapBatchSize) || def.mapBatchSize < 1 || def.mapBatchSize > 2000) {
-          taskReport('batchSize', `must be a whole number from 1 to 2000, got ${JSON.stringify(def.mapBatchSize)}`);
+          taskReport('batchSize', `must be a whole number from 1 to 2000, got ${describeValue(def.mapBatchSize)}`);
         } else task.mapBatchSize = def.mapBatchSize;
       }
     }
     if (def.kind === 'approval') {
       const timeout = def.approvalTimeout === undefined ? null : parseDuration(def.approvalTimeout);
-      if (timeout === null || timeout <= 0) taskReport('timeout', `approval needs a timeout such as "2d", got ${JSON.stringify(def.approvalTimeout)}`);
+      if (timeout === null || timeout <= 0) taskReport('timeout', `approval needs a timeout such as "2d", got ${describeValue(def.approvalTimeout)}`);
       else task.approvalTimeoutMs = timeout;
     }
     byId.set(taskId, task);
   }
   for (const task of byId.values()) {
     for (const up of task.needs) {
-      if (!byId.has(up)) report({ taskId: task.id, field: 'needs', message: `depends on unknown task "${up}"` });
+      if (!byId.has(up)) report({ taskId: task.id, field: 'needs', message: `depends on unknown task ${describeValue(up)}` });
     }
   }
   const ids = [...byId.keys()];

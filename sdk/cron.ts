@@ -12,11 +12,23 @@ const PRESETS: Record<string, string> = {
 };
 
 export function expandCronPreset(expression: string): string {
-  return PRESETS[expression.trim()] ?? expression.trim();
+  const trimmed = expression.trim();
+  // Own keys only: "constructor" or "toString" must not find Object.prototype's members.
+  return Object.hasOwn(PRESETS, trimmed) ? (PRESETS[trimmed] as string) : trimmed;
 }
+
+// Thousands of DAGs share a handful of timezones and schedules; checking each once keeps
+// loading a large DAGs folder fast.
+const timezoneChecks = new Map<string, string | null>();
+const cronChecks = new Map<string, string | null>();
 
 /** Returns a message when the timezone is unknown to the runtime's IANA database. */
 export function checkTimezone(timezone: string): string | null {
+  if (!timezoneChecks.has(timezone)) timezoneChecks.set(timezone, checkTimezoneUncached(timezone));
+  return timezoneChecks.get(timezone) ?? null;
+}
+
+function checkTimezoneUncached(timezone: string): string | null {
   try {
     new Intl.DateTimeFormat('en-US', { timeZone: timezone });
     return null;
@@ -27,6 +39,12 @@ export function checkTimezone(timezone: string): string | null {
 
 /** Returns cron-parser's message when the expression is invalid. Five fields only: Temporal's cron has no seconds. */
 export function checkCron(expression: string, timezone: string): string | null {
+  const key = `${expression}\u0000${timezone}`;
+  if (!cronChecks.has(key)) cronChecks.set(key, checkCronUncached(expression, timezone));
+  return cronChecks.get(key) ?? null;
+}
+
+function checkCronUncached(expression: string, timezone: string): string | null {
   const expanded = expandCronPreset(expression);
   if (expanded.startsWith('@')) return `unknown cron preset "${expression}" (known: ${Object.keys(PRESETS).join(', ')})`;
   const fields = expanded.split(/\s+/).length;

@@ -7,6 +7,22 @@ export interface DagProblem {
   message: string;
 }
 
+/**
+ * How a bad value reads in a problem message. A DAG file may hold any value, and JSON.stringify
+ * throws on some (BigInt) while String() throws on others (objects without a prototype).
+ */
+export function describeValue(value: unknown): string {
+  try {
+    return JSON.stringify(value) ?? String(value);
+  } catch {
+    try {
+      return String(value);
+    } catch {
+      return Object.prototype.toString.call(value);
+    }
+  }
+}
+
 export function formatProblem(problem: DagProblem): string {
   const where = [problem.file, problem.dagId && `dag ${problem.dagId}`, problem.taskId && `task ${problem.taskId}`, problem.field && `field ${problem.field}`]
     .filter(Boolean)

@@ -3,6 +3,7 @@ import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { Plan } from '../plan/types.ts';
 import { checkDag } from './compile.ts';
+import { importDagFilesTogether } from './load-bundled.ts';
 import type { Dag } from './dag.ts';
 import type { DagProblem } from './errors.ts';
 
@@ -46,8 +47,12 @@ export async function loadDagFolder(dir: string): Promise<DagCatalog> {
 
 /** Loads the given files; `baseDir` makes the file names in plans and messages relative. */
 export async function loadDagFiles(files: readonly string[], baseDir: string): Promise<DagCatalog> {
-  const results = await Promise.all(files.map((file) => loadOneFile(path.resolve(file), baseDir)));
-  const catalog: DagCatalog = { dags: new Map(), problems: [], files: files.map((f) => path.resolve(f)) };
+  const absolute = files.map((file) => path.resolve(file));
+  const together = absolute.length > 1 ? await importDagFilesTogether(absolute, dagCacheDir(baseDir)) : null;
+  const results = together
+    ? absolute.map((file, i) => checkLoaded(file, baseDir, together[i] ?? {}))
+    : await Promise.all(absolute.map((file) => loadOneFile(file, baseDir)));
+  const catalog: DagCatalog = { dags: new Map(), problems: [], files: absolute };
   for (const result of results) {
     catalog.problems.push(...result.problems);
     if (!result.loaded) continue;
@@ -66,6 +71,18 @@ export async function loadDagFiles(files: readonly string[], baseDir: string): P
   return catalog;
 }
 
+/** Beside the DAGs folder, so the compiled bundle resolves packages as the DAG files do. */
+function dagCacheDir(baseDir: string): string {
+  return path.join(path.resolve(baseDir), '..', '.weir', 'dag-cache');
+}
+
+function checkLoaded(file: string, baseDir: string, module: Record<string, unknown>): { loaded?: LoadedDag; problems: DagProblem[] } {
+  const relative = path.relative(baseDir, file) || path.basename(file);
+  const { plan, problems } = checkDag(module.default, relative);
+  if (!plan) return { problems };
+  return { loaded: { dag: module.default as LoadedDag['dag'], plan, file }, problems: [] };
+}
+
 async function loadOneFile(file: string, baseDir: string): Promise<{ loaded?: LoadedDag; problems: DagProblem[] }> {
   const relative = path.relative(baseDir, file) || path.basename(file);
   let module: Record<string, unknown>;
@@ -76,9 +93,7 @@ async function loadOneFile(file: string, baseDir: string): Promise<{ loaded?: Lo
   } catch (error) {
     return { problems: [{ file: relative, message: describeImportError(error) }] };
   }
-  const { plan, problems } = checkDag(module.default, relative);
-  if (!plan) return { problems };
-  return { loaded: { dag: module.default as LoadedDag['dag'], plan, file }, problems: [] };
+  return checkLoaded(file, baseDir, module);
 }
 
 function describeImportError(error: unknown): string {

@@ -1,6 +1,7 @@
 import { parseDuration, type Duration } from '../plan/duration.ts';
 import type { PlanTaskOptions } from '../plan/types.ts';
 import type { TaskOptions } from './definition.ts';
+import { describeValue } from './errors.ts';
 
 export const BUILT_IN_DEFAULTS: PlanTaskOptions = {
   retries: 0,
@@ -29,19 +30,19 @@ export function resolveTaskOptions(
     if (value === undefined) return undefined;
     const ms = typeof value === 'string' || typeof value === 'number' ? parseDuration(value as Duration) : null;
     if (ms === null || ms < min) {
-      problems.push({ field: `${prefix}.${name}`, message: `${JSON.stringify(value)} is not a valid duration (examples: "30s", "10m", "1h30m")` });
+      problems.push({ field: `${prefix}.${name}`, message: `${describeValue(value)} is not a valid duration (examples: "30s", "10m", "1h30m")` });
       return undefined;
     }
     return ms;
   };
   if (merged.retries !== undefined) {
     if (!Number.isInteger(merged.retries) || merged.retries < 0 || merged.retries > 1000) {
-      problems.push({ field: `${prefix}.retries`, message: `must be a whole number from 0 to 1000, got ${JSON.stringify(merged.retries)}` });
+      problems.push({ field: `${prefix}.retries`, message: `must be a whole number from 0 to 1000, got ${describeValue(merged.retries)}` });
     } else resolved.retries = merged.retries;
   }
   if (merged.backoff !== undefined) {
-    if (typeof merged.backoff !== 'number' || !(merged.backoff >= 1)) {
-      problems.push({ field: `${prefix}.backoff`, message: `must be a number >= 1, got ${JSON.stringify(merged.backoff)}` });
+    if (typeof merged.backoff !== 'number' || !Number.isFinite(merged.backoff) || merged.backoff < 1) {
+      problems.push({ field: `${prefix}.backoff`, message: `must be a number >= 1, got ${describeValue(merged.backoff)}` });
     } else resolved.backoffCoefficient = merged.backoff;
   }
   const retryDelay = duration('retryDelay', merged.retryDelay, 1);

@@ -1,4 +1,4 @@
-import { dag } from 'weir';
+import { dag, type TaskSpec } from 'weir';
 
 const WIDTH = 50;
 const DEPTH = 40;
@@ -8,7 +8,9 @@ let graph = dag({ id: 'static_2000', defaults: { timeout: '5m' } });
 for (let layer = 0; layer < DEPTH; layer++) {
   for (let i = 0; i < WIDTH; i++) {
     const needs = layer === 0 ? [] : [`t${layer - 1}_${i}`, `t${layer - 1}_${(i + 1) % WIDTH}`];
-    graph = graph.task(`t${layer}_${i}`, { needs }, async () => layer) as typeof graph;
+    // Ids built at run time cannot be checked by TypeScript; the compiler checks them instead.
+    const spec: TaskSpec<never> = { needs: needs as never[] };
+    graph = graph.task(`t${layer}_${i}`, spec, async () => layer) as typeof graph;
   }
 }
 export default graph;

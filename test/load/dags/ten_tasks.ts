@@ -1,7 +1,7 @@
-import { dag } from 'weir';
+import { dag, type Dag } from 'weir';
 
 /** Ten quick tasks shaped like a small pipeline: one source, eight parallel steps, one join. */
-let tenTasks = dag({ id: 'ten_tasks' }).task('extract', async () => ({ rows: 8 }));
+let tenTasks: Dag<Record<string, unknown>, Record<string, unknown>> = dag({ id: 'ten_tasks' }).task('extract', async () => ({ rows: 8 }));
 const steps: string[] = [];
 for (let i = 0; i < 8; i++) {
   const id = `step_${i}`;
