@@ -4,6 +4,7 @@ import { Command } from 'commander';
 import { projectRoot } from '../infra/project-root.ts';
 import { registerApproveCommand } from './commands/approve.ts';
 import { registerBackfillCommand } from './commands/backfill.ts';
+import { registerCodecServerCommand } from './commands/codec-server.ts';
 import { registerDagsCommands } from './commands/dags.ts';
 import { registerDbCommands } from './commands/db.ts';
 import { registerDevCommand } from './commands/dev.ts';
@@ -48,6 +49,7 @@ export function buildProgram(io: CliIo, createContext: (globals: GlobalOptions) 
   registerBackfillCommand(program, contextFor);
   registerScheduleCommands(program, contextFor);
   registerDbCommands(program, contextFor);
+  registerCodecServerCommand(program, contextFor);
   registerModelsCommands(program, contextFor);
   return program;
 }

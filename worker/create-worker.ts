@@ -10,6 +10,7 @@ import { ArtifactStore } from '../artifacts/store.ts';
 import { setOperatorRuntime } from '../ops/runtime.ts';
 import type { PoolLimit } from './pools.ts';
 import { workflowSource } from './workflow-bundle.ts';
+import { dataConverterFromEnv, type DataConverter } from '../codec/index.ts';
 
 export interface WeirWorkerOptions {
   connection: NativeConnection;
@@ -28,6 +29,8 @@ export interface WeirWorkerOptions {
    */
   pools?: readonly PoolLimit[];
   log?: (line: string) => void;
+  /** Payload codecs; default: AES-GCM encryption when WEIR_PAYLOAD_KEY is set. */
+  dataConverter?: DataConverter;
   /** Base URL of the Temporal Web UI for links in notifications (env WEIR_UI_URL). */
   temporalUiUrl?: string;
 }
@@ -90,6 +93,7 @@ export async function createWeirWorker(options: WeirWorkerOptions): Promise<Weir
     connection: options.connection,
     namespace: options.namespace,
     activities,
+    dataConverter: options.dataConverter ?? dataConverterFromEnv(process.env),
     // Cancellation reaches an activity through its heartbeat; keep that prompt.
     defaultHeartbeatThrottleInterval: '1 second',
     maxHeartbeatThrottleInterval: '5 seconds',
