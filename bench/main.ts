@@ -3,8 +3,9 @@
  * prints a Markdown report and writes bench/results/latest.{json,md}. Asserts nothing about time.
  *
  *   npm run bench                          # everything, about 5-10 minutes on 2 cores
- *   npm run bench -- --only loading        # orchestration | loading | cold-start | drift, comma separated
+ *   npm run bench -- --only loading        # orchestration | loading | cold-start | drift | load, comma separated
  *   BENCH_RUNS=5 npm run bench             # measured runs per case (default 3)
+ *   BENCH_LOAD_RUNS=50 npm run bench       # concurrent runs per round in the load benchmark (default 200)
  *   BENCH_KEEP_GENERATED=1 npm run bench   # keep bench/.generated/ afterwards
  */
 import { execFileSync } from 'node:child_process';
@@ -17,6 +18,7 @@ import { prebundleWorkflows } from '../worker/workflow-bundle.ts';
 import { runColdStartBenchmark } from './cold-start.ts';
 import { runDriftBenchmark } from './drift.ts';
 import { runLoadingBenchmark } from './dag-loading.ts';
+import { runLoadBenchmark } from './load.ts';
 import { chainDagSource, fanOutDagSource, writeDagFolder, writeLoadCorpus } from './generate-dags.ts';
 import { runOrchestrationBenchmark } from './orchestration.ts';
 import { GENERATED_DIR, REPO_ROOT, RESULTS_DIR } from './paths.ts';
@@ -24,7 +26,7 @@ import { renderMarkdown, writeResults, type BenchResults } from './report.ts';
 import { startBenchStack } from './stack.ts';
 import { round } from './stats.ts';
 
-const BENCHMARKS = ['orchestration', 'loading', 'cold-start', 'drift'] as const;
+const BENCHMARKS = ['orchestration', 'loading', 'cold-start', 'drift', 'load'] as const;
 type Benchmark = (typeof BENCHMARKS)[number];
 
 const { values } = parseArgs({ options: { only: { type: 'string' } } });
@@ -47,7 +49,7 @@ const orchestrationDags = await writeDagFolder(path.join(GENERATED_DIR, 'orchest
   'bench_fanout.ts': fanOutDagSource('bench_fanout', TASKS),
 });
 
-const needsStack = selected.has('orchestration') || selected.has('cold-start');
+const needsStack = selected.has('orchestration') || selected.has('cold-start') || selected.has('load');
 log(needsStack ? 'starting Temporal dev server and Postgres, bundling the interpreter' : 'no server needed');
 const [stack, bundlePath] = needsStack
   ? await Promise.all([startBenchStack(log), prebundleWorkflows(path.join(scratchDir, 'workflows.js'))])
@@ -79,6 +81,11 @@ try {
     const rows = Number(process.env.BENCH_DRIFT_ROWS ?? 10_000_000);
     log(`4. validation + drift over ${rows} rows x 20 columns, vs one DuckDB pass`);
     results.drift = await runDriftBenchmark({ dir: scratchDir, rows, log });
+  }
+  if (stack && bundlePath && selected.has('load')) {
+    const concurrentRuns = Number(process.env.BENCH_LOAD_RUNS ?? 200);
+    log(`5. load: ${concurrentRuns} concurrent runs of a 10-task DAG on one worker, vs plain Temporal`);
+    results.load = await runLoadBenchmark({ temporalAddress: stack.temporalAddress, databaseUrl: stack.databaseUrl, bundlePath, concurrentRuns, tasksPerRun: 10, rounds: runs, log });
   }
 } finally {
   await stack?.stop();

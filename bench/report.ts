@@ -3,6 +3,7 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { ColdStartResult } from './cold-start.ts';
 import type { LoadingResult } from './dag-loading.ts';
+import { LOAD_VARIANT_LABELS, LOAD_VARIANTS, type LoadResult } from './load.ts';
 import { VARIANT_LABELS, VARIANTS, type OrchestrationResult } from './orchestration.ts';
 import { ms, round } from './stats.ts';
 
@@ -14,6 +15,7 @@ export interface BenchResults {
   loading?: LoadingResult;
   coldStart?: ColdStartResult;
   drift?: DriftResult;
+  load?: LoadResult;
 }
 
 export async function writeResults(dir: string, results: BenchResults, markdown: string): Promise<void> {
@@ -42,6 +44,7 @@ export function renderMarkdown(results: BenchResults): string {
   if (results.loading) parts.push('', loadingSection(results.loading));
   if (results.coldStart) parts.push('', coldStartSection(results.coldStart));
   if (results.drift) parts.push('', driftSection(results.drift));
+  if (results.load) parts.push('', loadSection(results.load));
   return `${parts.join('\n')}\n`;
 }
 
@@ -58,6 +61,12 @@ function summarySection(results: BenchResults): string {
   const cold = results.coldStart;
   if (cold) {
     rows.push(['worker start to first poll, prebundled', ms(cold.prebundled.firstPollMs), `bundling on the fly ${ms(cold.bundleOnTheFly.firstPollMs)}`, x(cold.ratio), 'lower is better']);
+  }
+  const load = results.load;
+  if (load) {
+    const { weir, raw } = load.variants;
+    rows.push([`${load.concurrentRuns} concurrent ${load.tasksPerRun}-task runs, throughput`, `${weir.throughputPerS} runs/s`, `plain Temporal ${raw.throughputPerS} runs/s`, x(load.throughputRatio), 'higher is better']);
+    rows.push([`${load.concurrentRuns} concurrent ${load.tasksPerRun}-task runs, p95 latency`, ms(weir.p95Ms), `plain Temporal ${ms(raw.p95Ms)}`, x(load.p95Ratio), 'lower is better']);
   }
   return ['## Summary', '', table(['benchmark', 'Weir', 'baseline (same run)', 'ratio', 'target'], rows)].join('\n');
 }
@@ -145,5 +154,21 @@ function coldStartSection(result: ColdStartResult): string {
       `RUNNING = process start until \`worker.getState()\` is RUNNING, measured in the child. Ratio prebundled / on the fly: ${x(result.ratio)}.`,
     '',
     table(['variant', 'spawn to first poll', 'process start to RUNNING', 'imports done', 'createWeirWorker alone', 'runs, first poll (ms)'], rows),
+  ].join('\n');
+}
+
+function loadSection(result: LoadResult): string {
+  const rows = LOAD_VARIANTS.map((variant) => {
+    const v = result.variants[variant];
+    return [LOAD_VARIANT_LABELS[variant], `${v.completed} / ${v.started}`, v.lost, `${v.throughputPerS} runs/s`, v.roundsThroughputPerS.join(', '), ms(v.p50Ms), ms(v.p95Ms), ms(v.maxMs)];
+  });
+  return [
+    `## 5. Load: ${result.concurrentRuns} concurrent runs of ${result.tasksPerRun} no-op tasks on one worker`,
+    '',
+    `Each round starts ${result.concurrentRuns} runs at once and awaits every \`handle.result()\`; ${result.measuredRounds} measured rounds after a warm-up of ${result.warmupRuns} runs, variant order alternating. ` +
+      'Throughput = completed runs / (last result - first trigger), median over rounds. Latency = trigger to result of each run, percentiles over all measured runs. ' +
+      `Lost = failed or never completed. Weir / plain: throughput ${x(result.throughputRatio)}, p50 ${x(result.p50Ratio)}, p95 ${x(result.p95Ratio)}.`,
+    '',
+    table(['variant', 'completed', 'lost', 'throughput', 'rounds (runs/s)', 'p50 latency', 'p95 latency', 'max latency'], rows),
   ].join('\n');
 }
