@@ -4,7 +4,7 @@ import { constants } from 'node:os';
 import path from 'node:path';
 import { InvalidTrainingJobError, TrainingFailedError } from './errors.ts';
 import { inputVariable, type ContainerRunner, type JobContext, type JobResult, type TrainingJob } from './job.ts';
-import { JobLogSink, startHeartbeats } from './log-sink.ts';
+import { JobLogSink, startHeartbeats, type JobStream } from './log-sink.ts';
 import { collectOutputs } from './outputs.ts';
 import { JobPidFiles } from './pid-files.ts';
 import { killProcessGroup, livingGroupMembers } from './process-group.ts';
@@ -105,11 +105,16 @@ export class LocalProcessRunner implements ContainerRunner {
       });
     });
     try {
-      // Readers first: a quick job may print, exit and close its pipes while the pid file is
-      // being written, and output nobody was listening for would be lost.
-      child.stdout.on('data', (chunk: Buffer) => sink.write('stdout', chunk));
-      child.stderr.on('data', (chunk: Buffer) => sink.write('stderr', chunk));
+      // Read from the start, so a quick job's output is never lost, but hold it back until the
+      // pid file exists: once the job is seen running, a retry must be able to find it.
+      const held: [JobStream, Buffer][] = [];
+      let recorded = false;
+      const forward = (stream: JobStream) => (chunk: Buffer) => (recorded ? sink.write(stream, chunk) : held.push([stream, chunk]));
+      child.stdout.on('data', forward('stdout'));
+      child.stderr.on('data', forward('stderr'));
       if (child.pid !== undefined) await this.pidFiles.record(job.key, child.pid, job.name, job.attempt);
+      recorded = true;
+      for (const [stream, chunk] of held.splice(0)) sink.write(stream, chunk);
       const outcome = await ended;
       await leftovers;
       await killing;
