@@ -4,7 +4,7 @@ const WIDTH = 50;
 const DEPTH = 40;
 
 /** 2,000 static tasks: 40 layers of 50, each task needing two tasks of the layer before. */
-let graph = dag({ id: 'static_2000', defaults: { timeout: '5m' } });
+let graph = dag({ id: 'static_2000', defaults: { timeout: '1m', retries: 3, retryDelay: '1s' } });
 for (let layer = 0; layer < DEPTH; layer++) {
   for (let i = 0; i < WIDTH; i++) {
     const needs = layer === 0 ? [] : [`t${layer - 1}_${i}`, `t${layer - 1}_${(i + 1) % WIDTH}`];
