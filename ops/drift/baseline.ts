@@ -1,18 +1,9 @@
 import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import path from 'node:path';
-import {
-  binCounts,
-  categoryValueSql,
-  isCategoryType,
-  isNumericType,
-  numericSample,
-  numericValueSql,
-  openDataFile,
-  type DataFileSession,
-  type DuckDbLimits,
-} from './duckdb.ts';
+import { categoryValueSql, isCategoryType, isNumericType, numericValueSql, openDataFile, type DataFileSession, type DuckDbLimits } from './duckdb.ts';
 import { DriftInputError } from './errors.ts';
+import { scanNumericColumns } from './scan/numeric-scan.ts';
 import { OTHER_CATEGORY, type BaselineStats, type CategoricalColumnBaseline, type CategoryCount, type ColumnBaseline, type NumericalColumnBaseline } from './types.ts';
 
 export interface ComputeBaselineOptions extends DuckDbLimits {
@@ -92,7 +83,7 @@ async function profile(session: DataFileSession, options: ComputeBaselineOptions
   if (rowCount === 0) throw new DriftInputError(`Training file ${session.file} has no rows`, session.file);
   const quantileMethod = rowCount <= EXACT_QUANTILE_MAX_ROWS ? 'exact' : 'approximate';
 
-  const columns: ColumnBaseline[] = [];
+  const columns: (ColumnBaseline | NumericalBase)[] = [];
   for (const [i, column] of candidates.entries()) {
     const count = Number(totals[`c${i}`] ?? 0);
     let distinct = Number(totals[`d${i}`] ?? 0);
@@ -106,35 +97,61 @@ async function profile(session: DataFileSession, options: ComputeBaselineOptions
       distinct = await exactDistinct(session, numericValueSql(column.name));
     }
     if (column.numeric && distinct > MAX_DISTINCT_FOR_CATEGORICAL) {
-      const min = Number(totals[`lo${i}`]);
-      const max = Number(totals[`hi${i}`]);
-      columns.push(await numericalColumn(session, { ...base, distinct, min, max, mean: Number(totals[`mean${i}`]), std: Number(totals[`std${i}`]) }, { bins, sampleSize, seed, quantileMethod }));
+      columns.push({ ...base, distinct, min: Number(totals[`lo${i}`]), max: Number(totals[`hi${i}`]), mean: Number(totals[`mean${i}`]), std: Number(totals[`std${i}`]) });
     } else {
       columns.push(await categoricalColumn(session, { ...base, distinct }, maxCategories));
     }
   }
-  return { formatVersion: 1, rowCount, sampleSize, bins, quantileMethod, columns, skipped };
+  const numerical = await numericalColumns(session, columns.filter(isNumericalBase), { bins, sampleSize, seed, quantileMethod });
+  return {
+    formatVersion: 1,
+    rowCount,
+    sampleSize,
+    bins,
+    quantileMethod,
+    columns: columns.map((column) => (isNumericalBase(column) ? numerical.get(column.name)! : column)),
+    skipped,
+  };
 }
 
 type NumericalBase = Omit<NumericalColumnBaseline, 'kind' | 'quantiles' | 'histogram' | 'sample'>;
 
-async function numericalColumn(
+/** Exact (or t-digest) quantiles per column, then every histogram and sample in one pass. */
+async function numericalColumns(
   session: DataFileSession,
-  base: NumericalBase,
+  bases: readonly NumericalBase[],
   options: { bins: number; sampleSize: number; seed: number; quantileMethod: 'exact' | 'approximate' },
-): Promise<NumericalColumnBaseline> {
-  const edges = Array.from({ length: options.bins + 1 }, (_, k) => (k === options.bins ? base.max : base.min + (k * (base.max - base.min)) / options.bins));
-  const value = numericValueSql(base.name);
+): Promise<Map<string, NumericalColumnBaseline>> {
   const quantileFunction = options.quantileMethod === 'exact' ? 'quantile_cont' : 'approx_quantile';
-  // One connection runs one query at a time; DuckDB parallelises inside each.
-  const quantileRow = await session.query(
-    `SELECT ${quantileFunction}(v, [${QUANTILES.join(', ')}]) AS q FROM (SELECT ${value} AS v FROM ${session.source}) WHERE v IS NOT NULL`,
+  const quantiles = new Map<string, Record<string, number>>();
+  for (const base of bases) {
+    const row = await session.query(
+      `SELECT ${quantileFunction}(v, [${QUANTILES.join(', ')}]) AS q FROM (SELECT ${numericValueSql(base.name)} AS v FROM ${session.source}) WHERE v IS NOT NULL`,
+    );
+    const values = (row[0]?.q ?? []) as unknown[];
+    quantiles.set(base.name, Object.fromEntries(QUANTILES.map((q, k) => [String(q), Number(values[k])])));
+  }
+  const edges = new Map(bases.map((base) => [base.name, equalWidthEdges(base.min, base.max, options.bins)]));
+  const scanned = await scanNumericColumns(
+    session,
+    bases.map((base) => ({ name: base.name, edges: edges.get(base.name)!, sample: true })),
+    options,
   );
-  const histogram = await binCounts(session, base.name, edges);
-  const sample = await numericSample(session, base.name, options.sampleSize, options.seed);
-  const values = (quantileRow[0]?.q ?? []) as unknown[];
-  const quantiles = Object.fromEntries(QUANTILES.map((q, k) => [String(q), Number(values[k])]));
-  return { kind: 'numerical', ...base, quantiles, histogram: { edges, ...histogram }, sample };
+  return new Map(
+    bases.map((base) => {
+      const { counts, below, above, sample } = scanned.get(base.name)!;
+      const histogram = { edges: edges.get(base.name)!, counts, below, above };
+      return [base.name, { kind: 'numerical', ...base, quantiles: quantiles.get(base.name)!, histogram, sample: sample ?? [] }];
+    }),
+  );
+}
+
+function isNumericalBase(column: ColumnBaseline | NumericalBase): column is NumericalBase {
+  return !('kind' in column);
+}
+
+function equalWidthEdges(min: number, max: number, bins: number): number[] {
+  return Array.from({ length: bins + 1 }, (_, k) => (k === bins ? max : min + (k * (max - min)) / bins));
 }
 
 async function categoricalColumn(

@@ -44,7 +44,7 @@ export async function checkDrift(file: string, baseline: BaselineStats, options:
   const columns = baseline.columns.filter((column) => wanted.has(column.name));
   const choices = new Map<string, ColumnTestChoice>(columns.map((column) => [column.name, chooseTest(column, baseline.rowCount, options.overrides?.[column.name])]));
   const sampleColumns = new Set([...choices].filter(([, choice]) => SAMPLE_TESTS.has(choice.test)).map(([name]) => name));
-  const current = await profileCurrent(file, baseline, {
+  const current = await profileCurrent(file, {
     columns,
     sampleColumns,
     sampleSize: options.sampleSize ?? baseline.sampleSize,

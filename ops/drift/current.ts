@@ -1,7 +1,7 @@
-import { categoryCounts } from './baseline.ts';
-import { binCounts, categoryValueSql, isCategoryType, isNumericType, numericSample, openDataFile, sqlString, type DuckDbLimits } from './duckdb.ts';
+import { categoryValueSql, isCategoryType, isNumericType, openDataFile, sqlString, type DataFileSession, type DuckDbLimits } from './duckdb.ts';
 import { DriftInputError } from './errors.ts';
-import { OTHER_CATEGORY, type BaselineStats, type CategoryCount, type ColumnBaseline } from './types.ts';
+import { scanNumericColumns } from './scan/numeric-scan.ts';
+import { OTHER_CATEGORY, type CategoricalColumnBaseline, type CategoryCount, type ColumnBaseline, type NumericalColumnBaseline } from './types.ts';
 
 export interface CurrentNumericalColumn {
   kind: 'numerical';
@@ -40,47 +40,64 @@ export interface ProfileCurrentOptions extends DuckDbLimits {
 }
 
 /**
- * Summarises the current batch in the baseline's terms, all inside DuckDB: one grouped scan per
- * column (bins or categories) and a reservoir sample where a test needs values. Only bin counts
- * and samples reach JS, whatever the file's size.
+ * Summarises the current batch in the baseline's terms: one streamed pass bins and samples every
+ * numerical column, and one grouped DuckDB scan per categorical column counts its categories.
+ * Only bin counts, category counts and samples are kept, whatever the file's size.
  */
-export async function profileCurrent(file: string, baseline: BaselineStats, options: ProfileCurrentOptions): Promise<CurrentProfile> {
+export async function profileCurrent(file: string, options: ProfileCurrentOptions): Promise<CurrentProfile> {
   const session = await openDataFile(file, options);
   try {
     const available = new Map((await session.columns()).map((column) => [column.name, column.sqlType]));
     const rowCount = Number((await session.query(`SELECT count(*) AS n FROM ${session.source}`))[0]?.n ?? 0);
     if (rowCount === 0) throw new DriftInputError(`Current data ${session.file} has no rows`, session.file);
-    const columns = new Map<string, CurrentColumn>();
+    const numerical: NumericalColumnBaseline[] = [];
+    const categorical: { column: CategoricalColumnBaseline; sqlType: string }[] = [];
     for (const column of options.columns) {
       const sqlType = available.get(column.name);
       if (sqlType === undefined) {
         throw new DriftInputError(`Column "${column.name}" of the baseline is missing from ${session.file}`, session.file, column.name);
       }
-      if (column.kind === 'numerical') {
-        if (!isNumericType(sqlType)) {
-          throw new DriftInputError(`Column "${column.name}" is numerical in the baseline but ${sqlType} in ${session.file}`, session.file, column.name);
-        }
-        const bins = await binCounts(session, column.name, column.histogram.edges);
-        const count = bins.counts.reduce((acc, n) => acc + n, 0) + bins.below + bins.above;
-        const sample = options.sampleColumns.has(column.name) ? await numericSample(session, column.name, options.sampleSize, options.seed) : undefined;
-        columns.set(column.name, { kind: 'numerical', count, nulls: rowCount - count, ...bins, ...(sample ? { sample } : {}) });
-      } else {
-        if (!isNumericType(sqlType) && !isCategoryType(sqlType)) {
-          throw new DriftInputError(`Column "${column.name}" is categorical in the baseline but ${sqlType} in ${session.file}`, session.file, column.name);
-        }
-        const known = column.frequencies.map((entry) => entry.value).filter((value) => value !== OTHER_CATEGORY);
-        const value = categoryValueSql(column.name, sqlType);
-        // Values the baseline never kept collapse into one bucket, so a high-cardinality batch
-        // still returns a handful of rows.
-        const isKnown = known.length === 0 ? 'false' : `${value} IN (${known.map(sqlString).join(', ')})`;
-        const mapped = `CASE WHEN ${value} IS NULL THEN NULL WHEN ${isKnown} THEN ${value} ELSE ${sqlString(OTHER_CATEGORY)} END`;
-        const frequencies = await categoryCounts(session, mapped);
-        const count = frequencies.reduce((acc, entry) => acc + entry.count, 0);
-        columns.set(column.name, { kind: 'categorical', count, nulls: rowCount - count, frequencies });
+      const fits = column.kind === 'numerical' ? isNumericType(sqlType) : isNumericType(sqlType) || isCategoryType(sqlType);
+      if (!fits) throw new DriftInputError(`Column "${column.name}" is ${column.kind} in the baseline but ${sqlType} in ${session.file}`, session.file, column.name);
+      if (column.kind === 'numerical') numerical.push(column);
+      else categorical.push({ column, sqlType });
+    }
+    const scanned = await scanNumericColumns(
+      session,
+      numerical.map((column) => ({ name: column.name, edges: column.histogram.edges, sample: options.sampleColumns.has(column.name) })),
+      { sampleSize: options.sampleSize, seed: options.seed },
+    );
+    const columns = new Map<string, CurrentColumn>();
+    for (const column of options.columns) {
+      const scan = scanned.get(column.name);
+      if (scan) {
+        columns.set(column.name, { kind: 'numerical', nulls: rowCount - scan.count, ...scan });
+        continue;
       }
+      const entry = categorical.find((candidate) => candidate.column === column);
+      if (!entry) continue;
+      const frequencies = await currentCategories(session, entry.column, entry.sqlType);
+      const count = frequencies.reduce((acc, frequency) => acc + frequency.count, 0);
+      columns.set(column.name, { kind: 'categorical', count, nulls: rowCount - count, frequencies });
     }
     return { rowCount, columns };
   } finally {
     session.close();
   }
+}
+
+/**
+ * Counts per baseline category, with every value the baseline did not keep folded into
+ * `__other__`. DuckDB groups the raw values first, so the folding runs once per distinct value
+ * rather than once per row.
+ */
+async function currentCategories(session: DataFileSession, column: CategoricalColumnBaseline, sqlType: string): Promise<CategoryCount[]> {
+  const known = column.frequencies.map((entry) => entry.value).filter((value) => value !== OTHER_CATEGORY);
+  const isKnown = known.length === 0 ? 'false' : `v IN (${known.map(sqlString).join(', ')})`;
+  const rows = await session.query(
+    `SELECT CASE WHEN ${isKnown} THEN v ELSE ${sqlString(OTHER_CATEGORY)} END AS v, sum(n) AS n ` +
+      `FROM (SELECT v, count(*) AS n FROM (SELECT ${categoryValueSql(column.name, sqlType)} AS v FROM ${session.source}) WHERE v IS NOT NULL GROUP BY v) ` +
+      'GROUP BY 1 ORDER BY n DESC, v',
+  );
+  return rows.map((row) => ({ value: String(row.v), count: Number(row.n) }));
 }

@@ -1,6 +1,6 @@
 import { access } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
-import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
+import { DuckDBDoubleVector, DuckDBInstance, type DuckDBConnection, type DuckDBVector } from '@duckdb/node-api';
 import { DriftInputError } from './errors.ts';
 
 /** One DuckDB session over one data file; heavy work stays in DuckDB, only small results reach JS. */
@@ -10,8 +10,16 @@ export interface DataFileSession {
   source: string;
   query(sql: string): Promise<Record<string, unknown>[]>;
   columns(): Promise<{ name: string; sqlType: string }[]>;
+  /**
+   * Streams numeric columns as DOUBLE, in file order, one chunk of rows at a time; a missing
+   * value arrives as NaN. Nothing but the current chunk is held in memory.
+   */
+  scanNumbers(columns: readonly string[], onChunk: (values: readonly NumberColumn[]) => void): Promise<void>;
   close(): void;
 }
+
+/** One chunk of one streamed DOUBLE column; NaN marks a missing value. */
+export type NumberColumn = Float64Array;
 
 export interface DuckDbLimits {
   /** DuckDB worker threads; default: DuckDB's own (all cores). */
@@ -56,11 +64,33 @@ export async function openDataFile(fileOrUri: string, limits: DuckDbLimits = {})
       const rows = await query(`DESCRIBE SELECT * FROM ${source}`);
       return rows.map((row) => ({ name: String(row.column_name), sqlType: String(row.column_type) }));
     },
+    async scanNumbers(columns, onChunk) {
+      const projection = columns.map((column) => `coalesce(CAST(${sqlIdentifier(column)} AS DOUBLE), 'NaN'::DOUBLE)`).join(', ');
+      try {
+        const result = await connection.stream(`SELECT ${projection} FROM ${source}`);
+        for (let chunk = await result.fetchChunk(); chunk && chunk.rowCount > 0; chunk = await result.fetchChunk()) {
+          onChunk(columns.map((_, index) => doubles(chunk!.getColumnVector(index))));
+        }
+      } catch (error) {
+        throw new DriftInputError(`Reading ${file} failed: ${error instanceof Error ? error.message : String(error)}`, file);
+      }
+    },
     close() {
       connection.closeSync();
       instance.closeSync();
     },
   };
+}
+
+/**
+ * The values of a DOUBLE vector without a per-value call: the vector keeps them in a
+ * Float64Array over DuckDB's own memory. Should a release stop exposing it, copying value by value
+ * still works, only slower.
+ */
+function doubles(vector: DuckDBVector): Float64Array {
+  const items = (vector as unknown as { items?: unknown }).items;
+  if (vector instanceof DuckDBDoubleVector && items instanceof Float64Array) return items;
+  return Float64Array.from(vector.toArray(), (value) => (typeof value === 'number' ? value : Number.NaN));
 }
 
 function sourceFor(file: string): string {
@@ -109,57 +139,4 @@ export function numericValueSql(column: string): string {
 export function categoryValueSql(column: string, sqlType: string): string {
   const id = sqlIdentifier(column);
   return isNumericType(sqlType) ? `CAST(CAST(${id} AS DOUBLE) AS VARCHAR)` : `CAST(${id} AS VARCHAR)`;
-}
-
-/**
- * The bin of `value` among equal-width edges: -1 below the first edge, `bins` above the last,
- * the last bin closed on the right like numpy. Baseline and current use this same expression,
- * so a value exactly on an edge always lands in the same bin on both sides.
- */
-export function binIndexSql(value: string, edges: readonly number[]): string {
-  const bins = edges.length - 1;
-  const low = edges[0]!;
-  const high = edges[bins]!;
-  const width = (high - low) / bins;
-  if (!(width > 0)) return `CASE WHEN ${value} < ${low} THEN -1 WHEN ${value} > ${high} THEN ${bins} ELSE 0 END`;
-  return `CASE WHEN ${value} < ${sqlNumber(low)} THEN -1 WHEN ${value} > ${sqlNumber(high)} THEN ${bins} ` +
-    `ELSE least(CAST(floor((${value} - ${sqlNumber(low)}) / ${sqlNumber(width)}) AS INTEGER), ${bins - 1}) END`;
-}
-
-/** A double literal DuckDB reads back to the same bits. */
-export function sqlNumber(value: number): string {
-  return `CAST(${JSON.stringify(value)} AS DOUBLE)`;
-}
-
-/** Counts per bin (-1 .. bins) of one numeric column, in one grouped scan. */
-export async function binCounts(session: DataFileSession, column: string, edges: readonly number[]): Promise<{ counts: number[]; below: number; above: number }> {
-  const value = numericValueSql(column);
-  const rows = await session.query(
-    `SELECT ${binIndexSql('v', edges)} AS bin, count(*) AS n FROM (SELECT ${value} AS v FROM ${session.source}) WHERE v IS NOT NULL GROUP BY bin`,
-  );
-  const bins = edges.length - 1;
-  const counts = new Array<number>(bins).fill(0);
-  let below = 0;
-  let above = 0;
-  for (const row of rows) {
-    const bin = Number(row.bin);
-    const n = Number(row.n);
-    if (bin < 0) below += n;
-    else if (bin >= bins) above += n;
-    else counts[bin] = n;
-  }
-  return { counts, below, above };
-}
-
-/**
- * Up to `size` non-null values of one numeric column: DuckDB's reservoir sample with a fixed
- * seed, so the same file gives the same sample (for a given DuckDB thread count).
- */
-export async function numericSample(session: DataFileSession, column: string, size: number, seed: number): Promise<number[]> {
-  const rows = await session.query(
-    // USING SAMPLE applies before WHERE, so the null filter must sit in the inner query.
-    `SELECT v FROM (SELECT v FROM (SELECT ${numericValueSql(column)} AS v FROM ${session.source}) WHERE v IS NOT NULL) ` +
-      `USING SAMPLE reservoir(${Math.floor(size)} ROWS) REPEATABLE (${Math.floor(seed)})`,
-  );
-  return rows.map((row) => Number(row.v));
 }
