@@ -1,4 +1,4 @@
-import type { DuckDbSession } from './duckdb-session.ts';
+import type { DuckDbSession, JsonRow } from './duckdb-session.ts';
 import { count, numberOrNull } from './duckdb-session.ts';
 import type { AllowedValuesRule, RangeRule } from './expectations.ts';
 import { DATA } from './load-table.ts';
@@ -35,23 +35,39 @@ async function result(
   return { ...base, status: 'failed', sampleFailingRows: await sampleFailingRows(session, failingCondition) };
 }
 
-export async function checkNotNull(session: DuckDbSession, column: string, rowCount: number, mostly: number): Promise<CheckResult> {
-  const id = quoteIdentifier(column);
-  const nulls = count((await session.firstRow(`SELECT count(*)::DOUBLE AS n FROM ${DATA} WHERE ${id} IS NULL`)).n);
-  const nullFraction = rowCount === 0 ? 0 : nulls / rowCount;
-  const expectation = `${column} not null${mostlySuffix(mostly)}`;
-  const message = `${column}: ${nulls} of ${rowCount} values are null (${percent(nullFraction)}), tolerated ${percent(1 - mostly)}`;
-  const observed = { rowCount, nullCount: nulls, nullFraction, mostly };
-  return result(session, { check: 'notNull', column, expectation, observed, message }, conforms(rowCount, nulls, mostly), `${id} IS NULL`);
+/**
+ * A check in two steps: the aggregates it needs over `data`, which every check of a validation
+ * computes in one shared scan, then the verdict from their values (plus evidence queries, which
+ * only a failed check runs).
+ */
+export interface CheckPlan {
+  /** SQL aggregate expressions by name; empty when the check needs no scan or runs its own. */
+  aggregates: Readonly<Record<string, string>>;
+  finish(values: JsonRow): Promise<CheckResult>;
 }
 
-export async function checkBetween(session: DuckDbSession, column: ObservedColumn, rule: RangeRule): Promise<CheckResult> {
+export function planNotNull(session: DuckDbSession, column: string, rowCount: number, mostly: number): CheckPlan {
+  const id = quoteIdentifier(column);
+  return {
+    aggregates: { nulls: `(count(*) - count(${id}))::DOUBLE` },
+    async finish(values) {
+      const nulls = count(values.nulls);
+      const nullFraction = rowCount === 0 ? 0 : nulls / rowCount;
+      const expectation = `${column} not null${mostlySuffix(mostly)}`;
+      const message = `${column}: ${nulls} of ${rowCount} values are null (${percent(nullFraction)}), tolerated ${percent(1 - mostly)}`;
+      const observed = { rowCount, nullCount: nulls, nullFraction, mostly };
+      return result(session, { check: 'notNull', column, expectation, observed, message }, conforms(rowCount, nulls, mostly), `${id} IS NULL`);
+    },
+  };
+}
+
+export function planBetween(session: DuckDbSession, column: ObservedColumn, rule: RangeRule): CheckPlan {
   const { min, max, mostly } = rule;
   const bounds = `[${min ?? '-∞'}, ${max ?? '+∞'}]`;
   const expectation = `${column.name} within ${bounds}${mostlySuffix(mostly)}`;
   if (!isNumericType(column.type)) {
     const message = `${column.name}: cannot check range, the column is ${column.type}, not numeric`;
-    return { check: 'between', column: column.name, status: 'failed', expectation, observed: { type: column.type }, message };
+    return settled({ check: 'between', column: column.name, status: 'failed', expectation, observed: { type: column.type }, message });
   }
   const id = quoteIdentifier(column.name);
   const nonFinite = canBeNonFinite(column.type);
@@ -60,42 +76,57 @@ export async function checkBetween(session: DuckDbSession, column: ObservedColum
   // so non-finite values are excluded from "in range" explicitly.
   const inRange = [finite, min !== undefined ? `${id} >= ${min}` : '', max !== undefined ? `${id} <= ${max}` : ''].filter(Boolean).join(' AND ');
   const outOfRange = `${id} IS NOT NULL AND NOT (${inRange})`;
-  const stats = await session.firstRow(`SELECT
-      count(${id})::DOUBLE AS non_null,
-      count(*) FILTER (WHERE ${outOfRange})::DOUBLE AS unexpected,
-      min(${id}) FILTER (WHERE ${finite})::DOUBLE AS min,
-      max(${id}) FILTER (WHERE ${finite})::DOUBLE AS max,
-      ${nonFinite ? `count(*) FILTER (WHERE isnan(${id}))` : '0'}::DOUBLE AS nan,
-      ${nonFinite ? `count(*) FILTER (WHERE isinf(${id}) AND ${id} > 0)` : '0'}::DOUBLE AS pos_inf,
-      ${nonFinite ? `count(*) FILTER (WHERE isinf(${id}) AND ${id} < 0)` : '0'}::DOUBLE AS neg_inf
-    FROM ${DATA}`);
-  const nonNull = count(stats.non_null);
-  const unexpected = count(stats.unexpected);
-  const nan = count(stats.nan);
-  const infinity = count(stats.pos_inf) + count(stats.neg_inf);
-  const observed = {
-    nonNullCount: nonNull,
-    unexpectedCount: unexpected,
-    unexpectedFraction: nonNull === 0 ? 0 : unexpected / nonNull,
-    min: numberOrNull(stats.min),
-    max: numberOrNull(stats.max),
-    nanCount: nan,
-    positiveInfinityCount: count(stats.pos_inf),
-    negativeInfinityCount: count(stats.neg_inf),
-    mostly,
+  // CASE inside plain aggregates, not FILTER clauses: DuckDB scans many of them far faster.
+  const aggregates = {
+    non_null: `count(${id})::DOUBLE`,
+    unexpected: `count(CASE WHEN ${outOfRange} THEN 1 END)::DOUBLE`,
+    min: `min(CASE WHEN ${finite} THEN ${id} END)::DOUBLE`,
+    max: `max(CASE WHEN ${finite} THEN ${id} END)::DOUBLE`,
+    non_finite: `${nonFinite ? `count(CASE WHEN NOT isfinite(${id}) THEN 1 END)` : '0'}::DOUBLE`,
   };
-  const nonFiniteNote = nan + infinity > 0 ? `, including ${nan} NaN and ${infinity} infinite` : '';
-  const message = `${column.name}: ${unexpected} of ${nonNull} values (${percent(observed.unexpectedFraction)}) outside ${bounds}${nonFiniteNote}; observed finite min ${observed.min}, max ${observed.max}`;
-  return result(session, { check: 'between', column: column.name, expectation, observed, message }, conforms(nonNull, unexpected, mostly), outOfRange);
+  return {
+    aggregates,
+    async finish(stats) {
+      const nonNull = count(stats.non_null);
+      const unexpected = count(stats.unexpected);
+      // Which non-finite values, only when there are any: the common case pays one count.
+      const split = count(stats.non_finite) > 0
+        ? await session.firstRow(`SELECT count(CASE WHEN isnan(${id}) THEN 1 END)::DOUBLE AS nan,
+            count(CASE WHEN isinf(${id}) AND ${id} > 0 THEN 1 END)::DOUBLE AS pos_inf,
+            count(CASE WHEN isinf(${id}) AND ${id} < 0 THEN 1 END)::DOUBLE AS neg_inf FROM ${DATA}`)
+        : {};
+      const nan = count(split.nan);
+      const infinity = count(split.pos_inf) + count(split.neg_inf);
+      const observed = {
+        nonNullCount: nonNull,
+        unexpectedCount: unexpected,
+        unexpectedFraction: nonNull === 0 ? 0 : unexpected / nonNull,
+        min: numberOrNull(stats.min),
+        max: numberOrNull(stats.max),
+        nanCount: nan,
+        positiveInfinityCount: count(split.pos_inf),
+        negativeInfinityCount: count(split.neg_inf),
+        mostly,
+      };
+      const nonFiniteNote = nan + infinity > 0 ? `, including ${nan} NaN and ${infinity} infinite` : '';
+      const message = `${column.name}: ${unexpected} of ${nonNull} values (${percent(observed.unexpectedFraction)}) outside ${bounds}${nonFiniteNote}; observed finite min ${observed.min}, max ${observed.max}`;
+      return result(session, { check: 'between', column: column.name, expectation, observed, message }, conforms(nonNull, unexpected, mostly), outOfRange);
+    },
+  };
 }
 
-export async function checkAllowedValues(session: DuckDbSession, column: string, rule: AllowedValuesRule): Promise<CheckResult> {
+export function planAllowedValues(session: DuckDbSession, column: string, rule: AllowedValuesRule): CheckPlan {
+  const id = quoteIdentifier(column);
+  const notAllowed = `${id} IS NOT NULL AND ${id} NOT IN (${rule.values.map(literal).join(', ')})`;
+  return {
+    aggregates: { non_null: `count(${id})::DOUBLE`, unexpected: `count(CASE WHEN ${notAllowed} THEN 1 END)::DOUBLE` },
+    finish: (stats) => allowedValuesResult(session, column, rule, notAllowed, stats),
+  };
+}
+
+async function allowedValuesResult(session: DuckDbSession, column: string, rule: AllowedValuesRule, notAllowed: string, stats: JsonRow): Promise<CheckResult> {
   const id = quoteIdentifier(column);
   const { values, mostly } = rule;
-  const notAllowed = `${id} IS NOT NULL AND ${id} NOT IN (${values.map(literal).join(', ')})`;
-  const stats = await session.firstRow(
-    `SELECT count(${id})::DOUBLE AS non_null, count(*) FILTER (WHERE ${notAllowed})::DOUBLE AS unexpected FROM ${DATA}`,
-  );
   const nonNull = count(stats.non_null);
   const unexpected = count(stats.unexpected);
   const unexpectedValues = unexpected > 0 ? await topValues(session, id, notAllowed) : [];
@@ -106,7 +137,17 @@ export async function checkAllowedValues(session: DuckDbSession, column: string,
   return result(session, { check: 'allowedValues', column, expectation, observed, message }, conforms(nonNull, unexpected, mostly), notAllowed);
 }
 
-export async function checkUnique(session: DuckDbSession, column: string): Promise<CheckResult> {
+/** Duplicates need their own grouped scan, so this plan asks the shared scan for nothing. */
+export function planUnique(session: DuckDbSession, column: string): CheckPlan {
+  return { aggregates: {}, finish: () => checkUnique(session, column) };
+}
+
+/** A verdict known without reading the data. */
+export function settled(verdict: CheckResult): CheckPlan {
+  return { aggregates: {}, finish: async () => verdict };
+}
+
+async function checkUnique(session: DuckDbSession, column: string): Promise<CheckResult> {
   const id = quoteIdentifier(column);
   const duplicated = `${id} IN (SELECT ${id} FROM ${DATA} WHERE ${id} IS NOT NULL GROUP BY ALL HAVING count(*) > 1)`;
   const stats = await session.firstRow(`SELECT
