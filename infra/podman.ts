@@ -1,9 +1,7 @@
-import { spawn, type ChildProcess } from 'node:child_process';
-import { closeSync, openSync } from 'node:fs';
-import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdir, rm, writeFile } from 'node:fs/promises';
 import { request } from 'node:http';
 import path from 'node:path';
-import { setTimeout as sleep } from 'node:timers/promises';
+import { awaitReady, logTail, startLoggedProcess } from './await-ready.ts';
 import { requireExecutable } from './podman/binaries.ts';
 import { renderContainersConf } from './podman/containers-conf.ts';
 
@@ -42,7 +40,6 @@ export class PodmanServiceStartError extends Error {
 
 // sun_path holds 108 bytes including the terminating NUL.
 const MAX_SOCKET_PATH = 107;
-const STOP_GRACE_MS = 5_000;
 
 /**
  * Serves podman's Docker-compatible API on a socket in `stateDir`, for the Docker training
@@ -71,49 +68,21 @@ export async function ensurePodmanService(options: PodmanServiceOptions): Promis
   if (alreadyRunning) return { socketPath, containersConf, logFile, stop: async () => {} };
 
   await rm(socketPath, { force: true });
-  const logFd = openSync(logFile, 'a');
-  let child: ChildProcess;
-  try {
-    child = spawn(podman, ['system', 'service', '--time=0', `unix://${socketPath}`], {
-      env: { ...process.env, CONTAINERS_CONF: containersConf },
-      stdio: ['ignore', logFd, logFd],
-    });
-  } finally {
-    closeSync(logFd);
-  }
-  const exited = new Promise<string>((resolve) => {
-    child.once('exit', (code, signal) => resolve(`exited with ${signal ?? `code ${code ?? 'unknown'}`}`));
-    child.once('error', (error) => resolve(`could not start: ${error.message}`));
+  const service = startLoggedProcess(podman, ['system', 'service', '--time=0', `unix://${socketPath}`], {
+    logFile,
+    env: { ...process.env, CONTAINERS_CONF: containersConf },
   });
-  // A crashed test run must not leave the service holding the socket.
-  const killOnExit = () => child.kill('SIGTERM');
-  process.once('exit', killOnExit);
   const stop = async () => {
-    process.removeListener('exit', killOnExit);
-    if (child.exitCode === null && child.signalCode === null) {
-      child.kill('SIGTERM');
-      const graceful = await Promise.race([exited.then(() => true), sleep(STOP_GRACE_MS, undefined, { ref: false }).then(() => false)]);
-      if (!graceful) {
-        child.kill('SIGKILL');
-        await exited;
-      }
-    }
+    await service.stop();
     await rm(socketPath, { force: true });
   };
 
   const timeoutMs = options.startTimeoutMs ?? 30_000;
-  const deadline = Date.now() + timeoutMs;
-  let problem: string | null = 'not started';
-  let exitedHow: string | null = null;
-  void exited.then((how) => (exitedHow = how));
-  while (Date.now() < deadline && exitedHow === null) {
-    problem = await ping(socketPath);
-    if (problem === null) return { socketPath, containersConf, logFile, stop };
-    await sleep(100);
-  }
+  const notReady = await awaitReady(service, () => ping(socketPath), { timeoutMs, intervalMs: 100 });
+  if (notReady === null) return { socketPath, containersConf, logFile, stop };
   await stop();
-  const why = exitedHow === null ? `did not answer /_ping within ${timeoutMs} ms (${problem})` : exitedHow;
-  throw new PodmanServiceStartError(`podman system service on ${socketPath} ${why}`, socketPath, logFile, await tailOf(logFile));
+  const why = 'exited' in notReady ? notReady.exited : `did not answer /_ping within ${timeoutMs} ms (${notReady.timedOut})`;
+  throw new PodmanServiceStartError(`podman system service on ${socketPath} ${why}`, socketPath, logFile, await logTail(logFile, 30));
 }
 
 /** null when the API answers `GET /_ping` with OK, else what went wrong. */
@@ -129,12 +98,4 @@ function ping(socketPath: string): Promise<string | null> {
     req.on('error', (error) => resolve(error.message));
     req.end();
   });
-}
-
-async function tailOf(file: string, lines = 30): Promise<string> {
-  try {
-    return (await readFile(file, 'utf8')).trimEnd().split('\n').slice(-lines).join('\n');
-  } catch {
-    return '(no log written)';
-  }
 }

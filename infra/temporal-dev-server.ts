@@ -1,11 +1,9 @@
-import { spawn, type ChildProcess } from 'node:child_process';
-import { closeSync, openSync } from 'node:fs';
-import { mkdir, mkdtemp, readFile } from 'node:fs/promises';
+import { mkdir, mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { Connection } from '@temporalio/client';
 import { SEARCH_ATTRIBUTES } from '../plan/types.ts';
+import { awaitReady, logTail, startLoggedProcess } from './await-ready.ts';
 import { freePort, isPortFree } from './ports.ts';
 import { resolveTemporalBinary } from './temporal-binary.ts';
 
@@ -51,7 +49,6 @@ export class TemporalDevServerStartError extends Error {
 /** Every custom search attribute weir filters runs by; all are keywords. */
 export const WEIR_SEARCH_ATTRIBUTE_NAMES: readonly string[] = Object.values(SEARCH_ATTRIBUTES);
 
-const STOP_GRACE_MS = 5_000;
 const PORT_CLASH_RETRIES = 3;
 
 /**
@@ -108,100 +105,46 @@ async function startOnce(binary: string, logFile: string, options: TemporalDevSe
   args.push('--namespace', namespace, '--log-level', 'warn');
   for (const name of WEIR_SEARCH_ATTRIBUTE_NAMES) args.push('--search-attribute', `${name}=Keyword`);
 
-  // A file, not a pipe: the server must never block on a full pipe nobody reads.
-  const logFd = openSync(logFile, 'a');
-  let child: ChildProcess;
-  try {
-    child = spawn(binary, args, { stdio: ['ignore', logFd, logFd] });
-  } finally {
-    closeSync(logFd);
-  }
-  const exited = new Promise<string>((resolve) => {
-    child.once('exit', (code, signal) => resolve(`exited with ${signal ?? `code ${code ?? 'unknown'}`}`));
-    child.once('error', (error) => resolve(`could not start: ${error.message}`));
-  });
-  // Without this, a crashed test run or CLI leaves an orphan server holding the ports.
-  const killOnExit = () => child.kill('SIGTERM');
-  process.once('exit', killOnExit);
-
-  const stop = async (): Promise<void> => {
-    process.removeListener('exit', killOnExit);
-    if (child.exitCode !== null || child.signalCode !== null) return;
-    child.kill('SIGTERM');
-    const graceful = await Promise.race([exited.then(() => true), sleep(STOP_GRACE_MS, undefined, { ref: false }).then(() => false)]);
-    if (!graceful) {
-      child.kill('SIGKILL');
-      await exited;
-    }
-  };
-
-  const failure = (message: string) => new TemporalDevServerStartError(message, address, logFile, '');
+  const server = startLoggedProcess(binary, args, { logFile });
   const timeoutMs = options.startTimeoutMs ?? 60_000;
-  let ready = await Promise.race([
-    waitUntilServing(address, namespace, timeoutMs).then(
-      () => null,
-      (error: unknown) => failure(`Temporal dev server at ${address} did not become ready: ${errorMessage(error)}`),
-    ),
-    exited.then((how) => failure(`Temporal dev server (${binary}) ${how} before it was ready`)),
-  ]);
-  const exitedMeanwhile = child.exitCode !== null || child.signalCode !== null;
-  if (ready === null && exitedMeanwhile) {
-    ready = failure(`Temporal dev server (${binary}) exited right after it answered`);
-  }
-  if (ready !== null) {
-    await stop();
-    throw new TemporalDevServerStartError(ready.message.trimEnd(), address, logFile, await tailOf(logFile));
+  const notReady = await awaitReady(server, () => servingProblem(address, namespace), { timeoutMs, intervalMs: 250 });
+  if (notReady !== null) {
+    await server.stop();
+    const message =
+      'exited' in notReady
+        ? `Temporal dev server (${binary}) ${notReady.exited} before it was ready`
+        : `Temporal dev server at ${address} did not become ready: timed out after ${timeoutMs} ms (${notReady.timedOut})`;
+    throw new TemporalDevServerStartError(message, address, logFile, await logTail(logFile, 40));
   }
 
-  if (child.pid === undefined) throw failure('Temporal dev server has no pid');
+  const pid = server.child.pid;
+  if (pid === undefined) throw new TemporalDevServerStartError('Temporal dev server has no pid', address, logFile, '');
   return {
     address,
     uiUrl: uiPort === null ? null : `http://127.0.0.1:${uiPort}`,
     binary,
-    pid: child.pid,
+    pid,
     logFile,
-    stop,
+    stop: server.stop,
   };
 }
 
 /**
- * Polls until the front end reports SERVING and lists weir's search attributes: the CLI
- * registers them after the port opens, and a worker started in between would see
- * "search attribute not defined" errors.
+ * Null once the front end reports SERVING and lists weir's search attributes, else what is
+ * missing (or it throws): the CLI registers them after the port opens, and a worker started
+ * in between would see "search attribute not defined" errors.
  */
-export async function waitUntilServing(address: string, namespace: string, timeoutMs: number): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  let lastProblem = 'no answer yet';
-  while (Date.now() < deadline) {
-    let connection: Connection | undefined;
-    try {
-      connection = await Connection.connect({ address, connectTimeout: '2s' });
-      const health = await connection.healthService.check({});
-      // 1 is SERVING in grpc.health.v1.HealthCheckResponse.ServingStatus.
-      if (health.status !== 1) throw new Error(`health status ${String(health.status)}`);
-      const { customAttributes } = await connection.operatorService.listSearchAttributes({ namespace });
-      const missing = WEIR_SEARCH_ATTRIBUTE_NAMES.filter((name) => !(name in (customAttributes ?? {})));
-      if (missing.length === 0) return;
-      lastProblem = `search attributes not registered yet: ${missing.join(', ')}`;
-    } catch (error) {
-      lastProblem = errorMessage(error);
-    } finally {
-      await connection?.close().catch(() => {});
-    }
-    await sleep(250);
-  }
-  throw new Error(`timed out after ${timeoutMs} ms (${lastProblem})`);
-}
-
-async function tailOf(file: string, lines = 40): Promise<string> {
+async function servingProblem(address: string, namespace: string): Promise<string | null> {
+  let connection: Connection | undefined;
   try {
-    const text = await readFile(file, 'utf8');
-    return text.trimEnd().split('\n').slice(-lines).join('\n');
-  } catch {
-    return '(no log written)';
+    connection = await Connection.connect({ address, connectTimeout: '2s' });
+    const health = await connection.healthService.check({});
+    // 1 is SERVING in grpc.health.v1.HealthCheckResponse.ServingStatus.
+    if (health.status !== 1) return `health status ${String(health.status)}`;
+    const { customAttributes } = await connection.operatorService.listSearchAttributes({ namespace });
+    const missing = WEIR_SEARCH_ATTRIBUTE_NAMES.filter((name) => !(name in (customAttributes ?? {})));
+    return missing.length === 0 ? null : `search attributes not registered yet: ${missing.join(', ')}`;
+  } finally {
+    await connection?.close().catch(() => {});
   }
-}
-
-function errorMessage(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
 }

@@ -10,6 +10,7 @@ import { createDb } from '../db/index.ts';
 import type { Kysely } from 'kysely';
 import type { Database } from '../db/schema.ts';
 import { createWeirWorker, type WeirWorker } from '../worker/create-worker.ts';
+import type { PoolLimit } from '../worker/pools.ts';
 import { testStack } from './stack.ts';
 
 export const TEST_DAGS_DIR = fileURLToPath(new URL('./dags/', import.meta.url));
@@ -18,21 +19,41 @@ export interface TestWorker extends WeirWorker {
   client: Client;
   taskQueue: string;
   db: Kysely<Database>;
-  /** Stops the worker, then replays every history it produced against the current bundle. */
-  shutdown(): Promise<void>;
+  /**
+   * Stops the worker and its pool workers, then replays every history it produced against the
+   * current bundle (unless `replay: false`); resolves with how many it replayed.
+   */
+  shutdown(): Promise<number>;
+}
+
+export interface TestWorkerOptions {
+  dagsDir?: string;
+  syncSchedules?: boolean;
+  taskQueue?: string;
+  /** Activity-only workers next to the main one, as `weir worker` builds them from WEIR_POOLS. */
+  pools?: PoolLimit[];
+  /** The main worker's limit, as WEIR_MAX_CONCURRENT_ACTIVITIES sets it. */
+  maxConcurrentActivities?: number;
+  /** Replay the queue's histories at shutdown; default true (skip it for hundreds of identical runs). */
+  replay?: boolean;
+  /** A Temporal server of the test's own instead of the shared one. */
+  temporalAddress?: string;
+  /** A database of the test's own instead of the shared one; migrated already. */
+  databaseUrl?: string;
 }
 
 /**
- * A real Weir worker on the shared dev server, on a task queue of its own so test files can run
- * side by side.
+ * A real Weir worker, run with `runAll()` like `weir worker`, on the shared dev server and
+ * database unless told otherwise, and on a task queue of its own so test files can run side by side.
  */
-export async function startTestWorker(options: { dagsDir?: string; syncSchedules?: boolean; taskQueue?: string } = {}): Promise<TestWorker> {
+export async function startTestWorker(options: TestWorkerOptions = {}): Promise<TestWorker> {
   const stack = testStack();
+  const temporalAddress = options.temporalAddress ?? stack.temporalAddress;
   const taskQueue = options.taskQueue ?? `test-${randomUUID().slice(0, 8)}`;
-  const connection = await NativeConnection.connect({ address: stack.temporalAddress });
-  const clientConnection = await Connection.connect({ address: stack.temporalAddress });
+  const connection = await NativeConnection.connect({ address: temporalAddress });
+  const clientConnection = await Connection.connect({ address: temporalAddress });
   const client = new Client({ connection: clientConnection, namespace: 'default' });
-  const db = createDb(stack.databaseUrl);
+  const db = createDb(options.databaseUrl ?? stack.databaseUrl);
   const weir = await createWeirWorker({
     connection,
     namespace: 'default',
@@ -40,22 +61,25 @@ export async function startTestWorker(options: { dagsDir?: string; syncSchedules
     dagsDir: options.dagsDir ?? TEST_DAGS_DIR,
     db,
     ...(options.syncSchedules ? { scheduleClient: client } : {}),
+    ...(options.pools ? { pools: options.pools } : {}),
+    ...(options.maxConcurrentActivities ? { maxConcurrentActivities: options.maxConcurrentActivities } : {}),
     workflowBundlePath: inject('workflowBundlePath'),
     log: process.env.WEIR_TEST_LOG ? (line) => console.log(line) : () => {},
   });
-  const running = weir.worker.run();
+  const running = weir.runAll();
   return {
     ...weir,
     client,
     taskQueue,
     db,
     async shutdown() {
-      if (weir.worker.getState() === 'RUNNING') weir.worker.shutdown();
+      weir.shutdownAll();
       await running;
-      await replayHistoriesOf(client, taskQueue);
+      const replayed = options.replay === false ? 0 : await replayHistoriesOf(client, taskQueue);
       await connection.close();
       await clientConnection.close();
       await db.destroy();
+      return replayed;
     },
   };
 }

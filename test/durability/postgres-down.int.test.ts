@@ -1,134 +1,68 @@
 import { randomUUID } from 'node:crypto';
-import { chmod, mkdtemp, rm, writeFile } from 'node:fs/promises';
-import os from 'node:os';
+import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { Client, Connection } from '@temporalio/client';
-import { NativeConnection } from '@temporalio/worker';
-import type { Kysely } from 'kysely';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { getRunSnapshot, triggerRun, waitForRun } from '../../control/runs.ts';
-import { createDb, migrateToLatest } from '../../db/index.ts';
-import type { Database } from '../../db/schema.ts';
-import { startEmbeddedPostgres, type EmbeddedPostgresServer } from '../../infra/embedded-postgres.ts';
 import { getModel, modelHistory, productionVersion } from '../../registry/index.ts';
-import { createWeirWorker, type WeirWorker } from '../../worker/create-worker.ts';
-import { replayHistoriesOf } from '../harness.ts';
-import { testStack } from '../stack.ts';
+import { startTestWorker, type TestWorker } from '../harness.ts';
+import { pendingAttempt, until, type PendingAttempt } from './polling.ts';
+import { privateStack, type PrivatePostgres, type PrivateStack } from './private-stack.ts';
 
 const DAGS = fileURLToPath(new URL('../dags-durability/', import.meta.url));
 
-async function until<T>(probe: () => T | null | undefined | false | Promise<T | null | undefined | false>, what: string, tries = 1200): Promise<T> {
-  for (let i = 0; i < tries; i++) {
-    const value = await probe();
-    if (value !== null && value !== undefined && value !== false) return value;
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-  throw new Error(`timed out waiting for ${what}`);
-}
-
-interface PendingAttempt {
-  attempt: number;
-  lastFailure: string;
-}
-
-/** The attempt Temporal is on for a still-pending activity, and why the one before failed. */
-async function pendingAttempt(client: Client, runId: string, activityType: string): Promise<PendingAttempt | null> {
-  const description = await client.workflow.getHandle(runId).describe();
-  const pending = description.raw.pendingActivities?.find((activity) => activity.activityType?.name === activityType);
-  if (!pending) return null;
-  return { attempt: pending.attempt ?? 0, lastFailure: pending.lastFailure?.message ?? '' };
-}
-
 describe('the registry database goes away in the middle of a run', () => {
-  let stateDir: string;
-  let dataDir: string;
-  let postgres: EmbeddedPostgresServer | undefined;
-  let db: Kysely<Database>;
-  let workerConnection: NativeConnection;
-  let clientConnection: Connection;
-  let client: Client;
-  let weir: WeirWorker;
-  let running: Promise<void>;
+  let stack: PrivateStack;
+  let postgres: PrivatePostgres;
+  let weir: TestWorker;
   const taskQueue = `pg-down-${randomUUID().slice(0, 8)}`;
-  const savedArtifactRoot = process.env.WEIR_ARTIFACT_ROOT;
 
   beforeAll(async () => {
-    stateDir = await mkdtemp(path.join(os.tmpdir(), 'weir-pg-down-'));
-    // As root, Postgres runs as the `postgres` user, which must reach its data folder.
-    await chmod(stateDir, 0o755);
-    dataDir = path.join(stateDir, 'postgres');
-    postgres = await startEmbeddedPostgres({ dataDir });
-    db = createDb(postgres.databaseUrl);
-    await migrateToLatest(db);
-
-    process.env.WEIR_ARTIFACT_ROOT = path.join(stateDir, 'artifacts');
-    const { temporalAddress } = testStack();
-    workerConnection = await NativeConnection.connect({ address: temporalAddress });
-    clientConnection = await Connection.connect({ address: temporalAddress });
-    client = new Client({ connection: clientConnection, namespace: 'default' });
-    weir = await createWeirWorker({
-      connection: workerConnection,
-      namespace: 'default',
-      taskQueue,
-      dagsDir: DAGS,
-      db,
-      workflowBundlePath: inject('workflowBundlePath'),
-      log: () => {},
-    });
-    running = weir.worker.run();
+    stack = await privateStack('weir-pg-down-');
+    postgres = await stack.startPostgres();
+    weir = await startTestWorker({ dagsDir: DAGS, taskQueue, databaseUrl: postgres.databaseUrl });
   });
 
   afterAll(async () => {
-    if (weir?.worker.getState() === 'RUNNING') weir.worker.shutdown();
-    await running;
-    if (client) expect(await replayHistoriesOf(client, taskQueue)).toBeGreaterThan(0);
-    await workerConnection?.close();
-    await clientConnection?.close();
-    await db?.destroy();
-    await postgres?.stop();
-    if (savedArtifactRoot === undefined) delete process.env.WEIR_ARTIFACT_ROOT;
-    else process.env.WEIR_ARTIFACT_ROOT = savedArtifactRoot;
-    if (stateDir) await rm(stateDir, { recursive: true, force: true });
+    if (weir) expect(await weir.shutdown()).toBeGreaterThan(0);
+    await stack?.dispose();
   });
 
   /** Stops Postgres while `heldTask` waits, lets the run reach `failingTask`, and starts it again once that task has failed twice. */
   async function outageAt(heldTask: 'train' | 'checkpoint', failingTask: 'register' | 'promote'): Promise<{ runId: string; model: string; seen: PendingAttempt }> {
     const model = `outage_${failingTask}_${randomUUID().slice(0, 8)}`;
-    const release = path.join(stateDir, `release-${model}`);
+    const release = path.join(stack.dir, `release-${model}`);
     const params = { model, ...(heldTask === 'train' ? { releaseTrain: release } : { releaseCheckpoint: release }) };
-    const runId = await triggerRun(client, { dagId: 'registry_outage', params, taskQueue });
+    const runId = await triggerRun(weir.client, { dagId: 'registry_outage', params, taskQueue });
     await until(async () => {
-      const snapshot = await getRunSnapshot(client, runId).catch(() => null);
+      const snapshot = await getRunSnapshot(weir.client, runId).catch(() => null);
       return snapshot?.tasks.find((task) => task.id === heldTask)?.state === 'running';
     }, `${heldTask} to start`);
 
-    const port = postgres?.port as number;
-    await postgres?.stop();
-    postgres = undefined;
+    await postgres.stop();
     await writeFile(release, '');
 
     const activityType = `registry_outage.${failingTask}`;
     const seen = await until(async () => {
-      const pending = await pendingAttempt(client, runId, activityType);
+      const pending = await pendingAttempt(weir.client, runId, activityType);
       return pending !== null && pending.attempt >= 3 ? pending : null;
     }, `${failingTask} to fail twice against the stopped database`);
 
-    postgres = await startEmbeddedPostgres({ dataDir, port });
+    await postgres.start();
     return { runId, model, seen };
   }
 
   /** One version, in production, and an audit trail of exactly one registration and one promotion by the run. */
   async function expectRegisteredAndPromotedOnce(runId: string, model: string): Promise<number> {
-    const outputs = await client.workflow.getHandle(runId).query<{ register: { version: number; created: boolean }; promote: { version: number; previousVersion: number | null; replayed: boolean } }>(
+    const outputs = await weir.client.workflow.getHandle(runId).query<{ register: { version: number; created: boolean }; promote: { version: number; previousVersion: number | null; replayed: boolean } }>(
       'weir.taskOutputs',
     );
-    const details = await getModel(db, model);
+    const details = await getModel(weir.db, model);
     expect(details.versions.map((version) => version.version)).toEqual([outputs.register.version]);
     expect(details.versions[0]?.idempotencyKey).toBe(`${runId}:register`);
-    expect((await productionVersion(db, model))?.version).toBe(outputs.register.version);
+    expect((await productionVersion(weir.db, model))?.version).toBe(outputs.register.version);
     expect(outputs.promote).toMatchObject({ version: outputs.register.version, previousVersion: null });
-    const trail = await modelHistory(db, model);
+    const trail = await modelHistory(weir.db, model);
     expect(trail.map((row) => [row.action, row.version, row.fromStage, row.toStage, row.actor])).toEqual([
       ['register', outputs.register.version, null, 'none', runId],
       ['promote', outputs.register.version, 'none', 'production', runId],
@@ -142,7 +76,7 @@ describe('the registry database goes away in the middle of a run', () => {
     // The failures were the lost database, not a registry verdict that would have failed at once.
     expect(seen.lastFailure).toMatch(/ECONNREFUSED|connect|terminat|Connection/i);
 
-    const done = await waitForRun(client, runId);
+    const done = await waitForRun(weir.client, runId);
     expect(done.status).toBe('success');
     const states = Object.fromEntries(done.tasks.map((task) => [task.id, [task.state, task.attempts]]));
     expect(states.train).toEqual(['success', 1]);
@@ -156,7 +90,7 @@ describe('the registry database goes away in the middle of a run', () => {
     const { runId, model, seen } = await outageAt('checkpoint', 'promote');
     expect(seen.lastFailure).toMatch(/ECONNREFUSED|connect|terminat|Connection/i);
 
-    const done = await waitForRun(client, runId);
+    const done = await waitForRun(weir.client, runId);
     expect(done.status).toBe('success');
     const states = Object.fromEntries(done.tasks.map((task) => [task.id, [task.state, task.attempts]]));
     expect(states.register).toEqual(['success', 1]);

@@ -1,4 +1,4 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { chmod, mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
@@ -6,59 +6,19 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Client, Connection } from '@temporalio/client';
-import { afterAll, afterEach, beforeAll, describe, expect, inject, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { triggerRun, waitForRun } from '../../control/runs.ts';
 import type { PidRecord } from '../../ops/training/pid-files.ts';
 import { livingGroupMembers } from '../../ops/training/process-group.ts';
 import { getModel } from '../../registry/index.ts';
 import { startTestWorker, type TestWorker } from '../harness.ts';
 import { testStack } from '../stack.ts';
+import { killWorkerProcess, startWorkerProcess } from '../worker-process-launcher.ts';
 import type { StepProgress } from '../dags-durability/resume_from_heartbeat.ts';
+import { until } from './polling.ts';
+import { privateStack, type PrivateStack } from './private-stack.ts';
 
-const REPO = fileURLToPath(new URL('../../', import.meta.url));
-const DAGS = path.join(REPO, 'test', 'dags-durability');
-
-/** A worker in its own process, so it can die the way a machine does: SIGKILL, no cleanup. */
-function startWorkerProcess(taskQueue: string, artifactRoot: string): Promise<ChildProcess> {
-  const stack = testStack();
-  const child = spawn(process.execPath, ['--import', 'tsx', path.join(REPO, 'test', 'worker-process.ts')], {
-    cwd: REPO,
-    env: {
-      ...process.env,
-      TEMPORAL_ADDRESS: stack.temporalAddress,
-      DATABASE_URL: stack.databaseUrl,
-      WEIR_TASK_QUEUE: taskQueue,
-      WEIR_DAGS_DIR: DAGS,
-      WEIR_ARTIFACT_ROOT: artifactRoot,
-      WEIR_WORKFLOW_BUNDLE: inject('workflowBundlePath'),
-    },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  return new Promise((resolve, reject) => {
-    let stderr = '';
-    child.stderr?.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-    child.stdout?.on('data', (chunk: Buffer) => {
-      if (chunk.toString().includes('READY')) resolve(child);
-    });
-    child.once('exit', (code, signal) => reject(new Error(`worker process exited with ${signal ?? code}: ${stderr.slice(-2000)}`)));
-  });
-}
-
-async function killWorker(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null || child.signalCode !== null) return;
-  const exited = new Promise((resolve) => child.once('exit', resolve));
-  child.kill('SIGKILL');
-  await exited;
-}
-
-async function until<T>(probe: () => T | null | undefined | false | Promise<T | null | undefined | false>, what: string, tries = 1200): Promise<T> {
-  for (let i = 0; i < tries; i++) {
-    const value = await probe();
-    if (value !== null && value !== undefined && value !== false) return value;
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-  throw new Error(`timed out waiting for ${what}`);
-}
+const DAGS = fileURLToPath(new URL('../dags-durability/', import.meta.url));
 
 /** `<attempt> <step>` lines the resume_from_heartbeat task writes after each finished step. */
 function progressLines(file: string): Array<{ attempt: number; step: number }> {
@@ -78,18 +38,18 @@ describe('a worker killed with SIGKILL while a long task runs', () => {
   let doomed: ChildProcess | undefined;
   let replacement: TestWorker | undefined;
   const jobGroups: number[] = [];
-  const savedArtifactRoot = process.env.WEIR_ARTIFACT_ROOT;
+  let stack: PrivateStack;
   let artifactRoot: string;
 
   beforeAll(async () => {
     connection = await Connection.connect({ address: testStack().temporalAddress });
     client = new Client({ connection, namespace: 'default' });
-    artifactRoot = await mkdtemp(path.join(os.tmpdir(), 'weir-long-task-'));
-    process.env.WEIR_ARTIFACT_ROOT = artifactRoot;
+    stack = await privateStack('weir-long-task-');
+    artifactRoot = stack.artifactRoot;
   });
 
   afterEach(async () => {
-    if (doomed) await killWorker(doomed);
+    if (doomed) await killWorkerProcess(doomed);
     doomed = undefined;
     await replacement?.shutdown();
     replacement = undefined;
@@ -101,21 +61,19 @@ describe('a worker killed with SIGKILL while a long task runs', () => {
 
   afterAll(async () => {
     await connection?.close();
-    if (savedArtifactRoot === undefined) delete process.env.WEIR_ARTIFACT_ROOT;
-    else process.env.WEIR_ARTIFACT_ROOT = savedArtifactRoot;
-    if (artifactRoot) await rm(artifactRoot, { recursive: true, force: true });
+    await stack?.dispose();
   });
 
   it('a heartbeating task is retried on a new worker and resumes from its last heartbeat details', async () => {
     const taskQueue = `long-hb-${randomUUID().slice(0, 8)}`;
     const progressFile = path.join(artifactRoot, `progress-${taskQueue}.txt`);
     const steps = 16;
-    doomed = await startWorkerProcess(taskQueue, artifactRoot);
+    doomed = await startWorkerProcess({ taskQueue, dagsDir: DAGS, artifactRoot });
     const runId = await triggerRun(client, { dagId: 'resume_from_heartbeat', params: { steps, stepMs: 500, progressFile }, taskQueue });
 
     // Several steps in, so at least one throttled heartbeat with details reached the server.
     await until(() => progressLines(progressFile).filter((line) => line.attempt === 1).length >= 6, 'the first attempt to finish six steps');
-    await killWorker(doomed);
+    await killWorkerProcess(doomed);
     doomed = undefined;
     const lastStepOfFirstAttempt = Math.max(...progressLines(progressFile).map((line) => line.step));
     expect(lastStepOfFirstAttempt).toBeLessThan(steps - 1);
@@ -148,7 +106,7 @@ describe('a worker killed with SIGKILL while a long task runs', () => {
     const model = `long_train_${randomUUID().slice(0, 8)}`;
     const stateDir = await mkdtemp(path.join(os.tmpdir(), 'weir-train-jobs-'));
     await chmod(stateDir, 0o755);
-    doomed = await startWorkerProcess(taskQueue, artifactRoot);
+    doomed = await startWorkerProcess({ taskQueue, dagsDir: DAGS, artifactRoot });
     const runId = await triggerRun(client, { dagId: 'train_then_register', params: { model, stateDir, firstAttemptSleepSeconds: 600 }, taskQueue });
 
     const firstJob = await until(async () => {
@@ -160,7 +118,7 @@ describe('a worker killed with SIGKILL while a long task runs', () => {
     jobGroups.push(firstJob.record.pid);
     expect(firstJob.record.attempt).toBe(1);
 
-    await killWorker(doomed);
+    await killWorkerProcess(doomed);
     doomed = undefined;
     // The job runs in its own process group: the worker's death alone does not stop it.
     expect((await livingGroupMembers(firstJob.record.pid)).length).toBeGreaterThan(0);

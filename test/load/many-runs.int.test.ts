@@ -1,16 +1,18 @@
 import { randomUUID } from 'node:crypto';
+import { fileURLToPath } from 'node:url';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { triggerRun } from '../../control/runs.ts';
 import type { RunSnapshot } from '../../plan/types.ts';
-import { startLoadWorker, type LoadWorker } from './load-worker.ts';
+import { startTestWorker, type TestWorker } from '../harness.ts';
 
+const LOAD_DAGS = fileURLToPath(new URL('./dags/', import.meta.url));
 const RUNS = 200;
 const TASKS_PER_RUN = 10;
 
-let weir: LoadWorker;
+let weir: TestWorker;
 beforeAll(async () => {
-  weir = await startLoadWorker();
+  weir = await startTestWorker({ dagsDir: LOAD_DAGS, replay: false });
 });
 afterAll(async () => {
   await weir?.shutdown();

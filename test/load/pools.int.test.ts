@@ -1,12 +1,15 @@
+import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { triggerRun } from '../../control/runs.ts';
 import { TASK_OUTPUTS_QUERY, type RunSnapshot } from '../../plan/types.ts';
 import type { TimedOutput } from './dags/_timed.ts';
-import { startLoadWorker, type LoadWorker } from './load-worker.ts';
+import { startTestWorker, type TestWorker } from '../harness.ts';
 import { maxOverlap } from './overlap.ts';
 
+const LOAD_DAGS = fileURLToPath(new URL('./dags/', import.meta.url));
+
 /** Runs a DAG to the end (awaiting the workflow's result) and returns its timed task outputs. */
-async function runTimed(weir: LoadWorker, dagId: string): Promise<{ snapshot: RunSnapshot; outputs: Record<string, TimedOutput> }> {
+async function runTimed(weir: TestWorker, dagId: string): Promise<{ snapshot: RunSnapshot; outputs: Record<string, TimedOutput> }> {
   const runId = await triggerRun(weir.client, { dagId, params: {}, taskQueue: weir.taskQueue });
   const handle = weir.client.workflow.getHandle(runId);
   const snapshot = (await handle.result()) as RunSnapshot;
@@ -20,9 +23,9 @@ function outputsStartingWith(outputs: Record<string, TimedOutput>, prefix: strin
 }
 
 describe('a pool (WEIR_POOLS="narrow=2") under load', () => {
-  let weir: LoadWorker;
+  let weir: TestWorker;
   beforeAll(async () => {
-    weir = await startLoadWorker({ pools: [{ name: 'narrow', maxConcurrentActivities: 2 }], replay: true });
+    weir = await startTestWorker({ dagsDir: LOAD_DAGS, pools: [{ name: 'narrow', maxConcurrentActivities: 2 }] });
   });
   afterAll(async () => {
     await weir?.shutdown();
@@ -58,9 +61,9 @@ describe('a pool (WEIR_POOLS="narrow=2") under load', () => {
 });
 
 describe('the worker-wide limit (WEIR_MAX_CONCURRENT_ACTIVITIES=3) under load', () => {
-  let weir: LoadWorker;
+  let weir: TestWorker;
   beforeAll(async () => {
-    weir = await startLoadWorker({ maxConcurrentActivities: 3, replay: true });
+    weir = await startTestWorker({ dagsDir: LOAD_DAGS, maxConcurrentActivities: 3 });
   });
   afterAll(async () => {
     await weir?.shutdown();
