@@ -5,22 +5,25 @@ import type { DagRegistry } from './dag-registry.ts';
 import { createCallbackRunner } from './callbacks.ts';
 import { createPrepareRun } from './prepare-run.ts';
 import { createRecordRun, postgresAttemptRecorder } from './run-records.ts';
-import { createTaskRunner } from './task-runner.ts';
+import { createTaskRunner, type AttemptRecorder } from './task-runner.ts';
 
 export { DagNotFoundError, TaskNotFoundError, type DagRegistry } from './dag-registry.ts';
+export { postgresAttemptRecorder } from './run-records.ts';
 
 export interface ActivityDependencies {
   registry: DagRegistry;
   db: Kysely<Database>;
+  /** Where task attempts are reported; default a batching Postgres recorder on `db`. */
+  attempts?: AttemptRecorder;
 }
 
 /**
  * Every activity the worker registers. `default` serves all task activities
  * (`<dagId>.<taskId>`); the engine's own activities have fixed names.
  */
-export function createActivities({ registry, db }: ActivityDependencies) {
+export function createActivities({ registry, db, attempts = postgresAttemptRecorder(db) }: ActivityDependencies) {
   return {
-    default: createTaskRunner(registry, postgresAttemptRecorder(db)),
+    default: createTaskRunner(registry, attempts),
     [PREPARE_RUN_ACTIVITY]: createPrepareRun(registry),
     [RECORD_RUN_ACTIVITY]: createRecordRun(db),
     [CALLBACK_ACTIVITY]: createCallbackRunner(registry),

@@ -5,7 +5,10 @@ import type { TaskContext } from '../sdk/context.ts';
 import { NonRetryableError, OutputTooLargeError } from '../sdk/errors.ts';
 import { requireDag, TaskNotFoundError, type DagRegistry } from './dag-registry.ts';
 
-/** Where the task runner reports attempts; the worker wires it to Postgres. */
+/**
+ * Where the task runner reports attempts; the worker wires it to Postgres. Reports of one attempt
+ * must reach storage in the order they are made.
+ */
 export interface AttemptRecorder {
   attemptStarted(input: TaskActivityInput, attempt: number, at: Date): Promise<void>;
   attemptEnded(input: TaskActivityInput, attempt: number, at: Date, error: string | null): Promise<void>;
@@ -25,7 +28,7 @@ export function createTaskRunner(registry: DagRegistry, recorder: AttemptRecorde
     const log = activity.log;
     // Attempt rows are progress reports: they are written beside the body, never in its way.
     // The run's final snapshot rewrites every task row, so a lost write heals itself.
-    const started = quietly(log, () => recorder.attemptStarted(input, attempt, new Date()));
+    void quietly(log, () => recorder.attemptStarted(input, attempt, new Date()));
     let error: string | null = null;
     try {
       const events: EmittedEvent[] = [];
@@ -36,7 +39,7 @@ export function createTaskRunner(registry: DagRegistry, recorder: AttemptRecorde
       throw toFailure(thrown, attempt);
     } finally {
       const endedAt = new Date();
-      void started.then(() => quietly(log, () => recorder.attemptEnded(input, attempt, endedAt, error)));
+      void quietly(log, () => recorder.attemptEnded(input, attempt, endedAt, error));
     }
   };
 }

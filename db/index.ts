@@ -3,6 +3,7 @@ export { migrateToLatest, migrationsFolder, MigrationError, TypeScriptFolderMigr
 export {
   recordRunSnapshot,
   recordTaskAttempt,
+  recordTaskAttempts,
   listDagRuns,
   findDagRun,
   listTaskRuns,

@@ -12,6 +12,7 @@ import {
   MigrationError,
   recordRunSnapshot,
   recordTaskAttempt,
+  recordTaskAttempts,
   type Database,
 } from './index.ts';
 
@@ -175,6 +176,29 @@ describe('run records', () => {
       endedAt: '2026-11-26T10:03:00.000Z',
       error: 'boom',
     });
+  });
+
+  it('records a batch of attempts of several tasks in one statement', async () => {
+    const runId = `run-${randomUUID()}`;
+    const attempt = (taskId: string, mapIndex: number, state: 'running' | 'success', n: number) => ({
+      runId,
+      taskId,
+      mapIndex,
+      state,
+      attempt: n,
+      startedAt: '2026-11-26T10:00:00.000Z',
+      endedAt: state === 'success' ? '2026-11-26T10:00:01.000Z' : null,
+      error: null,
+    });
+    await recordTaskAttempts(db, [attempt('a', -1, 'success', 1), attempt('b', -1, 'running', 2), attempt('m', 0, 'running', 1), attempt('m', 1, 'success', 1)]);
+    // A later batch with an older attempt of b changes nothing about b.
+    await recordTaskAttempts(db, [attempt('b', -1, 'success', 1), attempt('m', 0, 'success', 1)]);
+    expect((await listTaskRuns(db, runId)).map((task) => [task.taskId, task.mapIndex, task.state, task.attempts])).toEqual([
+      ['a', -1, 'success', 1],
+      ['b', -1, 'running', 2],
+      ['m', 0, 'success', 1],
+      ['m', 1, 'success', 1],
+    ]);
   });
 
   it('lists runs newest first, filtered by DAG and limited', async () => {

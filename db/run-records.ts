@@ -114,23 +114,38 @@ export interface TaskAttemptRecord {
 }
 
 /**
- * Records one attempt of a task (or mapped instance) as the activity sees it. A report from
- * an older attempt that arrives late never overwrites a newer one.
+ * Records attempts of tasks (or mapped instances) as the activity sees them, in one statement.
+ * A report from an older attempt that arrives late never overwrites a newer one. At most one
+ * record per task and map index: Postgres cannot upsert the same row twice in one statement.
  */
+export async function recordTaskAttempts(db: Kysely<Database>, records: readonly TaskAttemptRecord[]): Promise<void> {
+  for (let start = 0; start < records.length; start += TASK_ROWS_PER_STATEMENT) {
+    await upsertAttemptRows(db, records.slice(start, start + TASK_ROWS_PER_STATEMENT));
+  }
+}
+
+/** One attempt: `recordTaskAttempts` with a single record. */
 export async function recordTaskAttempt(db: Kysely<Database>, record: TaskAttemptRecord): Promise<void> {
+  await recordTaskAttempts(db, [record]);
+}
+
+async function upsertAttemptRows(db: Kysely<Database>, records: readonly TaskAttemptRecord[]): Promise<void> {
+  if (records.length === 0) return;
   await db
     .insertInto('task_runs')
-    .values({
-      run_id: record.runId,
-      task_id: record.taskId,
-      map_index: record.mapIndex ?? WHOLE_TASK_MAP_INDEX,
-      state: record.state,
-      attempts: record.attempt,
-      started_at: record.startedAt,
-      ended_at: record.endedAt,
-      error: record.error,
-      updated_at: sql<Date>`now()`,
-    })
+    .values(
+      records.map((record) => ({
+        run_id: record.runId,
+        task_id: record.taskId,
+        map_index: record.mapIndex ?? WHOLE_TASK_MAP_INDEX,
+        state: record.state,
+        attempts: record.attempt,
+        started_at: record.startedAt,
+        ended_at: record.endedAt,
+        error: record.error,
+        updated_at: sql<Date>`now()`,
+      })),
+    )
     .onConflict((conflict) =>
       conflict
         .columns(['run_id', 'task_id', 'map_index'])

@@ -1,7 +1,7 @@
 import type { Kysely } from 'kysely';
 import { Worker, type NativeConnection } from '@temporalio/worker';
 import type { Client } from '@temporalio/client';
-import { createActivities, type DagRegistry } from '../activities/index.ts';
+import { createActivities, postgresAttemptRecorder, type DagRegistry } from '../activities/index.ts';
 import { syncSchedules, type ScheduleSyncResult } from '../control/schedules.ts';
 import type { Database } from '../db/schema.ts';
 import { formatProblem } from '../sdk/errors.ts';
@@ -88,7 +88,8 @@ export async function createWeirWorker(options: WeirWorkerOptions): Promise<Weir
     namespace: options.namespace,
     env: process.env,
   });
-  const activities = createActivities({ registry: registryOf(catalog), db: options.db });
+  const attempts = postgresAttemptRecorder(options.db);
+  const activities = createActivities({ registry: registryOf(catalog), db: options.db, attempts });
   const common = {
     connection: options.connection,
     namespace: options.namespace,
@@ -118,7 +119,8 @@ export async function createWeirWorker(options: WeirWorkerOptions): Promise<Weir
     poolWorkers,
     catalog,
     schedules,
-    runAll: () => (running ??= runWorkers(all)),
+    // Attempt reports still waiting for their batch are written before the caller closes the database.
+    runAll: () => (running ??= runWorkers(all).finally(() => attempts.flush().catch(() => {}))),
     shutdownAll: () => shutdownWorkers(all),
   };
 }
