@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import { mkdir, rename, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -36,7 +36,8 @@ export async function importDagFilesTogether(files: readonly string[], cacheDir:
   // Inside the project, so the bare imports it keeps ('weir', 'zod', ...) resolve as the files' would.
   await mkdir(cacheDir, { recursive: true });
   const target = path.join(cacheDir, `dags-${createHash('sha256').update(code).digest('hex').slice(0, 16)}.mjs`);
-  const scratch = `${target}.${process.pid}.tmp`;
+  // Unique per load, not per process: two loads of one folder may run at the same time.
+  const scratch = `${target}.${process.pid}.${randomUUID()}.tmp`;
   await writeFile(scratch, code);
   await rename(scratch, target);
   try {

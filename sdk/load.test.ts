@@ -39,6 +39,18 @@ describe('loadDagFolder', () => {
     expect(byFile['zz_duplicate.ts']).toBe('DAG id "good" is already defined in good.ts');
   });
 
+  it('loads one folder twice at the same time', async () => {
+    // Only good files, so both loads take the bundled fast path and write the same cache file.
+    const goodDir = path.join(dir, 'only-good');
+    await mkdir(goodDir, { recursive: true });
+    for (const name of ['good.ts', 'also_good.ts']) await writeFile(path.join(goodDir, name), FILES[name]!);
+    const [first, second] = await Promise.all([loadDagFolder(goodDir), loadDagFolder(goodDir)]);
+    for (const catalog of [first, second]) {
+      expect(catalog.problems).toEqual([]);
+      expect([...catalog.dags.keys()].sort()).toEqual(['also_good', 'good']);
+    }
+  });
+
   it('reports a missing folder as a problem, not a crash', async () => {
     const catalog = await loadDagFolder(path.join(dir, 'nope'));
     expect(catalog.dags.size).toBe(0);
