@@ -24,7 +24,7 @@ export interface ActivityDependencies {
 export function createActivities({ registry, db, attempts = postgresAttemptRecorder(db) }: ActivityDependencies) {
   return {
     default: createTaskRunner(registry, attempts),
-    [PREPARE_RUN_ACTIVITY]: createPrepareRun(registry),
+    [PREPARE_RUN_ACTIVITY]: createPrepareRun(registry, db),
     [RECORD_RUN_ACTIVITY]: createRecordRun(db),
     [CALLBACK_ACTIVITY]: createCallbackRunner(registry),
   };

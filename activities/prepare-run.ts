@@ -1,28 +1,54 @@
+import { Context } from '@temporalio/activity';
 import { ApplicationFailure } from '@temporalio/common';
+import type { Kysely } from 'kysely';
+import type { Database } from '../db/schema.ts';
+import { recordRunSnapshot } from '../db/run-records.ts';
+import { startingSnapshot } from '../plan/starting-snapshot.ts';
 import type { PrepareRunInput, PrepareRunResult } from '../plan/types.ts';
 import { previousCronTime } from '../sdk/cron.ts';
 import { InvalidParamsError } from '../sdk/errors.ts';
 import { validateParams } from '../sdk/params.ts';
 import { DagNotFoundError, requireDag, type DagRegistry } from './dag-registry.ts';
 
+/** How long the first run record may hold up a run's first task when Postgres is slow. */
+const FIRST_RECORD_TIMEOUT_MS = 5_000;
+
 /**
  * Gives a new run its Plan and validated params. Its result is recorded in history, which is
- * what pins the graph: later edits to the DAG file never change a run already started.
+ * what pins the graph: later edits to the DAG file never change a run already started. When
+ * asked, it also writes the run's first record; that record is a report, so a Postgres that
+ * is down or slow delays the run by at most a few seconds and never fails it.
  */
-export function createPrepareRun(registry: DagRegistry) {
+export function createPrepareRun(registry: DagRegistry, db: Kysely<Database>) {
   return async function prepareRun(input: PrepareRunInput): Promise<PrepareRunResult> {
+    let result: PrepareRunResult;
     try {
       const loaded = requireDag(registry, input.dagId);
       const params = validateParams(loaded.dag, input.rawParams);
       const logical = new Date(input.logicalDate);
       const schedule = loaded.plan.schedule;
       const start = schedule ? previousCronTime(schedule.cron, schedule.timezone, logical) : logical;
-      return { plan: loaded.plan, params, dataIntervalStart: start.toISOString(), dataIntervalEnd: logical.toISOString() };
+      result = { plan: loaded.plan, params, dataIntervalStart: start.toISOString(), dataIntervalEnd: logical.toISOString() };
     } catch (error) {
       if (error instanceof InvalidParamsError || error instanceof DagNotFoundError) {
         throw ApplicationFailure.create({ type: error.name, message: error.message, nonRetryable: true });
       }
       throw error;
     }
+    if (input.record) {
+      const snapshot = startingSnapshot({ runId: input.runId, logicalDate: input.logicalDate, ...input.record }, result.plan, result.params);
+      await recordWithin(FIRST_RECORD_TIMEOUT_MS, () => recordRunSnapshot(db, snapshot)).catch((error: unknown) => {
+        Context.current().log.warn('could not write the first run record; the run goes on', { runId: input.runId, error: String(error) });
+      });
+    }
+    return result;
   };
+}
+
+function recordWithin(ms: number, write: () => Promise<void>): Promise<void> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`no answer from Postgres within ${ms} ms`)), ms);
+  });
+  return Promise.race([write(), timeout]).finally(() => clearTimeout(timer));
 }

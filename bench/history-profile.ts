@@ -6,9 +6,9 @@ export interface HistoryProfile {
   events: number;
   workflowTasks: number;
   taskActivities: number;
-  /** Activities of the engine itself (`weir.prepareRun`, `weir.recordRun`). */
+  /** Activities of the engine itself (`weir.prepareRun`, `weir.recordRun`), local ones included. */
   engineActivities: number;
-  /** Scheduled -> completed, summed over the engine's activities. */
+  /** Scheduled -> completed, summed over the engine's remote activities (local ones have no such events). */
   engineActivitiesMs: number;
   /** Workflow started -> first task activity scheduled. */
   startToFirstTaskMs: number;
@@ -41,6 +41,7 @@ interface ActivityTimes {
 }
 
 const ENGINE_ACTIVITY = /^weir\./;
+const LOCAL_ACTIVITY_MARKER = 'core_local_activity';
 
 export async function profileHistory(client: Client, workflowId: string): Promise<HistoryProfile> {
   const history = await client.workflow.getHandle(workflowId).fetchHistory();
@@ -52,6 +53,7 @@ export function profileEvents(events: readonly HistoryEvent[]): HistoryProfile {
   let workflowStarted = Number.NaN;
   let workflowEnded = Number.NaN;
   let workflowTasks = 0;
+  let localActivities = 0;
   const workflowTaskScheduled = new Map<string, number>();
   const workflowTaskStarted = new Map<string, number>();
   const workflowTaskQueue: number[] = [];
@@ -72,6 +74,8 @@ export function profileEvents(events: readonly HistoryEvent[]): HistoryProfile {
       workflowTasks++;
       workflowTaskRun.push(at - (workflowTaskStarted.get(String(taskCompleted.startedEventId)) ?? at));
     }
+    // The interpreter's only local activities are the engine's own.
+    if (event.markerRecordedEventAttributes?.markerName === LOCAL_ACTIVITY_MARKER) localActivities++;
     const scheduled = event.activityTaskScheduledEventAttributes;
     if (scheduled) {
       const inputBytes = (scheduled.input?.payloads ?? []).reduce((sum, payload) => sum + (payload.data?.length ?? 0), 0);
@@ -102,7 +106,7 @@ export function profileEvents(events: readonly HistoryEvent[]): HistoryProfile {
     events: events.length,
     workflowTasks,
     taskActivities: tasks.length,
-    engineActivities: engine.length,
+    engineActivities: engine.length + localActivities,
     engineActivitiesMs: engine.reduce((sum, a) => sum + ((a.completed ?? a.scheduled) - a.scheduled), 0),
     startToFirstTaskMs: (scheduledTimes[0] ?? Number.NaN) - workflowStarted,
     lastTaskToEndMs: workflowEnded - Math.max(...completedTimes),

@@ -214,6 +214,8 @@ export interface PrepareRunInput {
   runId: string;
   rawParams: unknown;
   logicalDate: string;
+  /** When given, prepareRun also writes the run's first record, so no separate activity has to. */
+  record?: { runType: RunType; startedAt: string };
 }
 
 export interface PrepareRunResult {

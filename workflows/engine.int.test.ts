@@ -137,8 +137,11 @@ describe('the interpreter on a real Temporal server', () => {
     await expect(weir.client.workflow.getHandle(runId).result()).rejects.toThrow();
     const handle = weir.client.workflow.getHandle(runId);
     const history = await handle.fetchHistory();
-    const scheduled = (history.events ?? []).filter((e) => e.activityTaskScheduledEventAttributes).map((e) => e.activityTaskScheduledEventAttributes?.activityType?.name);
-    expect(scheduled).toEqual(['weir.prepareRun']);
+    // prepareRun ran as a local activity (one marker); no task activity was ever scheduled.
+    const scheduled = (history.events ?? []).filter((e) => e.activityTaskScheduledEventAttributes);
+    expect(scheduled).toEqual([]);
+    const localActivities = (history.events ?? []).filter((e) => e.markerRecordedEventAttributes?.markerName === 'core_local_activity');
+    expect(localActivities).toHaveLength(1);
     const description = await handle.describe();
     expect(description.status.name).toBe('FAILED');
     await expect(handle.result()).rejects.toMatchObject({ cause: { type: 'InvalidParamsError', message: expect.stringMatching(/rows: Too small.*table: Invalid input/) } });

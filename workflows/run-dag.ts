@@ -6,10 +6,13 @@ import {
   defineQuery,
   defineUpdate,
   isCancellation,
+  patched,
   proxyActivities,
+  proxyLocalActivities,
   setHandler,
   upsertSearchAttributes,
   workflowInfo,
+  type ActivityOptions,
 } from '@temporalio/workflow';
 import { finalRunStatus, nextActions, withDescendants } from '../plan/scheduler.ts';
 import {
@@ -36,13 +39,22 @@ export const taskOutputsQuery = defineQuery<Record<string, unknown>>(TASK_OUTPUT
 export const approveUpdate = defineUpdate<ApprovalDecision, [ApprovalDecision]>(APPROVE_UPDATE);
 export const clearUpdate = defineUpdate<string[], [ClearRequest]>(CLEAR_UPDATE);
 
-const engine = proxyActivities<{
+type EngineActivities = {
   [PREPARE_RUN_ACTIVITY]: (input: PrepareRunInput) => Promise<PrepareRunResult>;
   [RECORD_RUN_ACTIVITY]: (snapshot: RunSnapshot) => Promise<void>;
-}>({
+};
+const ENGINE_ACTIVITY_OPTIONS: ActivityOptions = {
   startToCloseTimeout: '1 minute',
   retry: { initialInterval: '1s', maximumInterval: '30s', maximumAttempts: 20, nonRetryableErrorTypes: ['InvalidParamsError', 'DagNotFoundError'] },
-});
+};
+const remoteEngine = proxyActivities<EngineActivities>(ENGINE_ACTIVITY_OPTIONS);
+/**
+ * The engine's own work (load the plan, write run records) runs as local activities: in the
+ * worker that runs the workflow, inside the workflow task, without a round trip through the
+ * server. Runs started before this change replay with the remote ones they recorded.
+ */
+const localEngine = proxyLocalActivities<EngineActivities>(ENGINE_ACTIVITY_OPTIONS);
+export const LOCAL_ENGINE_PATCH = 'weir-local-engine-activities';
 
 /**
  * The interpreter: runs any DAG's Plan. Registered as the default workflow, so a run's workflow
@@ -50,6 +62,9 @@ const engine = proxyActivities<{
  */
 export async function runDag(rawParams?: unknown, options?: RunOptions): Promise<RunSnapshot> {
   const info = workflowInfo();
+  const local = patched(LOCAL_ENGINE_PATCH);
+  const engine = local ? localEngine : remoteEngine;
+  const recordQuietly = (state: RunState) => recordSnapshotQuietly(engine, state);
   const { runType, logicalDate } = identifyRun(options);
   upsertSearchAttributes({ [SEARCH_ATTRIBUTES.dagId]: [info.workflowType], [SEARCH_ATTRIBUTES.runType]: [runType] });
   const runId = info.workflowId;
@@ -79,10 +94,12 @@ export async function runDag(rawParams?: unknown, options?: RunOptions): Promise
     { validator: (request) => checkClear(state, request) },
   );
 
-  const prepared = await prepareOrFail({ dagId: info.workflowType, runId, rawParams, logicalDate });
+  // prepareRun writes the first run record itself; runs from before that did it separately.
+  const record = local ? { record: { runType, startedAt: state.startedAt } } : {};
+  const prepared = await prepareOrFail(engine, { dagId: info.workflowType, runId, rawParams, logicalDate, ...record });
   Object.assign(state.run, { dataIntervalStart: prepared.dataIntervalStart, dataIntervalEnd: prepared.dataIntervalEnd });
   state.adopt(prepared.plan, prepared.params);
-  await recordQuietly(state);
+  if (!local) await recordQuietly(state);
 
   try {
     for (;;) {
@@ -134,7 +151,7 @@ export async function runDag(rawParams?: unknown, options?: RunOptions): Promise
 }
 
 /** Bad params or an unknown DAG fail the run with the reason itself, before any task runs. */
-async function prepareOrFail(input: PrepareRunInput): Promise<PrepareRunResult> {
+async function prepareOrFail(engine: EngineActivities, input: PrepareRunInput): Promise<PrepareRunResult> {
   try {
     return await engine[PREPARE_RUN_ACTIVITY](input);
   } catch (error) {
@@ -171,7 +188,7 @@ function requirePlan(state: RunState) {
 }
 
 /** Run records in Postgres are a report; Temporal is the source of truth, so a failed write never fails the run. */
-async function recordQuietly(state: RunState): Promise<void> {
+async function recordSnapshotQuietly(engine: EngineActivities, state: RunState): Promise<void> {
   try {
     await engine[RECORD_RUN_ACTIVITY](state.snapshot());
   } catch (error) {

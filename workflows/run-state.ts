@@ -1,3 +1,4 @@
+import { pendingTaskState } from '../plan/starting-snapshot.ts';
 import { isTerminal } from '../plan/trigger-rules.ts';
 import type { MapInstanceState, Plan, PlanTask, RunInfo, RunSnapshot, RunStatus, TaskRunState, TaskState } from '../plan/types.ts';
 
@@ -17,7 +18,7 @@ export class RunState {
     this.plan = plan;
     this.params = params;
     this.status = 'running';
-    for (const task of plan.tasks) this.tasks.set(task.id, emptyTask(task));
+    for (const task of plan.tasks) this.tasks.set(task.id, pendingTaskState(task));
   }
 
   task(taskId: string): TaskRunState {
@@ -92,6 +93,3 @@ export class RunState {
   }
 }
 
-function emptyTask(task: PlanTask): TaskRunState {
-  return { id: task.id, kind: task.kind, state: 'pending', attempts: 0, startedAt: null, endedAt: null, error: null };
-}
