@@ -79,6 +79,8 @@ export default dag({
       command: ['python3', `${SCRIPTS_DIR}train.py`],
       env: { PYTHONPATH: PYTHON_PATH },
       inputs: (ctx) => ({ train: ctx.outputs.prepare.trainUri }),
+      // A secret, passed by name from the worker's environment; without it the job trains untracked.
+      optionalSecretEnv: ['WEIR_EXAMPLE_TRACKING_TOKEN'],
       modelPath: 'model.pkl',
     }),
   )

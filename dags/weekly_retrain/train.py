@@ -1,8 +1,9 @@
 """Trains the weather classifier on the training window.
 
 Inputs come from the environment, as the training runner passes them:
-  INPUT_TRAIN  CSV with date, precipitation, temp_max, temp_min, wind, weather
-  OUTPUT_DIR   where model.pkl and metrics.json go
+  INPUT_TRAIN                  CSV with date, precipitation, temp_max, temp_min, wind, weather
+  OUTPUT_DIR                   where model.pkl and metrics.json go
+  WEIR_EXAMPLE_TRACKING_TOKEN  optional secret: the experiment tracker's token
 """
 import json
 import os
@@ -22,7 +23,14 @@ def load(path):
     return features, rows["weather"].astype(str)
 
 
+def tracking_status():
+    """Whether the run would be sent to the experiment tracker. The token is a secret: never print it."""
+    token = os.environ.get("WEIR_EXAMPLE_TRACKING_TOKEN", "")
+    return "on (token received)" if token else "off (WEIR_EXAMPLE_TRACKING_TOKEN is not set on the worker)"
+
+
 def main():
+    print(f"experiment tracking: {tracking_status()}", flush=True)
     features, labels = load(os.environ["INPUT_TRAIN"])
     print(f"training on {len(labels)} rows, classes: {sorted(set(labels))}", flush=True)
     model = RandomForestClassifier(n_estimators=int(os.environ.get("N_ESTIMATORS", "60")), max_depth=6, random_state=7)

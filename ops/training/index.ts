@@ -11,6 +11,7 @@ export type { DockerRunnerOptions } from './docker-runner.ts';
 export { jobNames, inputVariable } from './job.ts';
 export type { ContainerRunner, TrainingJob, JobInput, JobContext, JobResult, JobOutputs } from './job.ts';
 export { METRICS_FILE } from './outputs.ts';
+export { declaredSecretEnv } from './secrets.ts';
 export {
   TrainingFailedError,
   MissingSecretError,

@@ -24,8 +24,10 @@ export interface TrainingJob {
   image?: string;
   command: string[];
   env?: Record<string, string>;
-  /** Names of variables copied from the worker's environment when the job starts. */
+  /** Names of variables copied from the worker's environment when the job starts; each must be set. */
   secretEnv?: string[];
+  /** Like `secretEnv`, but a variable the worker does not have is left out instead of failing the job. */
+  optionalSecretEnv?: string[];
   workingDir?: string;
   inputs?: JobInput[];
   /** Host folder the job writes its model files and `metrics.json` into. */

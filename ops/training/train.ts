@@ -7,6 +7,7 @@ import { DockerRunner, type DockerRunnerOptions } from './docker-runner.ts';
 import { TrainingOutputError } from './errors.ts';
 import { jobNames, type ContainerRunner, type JobInput, type TrainingJob } from './job.ts';
 import { LocalProcessRunner, type LocalProcessRunnerOptions } from './local-runner.ts';
+import { declareSecretEnv } from './secrets.ts';
 
 export interface TrainOptions<P = Record<string, unknown>, U = Record<string, unknown>> {
   /** The program and its arguments, e.g. `['python', 'train.py', '--epochs', '10']`. */
@@ -16,8 +17,10 @@ export interface TrainOptions<P = Record<string, unknown>, U = Record<string, un
   /** Container image, for the Docker runner. */
   image?: string;
   env?: Record<string, string>;
-  /** Names of worker environment variables handed to the job, never their values. */
+  /** Names of worker environment variables handed to the job, never their values. Each must be set on the worker. */
   secretEnv?: string[];
+  /** Like `secretEnv`, for features the job can do without (say, experiment tracking): unset ones are left out. */
+  optionalSecretEnv?: string[];
   /**
    * Data the job reads, by name: `INPUT_<NAME>` points at it. Values are artifact URIs or keys,
    * or absolute host paths; a function receives the task context, for upstream outputs.
@@ -61,7 +64,7 @@ export const CONTAINER_INPUT_ROOT = '/weir/inputs';
 export function train<P = Record<string, unknown>, U = Record<string, unknown>>(
   options: TrainOptions<P, U>,
 ): (ctx: TaskContext<P, U>, mapItem?: unknown, mapIndex?: number) => Promise<TrainResult> {
-  return async (ctx, _mapItem, mapIndex) => {
+  const body = async (ctx: TaskContext<P, U>, _mapItem?: unknown, mapIndex?: number): Promise<TrainResult> => {
     const store = options.artifacts ?? operatorRuntime().artifacts;
     const runner = options.runner ?? new LocalProcessRunner();
     // Mapped instances of one task run side by side; each needs its own name and orphan key.
@@ -87,6 +90,7 @@ export function train<P = Record<string, unknown>, U = Record<string, unknown>>(
       ...(options.image === undefined ? {} : { image: options.image }),
       ...(options.env === undefined ? {} : { env: options.env }),
       ...(options.secretEnv === undefined ? {} : { secretEnv: options.secretEnv }),
+      ...(options.optionalSecretEnv === undefined ? {} : { optionalSecretEnv: options.optionalSecretEnv }),
       ...(options.workingDir === undefined ? {} : { workingDir: options.workingDir }),
       ...(options.cpuLimit === undefined ? {} : { cpuLimit: options.cpuLimit }),
       ...(options.memoryLimitBytes === undefined ? {} : { memoryLimitBytes: options.memoryLimitBytes }),
@@ -103,6 +107,7 @@ export function train<P = Record<string, unknown>, U = Record<string, unknown>>(
     }
     return { modelUri, metrics: result.outputs.metrics, logUri: result.logUri, outputUri: pathToFileURL(outputDir).href };
   };
+  return declareSecretEnv(body, [...(options.secretEnv ?? []), ...(options.optionalSecretEnv ?? [])]);
 }
 
 /** The Docker runner, for `train({ runner: dockerRunner({ socketPath }) })`. */

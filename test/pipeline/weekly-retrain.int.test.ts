@@ -1,12 +1,15 @@
-import { mkdtemp, readdir } from 'node:fs/promises';
+import { randomUUID } from 'node:crypto';
+import { mkdtemp, readdir, readFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { temporal } from '@temporalio/proto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { triggerRun, waitForRun } from '../../control/runs.ts';
 import type { RunSnapshot, TaskState } from '../../plan/types.ts';
 import { getModel, modelHistory, productionVersion } from '../../registry/index.ts';
 import { startTestSmtpServer, type TestSmtpServer } from '../../ops/notify/smtp-test-server.ts';
+import { declaredSecretEnv } from '../../ops/training/index.ts';
 import { startTestWorker, type TestWorker } from '../harness.ts';
 
 const DAGS = fileURLToPath(new URL('../../dags/', import.meta.url));
@@ -16,18 +19,39 @@ const SMTP_PASSWORD = 'pipeline-smtp-secret-7f3a';
 
 let weir: TestWorker;
 let smtp: TestSmtpServer;
-const saved = { SMTP_URL: process.env.SMTP_URL, WEIR_ARTIFACT_ROOT: process.env.WEIR_ARTIFACT_ROOT };
+/** Every value marked secret: the SMTP password, then one per secret variable the example's tasks declare. */
+const secrets: { name: string; value: string }[] = [{ name: 'SMTP password', value: SMTP_PASSWORD }];
+const savedEnv: Record<string, string | undefined> = {};
+
+function setEnv(name: string, value: string): void {
+  if (!(name in savedEnv)) savedEnv[name] = process.env[name];
+  process.env[name] = value;
+}
+
+/** Gives each secret variable a task of the example declares a value of its own, in the worker's environment. */
+function setDeclaredSecrets(): void {
+  const names = [...weir.catalog.dags.values()].flatMap(({ dag }) => dag.tasks.flatMap((task) => declaredSecretEnv(task.body)));
+  for (const name of new Set(names)) {
+    const value = `weir-secret-${name.toLowerCase()}-${randomUUID()}`;
+    setEnv(name, value);
+    secrets.push({ name, value });
+  }
+}
 
 beforeAll(async () => {
   smtp = await startTestSmtpServer({ user: 'weir', password: SMTP_PASSWORD });
-  process.env.SMTP_URL = `smtp://weir:${SMTP_PASSWORD}@${smtp.host}:${smtp.port}`;
-  process.env.WEIR_ARTIFACT_ROOT = await mkdtemp(path.join(os.tmpdir(), 'weir-pipeline-'));
+  setEnv('SMTP_URL', `smtp://weir:${SMTP_PASSWORD}@${smtp.host}:${smtp.port}`);
+  setEnv('WEIR_ARTIFACT_ROOT', await mkdtemp(path.join(os.tmpdir(), 'weir-pipeline-')));
   weir = await startTestWorker({ dagsDir: DAGS });
+  setDeclaredSecrets();
 });
 afterAll(async () => {
   await weir?.shutdown();
   await smtp?.close();
-  Object.assign(process.env, saved);
+  for (const [name, value] of Object.entries(savedEnv)) {
+    if (value === undefined) delete process.env[name];
+    else process.env[name] = value;
+  }
 });
 
 async function run(params: Record<string, unknown>): Promise<RunSnapshot> {
@@ -49,6 +73,21 @@ async function outputs(runId: string): Promise<Outputs> {
   return weir.client.workflow.getHandle(runId).query<Outputs>('weir.taskOutputs');
 }
 
+/**
+ * Each workflow that ran on the worker's task queue, as the protobuf bytes Temporal stores: its
+ * full history (inputs, results, failures, memo and search attributes of every event) and its
+ * visibility record. Payload data are raw bytes in there, so a plain byte search finds a value
+ * anywhere, where a JSON dump of the decoded history would show payloads as arrays of numbers.
+ */
+async function* recordedWorkflows(): AsyncGenerator<{ workflowId: string; bytes: Buffer }> {
+  for await (const execution of weir.client.workflow.list({ query: `TaskQueue = '${weir.taskQueue}'` })) {
+    const history = await weir.client.workflow.getHandle(execution.workflowId, execution.runId).fetchHistory();
+    const historyBytes = temporal.api.history.v1.History.encode(history).finish();
+    const infoBytes = temporal.api.workflow.v1.WorkflowExecutionInfo.encode(execution.raw).finish();
+    yield { workflowId: execution.workflowId, bytes: Buffer.concat([historyBytes, infoBytes]) };
+  }
+}
+
 describe('weekly_retrain on Seattle weather', () => {
   it('first run: validates, trains, finds no champion, promotes v1, stores its baseline and mails the team', async () => {
     const snapshot = await run({ batchEnd: '2015-03-29' });
@@ -64,6 +103,8 @@ describe('weekly_retrain on Seattle weather', () => {
     expect(await productionVersion(weir.db, MODEL)).toMatchObject({ version: out.register.version });
     const mail = smtp.received.find((m) => m.mail.subject?.includes('promoted to production'));
     expect(mail?.mail.text).toContain(snapshot.runId);
+    // The tracking token reached the training job, from the worker's environment.
+    expect(await readFile(new URL(out.train.logUri), 'utf8')).toContain('experiment tracking: on');
   });
 
   it('second run, the next week: drift is checked against the champion, and the challenger faces it', async () => {
@@ -114,12 +155,20 @@ describe('weekly_retrain on Seattle weather', () => {
     expect(history.at(-1)).toMatchObject({ action: 'rollback' });
   });
 
-  it('keeps the SMTP password out of every recorded history', async () => {
+  it('keeps the SMTP password and every secret environment value out of every recorded history', async () => {
     const files = await readdir(process.env.WEIR_ARTIFACT_ROOT as string, { recursive: true });
     expect(files.length).toBeGreaterThan(0);
-    for await (const execution of weir.client.workflow.list({ query: `TaskQueue = '${weir.taskQueue}'` })) {
-      const history = await weir.client.workflow.getHandle(execution.workflowId, execution.runId).fetchHistory();
-      expect(JSON.stringify(history)).not.toContain(SMTP_PASSWORD);
+    expect(secrets.map((secret) => secret.name)).toContain('WEIR_EXAMPLE_TRACKING_TOKEN');
+    let scanned = 0;
+    let withParams = 0;
+    for await (const { workflowId, bytes } of recordedWorkflows()) {
+      scanned++;
+      // The control: run params are payload data, so the search does reach inside payloads.
+      if (bytes.includes('"batchEnd":"2015-03-29"')) withParams++;
+      const found = secrets.filter((secret) => bytes.includes(secret.value)).map((secret) => secret.name);
+      expect(found, `secrets in the history of ${workflowId}`).toEqual([]);
     }
+    expect(scanned).toBeGreaterThanOrEqual(4);
+    expect(withParams).toBeGreaterThan(0);
   });
 });
