@@ -1,9 +1,9 @@
 /**
- * The hand-written Temporal baseline for the orchestration benchmark: the same number of no-op
- * activities in the same shapes as the generated Weir DAGs, with nothing else around them.
- * Bundled on its own with bundleWorkflowCode; deterministic code only.
+ * The hand-written Temporal baselines: the same number of no-op activities in the same shapes
+ * as the Weir DAGs they are compared with, with nothing else around them. Bundled on their own
+ * with bundleWorkflowCode; deterministic code only.
  */
-import { proxyActivities } from '@temporalio/workflow';
+import { executeChild, proxyActivities, workflowInfo } from '@temporalio/workflow';
 import type { BaselineActivities } from './baseline-activities.ts';
 
 // The same timeout and retry settings Weir derives for a task with default options.
@@ -22,4 +22,46 @@ export async function rawChain(tasks: number): Promise<number> {
 export async function rawFanOut(tasks: number): Promise<number> {
   await Promise.all(Array.from({ length: tasks }, () => noop()));
   return tasks;
+}
+
+// The scale DAGs' settings (test/dags-scale/): timeout 1m, 3 retries 1 s apart.
+const { noop: scaleNoop } = proxyActivities<BaselineActivities>({
+  startToCloseTimeout: '1 minute',
+  retry: { maximumAttempts: 4, initialInterval: '1 second', backoffCoefficient: 2 },
+});
+
+/** One child workflow's share of a split fan-out: all its activities at once. */
+export async function rawFanOutBatch(tasks: number): Promise<number> {
+  await Promise.all(Array.from({ length: tasks }, () => scaleNoop()));
+  return tasks;
+}
+
+/**
+ * `total` activities in child workflows of `batchSize`, all children at once, the way Weir runs
+ * a mapped task larger than its batch size.
+ */
+export async function rawSplitFanOut(total: number, batchSize: number): Promise<number> {
+  const { workflowId } = workflowInfo();
+  const batches = Math.ceil(total / batchSize);
+  await Promise.all(
+    Array.from({ length: batches }, (_, batch) =>
+      executeChild(rawFanOutBatch, { args: [Math.min(batchSize, total - batch * batchSize)], workflowId: `${workflowId}--batch-${batch}` }),
+    ),
+  );
+  return total;
+}
+
+/** One activity per task id, each started once the tasks it needs have finished, like a static Weir DAG. */
+export async function rawGraph(needs: Record<string, string[]>): Promise<number> {
+  const finished = new Map<string, Promise<unknown>>();
+  const finish = (id: string): Promise<unknown> => {
+    let done = finished.get(id);
+    if (!done) {
+      done = Promise.all((needs[id] ?? []).map(finish)).then(() => scaleNoop());
+      finished.set(id, done);
+    }
+    return done;
+  };
+  await Promise.all(Object.keys(needs).map(finish));
+  return finished.size;
 }

@@ -2,10 +2,11 @@
  * `npm run bench`: starts a private Temporal dev server and Postgres, runs every benchmark,
  * prints a Markdown report and writes bench/results/latest.{json,md}. Asserts nothing about time.
  *
- *   npm run bench                          # everything, about 5-10 minutes on 2 cores
- *   npm run bench -- --only loading        # orchestration | loading | cold-start | drift | load, comma separated
+ *   npm run bench                          # everything, about 25 minutes on 2 cores (scale alone 15)
+ *   npm run bench -- --only loading        # orchestration | loading | cold-start | drift | load | scale, comma separated
  *   BENCH_RUNS=5 npm run bench             # measured runs per case (default 3)
  *   BENCH_LOAD_RUNS=50 npm run bench       # concurrent runs per round in the load benchmark (default 200)
+ *   BENCH_SCALE_FANOUT=2000 npm run bench  # items of the scale benchmark's fan-out (default 10,000)
  *   BENCH_KEEP_GENERATED=1 npm run bench   # keep bench/.generated/ afterwards
  */
 import { execFileSync } from 'node:child_process';
@@ -21,12 +22,13 @@ import { runLoadingBenchmark } from './dag-loading.ts';
 import { runLoadBenchmark } from './load.ts';
 import { chainDagSource, fanOutDagSource, writeDagFolder, writeLoadCorpus } from './generate-dags.ts';
 import { runOrchestrationBenchmark } from './orchestration.ts';
+import { runScaleBenchmark } from './scale.ts';
 import { GENERATED_DIR, REPO_ROOT, RESULTS_DIR } from './paths.ts';
 import { renderMarkdown, writeResults, type BenchResults } from './report.ts';
 import { startBenchStack } from './stack.ts';
 import { round } from './stats.ts';
 
-const BENCHMARKS = ['orchestration', 'loading', 'cold-start', 'drift', 'load'] as const;
+const BENCHMARKS = ['orchestration', 'loading', 'cold-start', 'drift', 'load', 'scale'] as const;
 type Benchmark = (typeof BENCHMARKS)[number];
 
 const { values } = parseArgs({ options: { only: { type: 'string' } } });
@@ -49,7 +51,7 @@ const orchestrationDags = await writeDagFolder(path.join(GENERATED_DIR, 'orchest
   'bench_fanout.ts': fanOutDagSource('bench_fanout', TASKS),
 });
 
-const needsStack = selected.has('orchestration') || selected.has('cold-start') || selected.has('load');
+const needsStack = (['orchestration', 'cold-start', 'load', 'scale'] as const).some((name) => selected.has(name));
 log(needsStack ? 'starting Temporal dev server and Postgres, bundling the interpreter' : 'no server needed');
 const [stack, bundlePath] = needsStack
   ? await Promise.all([startBenchStack(log), prebundleWorkflows(path.join(scratchDir, 'workflows.js'))])
@@ -86,6 +88,11 @@ try {
     const concurrentRuns = Number(process.env.BENCH_LOAD_RUNS ?? 200);
     log(`5. load: ${concurrentRuns} concurrent runs of a 10-task DAG on one worker, vs plain Temporal`);
     results.load = await runLoadBenchmark({ temporalAddress: stack.temporalAddress, databaseUrl: stack.databaseUrl, bundlePath, concurrentRuns, tasksPerRun: 10, rounds: runs, log });
+  }
+  if (stack && bundlePath && selected.has('scale')) {
+    const fanOut = Number(process.env.BENCH_SCALE_FANOUT ?? 10_000);
+    log(`6. scale: a fan-out of ${fanOut.toLocaleString('en-US')} at run time and a static DAG of 2,000 tasks, vs plain Temporal of the same shapes`);
+    results.scale = await runScaleBenchmark({ temporalAddress: stack.temporalAddress, databaseUrl: stack.databaseUrl, bundlePath, fanOut, scratchDir, log });
   }
 } finally {
   await stack?.stop();

@@ -71,16 +71,24 @@ export async function startWeirWorkerWithoutPostgres(connection: NativeConnectio
 }
 
 /** The hand-written baseline, bundled separately from Weir's interpreter. */
-export async function startRawWorker(connection: NativeConnection): Promise<RunningWorker> {
+export async function startRawWorker(connection: NativeConnection, bundlePath?: string): Promise<RunningWorker> {
   const taskQueue = 'bench-raw';
-  const { code } = await bundleWorkflowCode({ workflowsPath: BASELINE_WORKFLOWS, logger: new DefaultLogger('WARN') });
+  const workflowBundle = bundlePath ? { codePath: bundlePath } : { code: (await bundleBaselineWorkflows()).code };
   const worker = await Worker.create({
     connection,
     namespace: 'default',
     taskQueue,
-    workflowBundle: { code },
+    workflowBundle,
     activities: baselineActivities,
     ...WORKER_TUNING,
   });
   return running(worker, taskQueue);
+}
+
+/**
+ * Bundles the baseline workflows. Written to a file and passed to `startRawWorker` by path, it
+ * keeps the bundler's memory out of a worker whose RSS is measured.
+ */
+export function bundleBaselineWorkflows(): ReturnType<typeof bundleWorkflowCode> {
+  return bundleWorkflowCode({ workflowsPath: BASELINE_WORKFLOWS, logger: new DefaultLogger('WARN') });
 }

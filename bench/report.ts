@@ -5,6 +5,7 @@ import type { ColdStartResult } from './cold-start.ts';
 import type { LoadingResult } from './dag-loading.ts';
 import { LOAD_VARIANT_LABELS, LOAD_VARIANTS, type LoadResult } from './load.ts';
 import { VARIANT_LABELS, VARIANTS, type OrchestrationResult } from './orchestration.ts';
+import type { ScaleCase, ScaleResult, ScaleRun } from './scale.ts';
 import { ms, round } from './stats.ts';
 
 export interface BenchResults {
@@ -16,6 +17,7 @@ export interface BenchResults {
   coldStart?: ColdStartResult;
   drift?: DriftResult;
   load?: LoadResult;
+  scale?: ScaleResult;
 }
 
 export async function writeResults(dir: string, results: BenchResults, markdown: string): Promise<void> {
@@ -45,6 +47,7 @@ export function renderMarkdown(results: BenchResults): string {
   if (results.coldStart) parts.push('', coldStartSection(results.coldStart));
   if (results.drift) parts.push('', driftSection(results.drift));
   if (results.load) parts.push('', loadSection(results.load));
+  if (results.scale) parts.push('', scaleSection(results.scale));
   return `${parts.join('\n')}\n`;
 }
 
@@ -68,6 +71,7 @@ function summarySection(results: BenchResults): string {
     rows.push([`${load.concurrentRuns} concurrent ${load.tasksPerRun}-task runs, throughput`, `${weir.throughputPerS} runs/s`, `plain Temporal ${raw.throughputPerS} runs/s`, x(load.throughputRatio), 'higher is better']);
     rows.push([`${load.concurrentRuns} concurrent ${load.tasksPerRun}-task runs, p95 latency`, ms(weir.p95Ms), `plain Temporal ${ms(raw.p95Ms)}`, x(load.p95Ratio), 'lower is better']);
   }
+  for (const scaleCase of results.scale?.cases ?? []) rows.push(scaleSummaryRow(scaleCase, results.scale as ScaleResult));
   return ['## Summary', '', table(['benchmark', 'Weir', 'baseline (same run)', 'ratio', 'target'], rows)].join('\n');
 }
 
@@ -170,5 +174,38 @@ function loadSection(result: LoadResult): string {
       `Lost = failed or never completed. Weir / plain: throughput ${x(result.throughputRatio)}, p50 ${x(result.p50Ratio)}, p95 ${x(result.p95Ratio)}.`,
     '',
     table(['variant', 'completed', 'lost', 'throughput', 'rounds (runs/s)', 'p50 latency', 'p95 latency', 'max latency'], rows),
+  ].join('\n');
+}
+
+const count = (value: number) => value.toLocaleString('en-US');
+const seconds = (value: number) => `${(value / 1000).toFixed(1)} s`;
+const mebibytes = (value: number) => (value % 1024 === 0 ? `${value / 1024} GiB` : `${value} MiB`);
+const scaleFigures = (run: ScaleRun) => `${seconds(run.wallMs)}, peak RSS ${run.peakRssMiB} MiB, ${run.workflows} workflow(s), largest history ${count(run.maxHistoryEvents)} events`;
+
+function scaleSummaryRow(c: ScaleCase, result: ScaleResult): (string | number)[] {
+  return [c.title, scaleFigures(c.weir), `plain Temporal ${scaleFigures(c.plain)}`, `${x(c.wallRatio)} time`, `worker < ${mebibytes(result.rssTargetMiB)}, < ${count(result.historyEventsWarning)} events per history`];
+}
+
+function scaleSection(result: ScaleResult): string {
+  const within = (run: ScaleRun) => (run.peakRssMiB < result.rssTargetMiB && run.maxHistoryEvents < result.historyEventsWarning ? 'yes' : 'no');
+  const rows = result.cases.flatMap((c) =>
+    (['weir', 'plain'] as const).map((engine) => {
+      const run = c[engine];
+      const variant = engine === 'weir' ? `Weir, \`${c.dagId}\`, ${count(c.tasks)} tasks` : `plain Temporal (baseline): ${c.baseline}`;
+      const order = c.order.indexOf(engine) + 1;
+      return [c.title, variant, order, seconds(run.wallMs), `${run.idleRssMiB} -> ${run.peakRssMiB} MiB`, run.workflows, count(run.maxHistoryEvents), count(run.totalHistoryEvents), within(run)];
+    }),
+  );
+  const ratios = result.cases.map((c) => `${c.name}: time ${x(c.wallRatio)}, peak RSS ${x(c.rssRatio)}`).join('; ');
+  return [
+    '## 6. Scale: the CI scale DAGs (`test/dags-scale/`)',
+    '',
+    'One run per variant, each in a fresh worker process that starts the run and awaits its result. ' +
+      'Wall time = start call to result. RSS = the worker process once it polls, then its peak (worker, client and the run\'s result). ' +
+      'Workflows and history events are counted by walking the run\'s tree through its histories (child workflows, continue-as-new). ' +
+      `The limits are Temporal's warning at ${count(result.historyEventsWarning)} events in one history and a worker under ${mebibytes(result.rssTargetMiB)}. ` +
+      `Weir / plain: ${ratios}.`,
+    '',
+    table(['case', 'variant', 'order', 'wall time', 'worker RSS idle -> peak', 'workflows', 'largest history (events)', 'all histories (events)', 'within limits'], rows),
   ].join('\n');
 }

@@ -1,0 +1,44 @@
+import type { Client } from '@temporalio/client';
+import type { temporal } from '@temporalio/proto';
+
+/** The size of one run in Temporal: its workflow, the child workflows it started, and their continuations. */
+export interface RunTreeSize {
+  workflows: number;
+  /** Events in the largest single history: what Temporal's per-history limits apply to. */
+  maxHistoryEvents: number;
+  largestWorkflowId: string;
+  totalHistoryEvents: number;
+}
+
+interface Execution {
+  workflowId: string;
+  runId?: string;
+}
+
+/**
+ * Walks a run's tree through the histories themselves (child workflow started, continued as
+ * new), so nothing depends on the visibility store having caught up.
+ */
+export async function measureRunTree(client: Client, workflowId: string): Promise<RunTreeSize> {
+  const pending: Execution[] = [{ workflowId }];
+  const size: RunTreeSize = { workflows: 0, maxHistoryEvents: 0, largestWorkflowId: workflowId, totalHistoryEvents: 0 };
+  for (let next = pending.pop(); next; next = pending.pop()) {
+    const events = (await client.workflow.getHandle(next.workflowId, next.runId).fetchHistory()).events ?? [];
+    size.workflows++;
+    size.totalHistoryEvents += events.length;
+    if (events.length > size.maxHistoryEvents) Object.assign(size, { maxHistoryEvents: events.length, largestWorkflowId: next.workflowId });
+    pending.push(...executionsStartedBy(next.workflowId, events));
+  }
+  return size;
+}
+
+function executionsStartedBy(workflowId: string, events: readonly temporal.api.history.v1.IHistoryEvent[]): Execution[] {
+  const started: Execution[] = [];
+  for (const event of events) {
+    const child = event.childWorkflowExecutionStartedEventAttributes?.workflowExecution;
+    if (child?.workflowId) started.push({ workflowId: child.workflowId, ...(child.runId ? { runId: child.runId } : {}) });
+    const continuedAs = event.workflowExecutionContinuedAsNewEventAttributes?.newExecutionRunId;
+    if (continuedAs) started.push({ workflowId, runId: continuedAs });
+  }
+  return started;
+}
