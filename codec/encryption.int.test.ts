@@ -67,6 +67,31 @@ afterAll(async () => {
 });
 
 /** Every payload in a history, except search attributes: Temporal must index those, so no codec touches them. */
+/**
+ * The SDK's own bookkeeping in markers it records (a patch's id, a local activity's sequence
+ * number, type and times) is written as plain JSON by the SDK core, outside any codec. It holds
+ * no user data, and `sdkBookkeeping` proves it: only these keys may appear there.
+ */
+const SDK_MARKER_KEYS: Record<string, { detail: string; keys: readonly string[] }> = {
+  core_patch: { detail: 'patch-data', keys: ['id', 'deprecated'] },
+  core_local_activity: { detail: 'data', keys: ['seq', 'attempt', 'activity_id', 'activity_type', 'complete_time', 'backoff', 'original_schedule_time'] },
+};
+
+/** Splits each marker's SDK bookkeeping off the events, leaving every payload that carries data. */
+function sdkBookkeeping(events: readonly temporal.api.history.v1.IHistoryEvent[]): { bookkeeping: Payload[]; dataEvents: unknown[] } {
+  const bookkeeping: Payload[] = [];
+  const dataEvents = events.map((event) => {
+    const marker = event.markerRecordedEventAttributes;
+    const known = marker ? SDK_MARKER_KEYS[marker.markerName ?? ''] : undefined;
+    if (!marker || !known) return event;
+    const details = { ...marker.details };
+    bookkeeping.push(...(details[known.detail]?.payloads ?? []));
+    delete details[known.detail];
+    return { ...event, markerRecordedEventAttributes: { ...marker, details } };
+  });
+  return { bookkeeping, dataEvents };
+}
+
 function payloadsOf(value: unknown, found: Payload[] = []): Payload[] {
   if (typeof value !== 'object' || value === null || value instanceof Uint8Array) return found;
   if (Array.isArray(value)) {
@@ -98,9 +123,17 @@ describe('payload encryption on a real Temporal server', () => {
     const history = await plainClient.workflow.getHandle(runId).fetchHistory();
     const raw = Buffer.from(temporal.api.history.v1.History.encode(history).finish());
     for (const plaintext of [SECRET, 'eu-west-1', '"sum":23', '"value":2']) expect(raw.includes(plaintext), plaintext).toBe(false);
-    const payloads = payloadsOf(history.events);
+    const { bookkeeping, dataEvents } = sdkBookkeeping(history.events ?? []);
+    const payloads = payloadsOf(dataEvents);
     expect(payloads.length).toBeGreaterThan(8);
     for (const payload of payloads) expect(Buffer.from(payload.metadata!.encoding!).toString()).toBe(ENCRYPTED_ENCODING);
+    // The engine's local activities and their patch leave plain bookkeeping, and nothing else.
+    expect(bookkeeping.length).toBeGreaterThan(1);
+    const allowedKeys = new Set(Object.values(SDK_MARKER_KEYS).flatMap((marker) => marker.keys));
+    for (const payload of bookkeeping) {
+      const keys = Object.keys(JSON.parse(Buffer.from(payload.data!).toString()) as Record<string, unknown>);
+      expect(keys.filter((key) => !allowedKeys.has(key))).toEqual([]);
+    }
 
     // The search above would find plaintext: decrypting the very same payloads reveals it.
     const codec = dataConverter.payloadCodecs![0] as AesGcmCodec;
