@@ -68,8 +68,13 @@ export async function openDataFile(fileOrUri: string, limits: DuckDbLimits = {})
       const projection = columns.map((column) => `coalesce(CAST(${sqlIdentifier(column)} AS DOUBLE), 'NaN'::DOUBLE)`).join(', ');
       try {
         const result = await connection.stream(`SELECT ${projection} FROM ${source}`);
-        for (let chunk = await result.fetchChunk(); chunk && chunk.rowCount > 0; chunk = await result.fetchChunk()) {
-          onChunk(columns.map((_, index) => doubles(chunk!.getColumnVector(index))));
+        // Ask for the next chunk before working on this one, so DuckDB decodes while JS counts.
+        let next = result.fetchChunk();
+        for (;;) {
+          const chunk = await next;
+          if (!chunk || chunk.rowCount === 0) break;
+          next = result.fetchChunk();
+          onChunk(columns.map((_, index) => doubles(chunk.getColumnVector(index))));
         }
       } catch (error) {
         throw new DriftInputError(`Reading ${file} failed: ${error instanceof Error ? error.message : String(error)}`, file);

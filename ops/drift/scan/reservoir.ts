@@ -32,16 +32,24 @@ export class Reservoir {
 
   /** Offers the finite values of a chunk, skipping NaN and infinities. */
   offerFinite(values: Float64Array): void {
+    // Between replacements only the position moves, so the hot loop keeps it in locals and
+    // takes the full path (a few thousand times per million values) only where a value is kept.
+    const size = this.#size;
+    let seen = this.#seen;
+    let next = this.#nextReplace;
     for (let i = 0; i < values.length; i++) {
       const value = values[i]!;
       if (value - value !== 0) continue;
-      // Between replacements only the position moves; the full path runs a few thousand times.
-      if (this.#seen >= this.#size && this.#seen !== this.#nextReplace) {
-        this.#seen++;
+      if (seen >= size && seen !== next) {
+        seen++;
         continue;
       }
+      this.#seen = seen;
       this.offer(value);
+      seen = this.#seen;
+      next = this.#nextReplace;
     }
+    this.#seen = seen;
   }
 
   /** Values offered so far. */
