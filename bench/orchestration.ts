@@ -129,7 +129,7 @@ export async function runOrchestrationBenchmark(options: OrchestrationOptions): 
 
     options.log('  timing Postgres run-record writes alone');
     const postgres = await measurePostgresWrites(options.databaseUrl, options.tasks);
-    return { tasks: options.tasks, warmupRuns: 1, measuredRuns: options.runs, shapes, postgres: { ...postgres, attemptWriteMs: round(postgres.attemptWriteMs, 2), snapshotWriteMs: round(postgres.snapshotWriteMs, 2) } };
+    return { tasks: options.tasks, warmupRuns: 1, measuredRuns: options.runs, shapes, postgres: { ...postgres, attemptWriteMs: round(postgres.attemptWriteMs, 2), attemptBatchWriteMs: round(postgres.attemptBatchWriteMs, 2), snapshotWriteMs: round(postgres.snapshotWriteMs, 2) } };
   } finally {
     await Promise.allSettled(workers.map((w) => w.stop()));
     await connection.close();

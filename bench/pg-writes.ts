@@ -1,11 +1,13 @@
-import { createDb, recordRunSnapshot, recordTaskAttempt } from '../db/index.ts';
+import { createDb, recordRunSnapshot, recordTaskAttempt, recordTaskAttempts } from '../db/index.ts';
 import type { RunSnapshot } from '../plan/types.ts';
 import { median, timed } from './stats.ts';
 
 export interface PostgresWriteCosts {
-  /** One recordTaskAttempt; the task runner makes two per task, one before and one after the body. */
+  /** One attempt written on its own. */
   attemptWriteMs: number;
-  /** One recordRunSnapshot of a run with `tasks` tasks; the interpreter writes one at the start and one at the end. */
+  /** One batch of `tasks` attempts in one statement, as the task runner's batcher writes them (at most every 100 ms). */
+  attemptBatchWriteMs: number;
+  /** One recordRunSnapshot of a run with `tasks` tasks; prepareRun writes one at the start, the interpreter one at the end. */
   snapshotWriteMs: number;
   tasks: number;
 }
@@ -25,8 +27,14 @@ export async function measurePostgresWrites(databaseUrl: string, tasks: number):
       const write = () => recordTaskAttempt(db, { runId, taskId, attempt: 1, state: i < tasks ? 'running' : 'success', startedAt: at, endedAt: i < tasks ? null : at, error: null });
       attemptTimes.push((await timed(write)).ms);
     }
+    const batchTimes: number[] = [];
+    for (let i = 0; i < 12; i++) {
+      const at = new Date();
+      const batch = Array.from({ length: tasks }, (_, t) => ({ runId, taskId: `t${String(t).padStart(3, '0')}`, attempt: 2, state: 'success' as const, startedAt: at, endedAt: at, error: null }));
+      batchTimes.push((await timed(() => recordTaskAttempts(db, batch))).ms);
+    }
     // The first writes warm the pool's connections; leave them out.
-    return { attemptWriteMs: median(attemptTimes.slice(10)), snapshotWriteMs: median(snapshotTimes.slice(2)), tasks };
+    return { attemptWriteMs: median(attemptTimes.slice(10)), attemptBatchWriteMs: median(batchTimes.slice(2)), snapshotWriteMs: median(snapshotTimes.slice(2)), tasks };
   } finally {
     await db.destroy();
   }
