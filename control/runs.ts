@@ -158,7 +158,11 @@ async function withRun<T>(runId: string, action: () => Promise<T>, client?: Clie
 
 const TERMINAL: ReadonlySet<RunStatus> = new Set(['success', 'failed', 'cancelled']);
 
-/** Polls the run until it ends, reporting each new snapshot; returns the final one. */
+/**
+ * Polls the run until it ends, reporting each new snapshot; returns the final one. Beside the
+ * polls it waits on the run's result, so a run that closes is noticed at once rather than at the
+ * next poll.
+ */
 export async function waitForRun(
   client: Client,
   runId: string,
@@ -166,6 +170,9 @@ export async function waitForRun(
   pollMs = 500,
   maxConsecutiveErrors = 40,
 ): Promise<RunSnapshot> {
+  // Resolves however the run closes (or if the long poll itself fails); the snapshot says how.
+  const closed = handleFor(client, runId).result().then(() => true, () => true);
+  let closeSeen = false;
   let errors = 0;
   for (;;) {
     try {
@@ -177,6 +184,9 @@ export async function waitForRun(
       // The query fails briefly before the first workflow task has run; a lasting failure is real.
       if (error instanceof RunNotFoundError || ++errors >= maxConsecutiveErrors) throw error;
     }
-    await new Promise((resolve) => setTimeout(resolve, pollMs));
+    const pause = new Promise<false>((resolve) => setTimeout(() => resolve(false), pollMs));
+    // Cut the pause short once, when the run closes; after that, plain polling again.
+    if (closeSeen) await pause;
+    else closeSeen = await Promise.race([pause, closed]);
   }
 }
