@@ -1,3 +1,4 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import { Context } from '@temporalio/activity';
 import { ApplicationFailure } from '@temporalio/common';
 import type { Kysely } from 'kysely';
@@ -46,9 +47,8 @@ export function createPrepareRun(registry: DagRegistry, db: Kysely<Database>) {
 }
 
 function recordWithin(ms: number, write: () => Promise<void>): Promise<void> {
-  let timer: ReturnType<typeof setTimeout> | undefined;
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`no answer from Postgres within ${ms} ms`)), ms);
+  const timeout = sleep(ms, undefined, { ref: false }).then(() => {
+    throw new Error(`no answer from Postgres within ${ms} ms`);
   });
-  return Promise.race([write(), timeout]).finally(() => clearTimeout(timer));
+  return Promise.race([write(), timeout]);
 }

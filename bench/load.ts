@@ -1,9 +1,7 @@
 import path from 'node:path';
-import { Client, Connection } from '@temporalio/client';
-import { NativeConnection } from '@temporalio/worker';
 import { triggerRun } from '../control/runs.ts';
-import { createDb } from '../db/index.ts';
 import type { RunSnapshot } from '../plan/types.ts';
+import { openBenchConnections } from './connections.ts';
 import { fanOutDagSource, writeDagFolder } from './generate-dags.ts';
 import { startRawWorker, startWeirWorker, type RunningWorker } from './orchestration-workers.ts';
 import { GENERATED_DIR } from './paths.ts';
@@ -73,10 +71,7 @@ interface RoundOutcome {
  */
 export async function runLoadBenchmark(options: LoadOptions): Promise<LoadResult> {
   const dagsDir = await writeDagFolder(path.join(GENERATED_DIR, 'load-runs'), { [`${DAG_ID}.ts`]: fanOutDagSource(DAG_ID, options.tasksPerRun) });
-  const connection = await NativeConnection.connect({ address: options.temporalAddress });
-  const clientConnection = await Connection.connect({ address: options.temporalAddress });
-  const client = new Client({ connection: clientConnection, namespace: 'default' });
-  const db = createDb(options.databaseUrl);
+  const { connection, client, db, close } = await openBenchConnections(options);
   const workers: RunningWorker[] = [];
   try {
     const [raw, weir] = await Promise.all([startRawWorker(connection), startWeirWorker(connection, db, dagsDir, options.bundlePath)]);
@@ -116,9 +111,7 @@ export async function runLoadBenchmark(options: LoadOptions): Promise<LoadResult
     };
   } finally {
     await Promise.allSettled(workers.map((w) => w.stop()));
-    await connection.close();
-    await clientConnection.close();
-    await db.destroy();
+    await close();
   }
 }
 

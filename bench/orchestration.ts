@@ -1,8 +1,6 @@
-import { Client, Connection } from '@temporalio/client';
-import { NativeConnection } from '@temporalio/worker';
 import { waitForRun, triggerRun } from '../control/runs.ts';
-import { createDb } from '../db/index.ts';
 import type { RunSnapshot } from '../plan/types.ts';
+import { openBenchConnections } from './connections.ts';
 import { medianProfile, profileHistory, type HistoryProfile } from './history-profile.ts';
 import { startRawWorker, startWeirWorker, startWeirWorkerWithoutPostgres, type RunningWorker } from './orchestration-workers.ts';
 import { measurePostgresWrites, type PostgresWriteCosts } from './pg-writes.ts';
@@ -62,10 +60,7 @@ const RAW_WORKFLOW: Record<Shape, string> = { chain: 'rawChain', 'fan-out': 'raw
  * of the variants rotates every round so none always runs first on a cold cache.
  */
 export async function runOrchestrationBenchmark(options: OrchestrationOptions): Promise<OrchestrationResult> {
-  const connection = await NativeConnection.connect({ address: options.temporalAddress });
-  const clientConnection = await Connection.connect({ address: options.temporalAddress });
-  const client = new Client({ connection: clientConnection, namespace: 'default' });
-  const db = createDb(options.databaseUrl);
+  const { connection, client, db, close } = await openBenchConnections(options);
   const workers: RunningWorker[] = [];
   try {
     const [raw, weir, weirNoPg] = await Promise.all([
@@ -132,9 +127,7 @@ export async function runOrchestrationBenchmark(options: OrchestrationOptions): 
     return { tasks: options.tasks, warmupRuns: 1, measuredRuns: options.runs, shapes, postgres: { ...postgres, attemptWriteMs: round(postgres.attemptWriteMs, 2), attemptBatchWriteMs: round(postgres.attemptBatchWriteMs, 2), snapshotWriteMs: round(postgres.snapshotWriteMs, 2) } };
   } finally {
     await Promise.allSettled(workers.map((w) => w.stop()));
-    await connection.close();
-    await clientConnection.close();
-    await db.destroy();
+    await close();
   }
 }
 

@@ -5,11 +5,10 @@
  * result, and prints one JSON line: the run's workflow id, its wall time and the process's RSS.
  */
 import { readFile } from 'node:fs/promises';
-import { Client, Connection } from '@temporalio/client';
-import { DefaultLogger, NativeConnection, Runtime } from '@temporalio/worker';
+import { DefaultLogger, Runtime } from '@temporalio/worker';
 import { triggerRun } from '../control/runs.ts';
-import { createDb } from '../db/index.ts';
 import type { RunSnapshot } from '../plan/types.ts';
+import { openBenchConnections } from './connections.ts';
 import { startRawWorker, startWeirWorker, type RunningWorker } from './orchestration-workers.ts';
 import { timed } from './stats.ts';
 
@@ -46,10 +45,7 @@ if (!requestFile) throw new Error('usage: scale-child.ts <request.json>');
 const request = JSON.parse(await readFile(requestFile, 'utf8')) as ScaleChildRequest;
 Runtime.install({ logger: new DefaultLogger('WARN') });
 
-const connection = await NativeConnection.connect({ address: request.temporalAddress });
-const clientConnection = await Connection.connect({ address: request.temporalAddress });
-const client = new Client({ connection: clientConnection, namespace: 'default' });
-const db = createDb(request.databaseUrl);
+const { connection, client, db, close } = await openBenchConnections(request);
 let worker: RunningWorker | undefined;
 try {
   worker =
@@ -63,9 +59,7 @@ try {
   process.stdout.write(`${JSON.stringify(report)}\n`);
 } finally {
   await worker?.stop();
-  await db.destroy();
-  await clientConnection.close();
-  await connection.close();
+  await close();
 }
 
 async function runWeir(taskQueue: string): Promise<string> {

@@ -7,7 +7,7 @@ import type { CheckKind, CheckResult, ObservedColumn } from './report.ts';
 import { scanAggregates } from './shared-scan.ts';
 import { checkRowCount, checkSchema } from './shape-checks.ts';
 import { checkType } from './type-check.ts';
-import { planAllowedValues, planBetween, planNotNull, planUnique, type CheckPlan } from './value-checks.ts';
+import { planAllowedValues, planBetween, planNotNull, planUnique, planWithoutScan, type CheckPlan } from './value-checks.ts';
 
 export interface RunChecksInput {
   session: DuckDbSession;
@@ -68,7 +68,7 @@ function planColumn(input: RunChecksInput, name: string, expected: ColumnExpecta
   const wanted: [CheckKind, string, (column: ObservedColumn) => CheckPlan][] = [];
   if (expected.type !== undefined) {
     const type = expected.type;
-    wanted.push(['type', `${name} has type ${type}`, (found) => ({ aggregates: {}, finish: () => checkType(session, { column: found, expected: type, rowCount: table.rowCount, format }) })]);
+    wanted.push(['type', `${name} has type ${type}`, (found) => planWithoutScan(() => checkType(session, { column: found, expected: type, rowCount: table.rowCount, format }))]);
   }
   const mostlyNotNull = notNullMostly(expected.notNull);
   if (mostlyNotNull !== undefined) wanted.push(['notNull', `${name} not null`, () => planNotNull(session, name, table.rowCount, mostlyNotNull)]);

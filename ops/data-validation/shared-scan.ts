@@ -8,11 +8,11 @@ import { DATA } from './load-table.ts';
  * values.
  */
 export async function scanAggregates(session: DuckDbSession, groups: readonly Readonly<Record<string, string>>[]): Promise<(JsonRow | Error)[]> {
-  const alias = (group: number, name: string) => `"g${group}_${name}"`;
+  const column = (group: number, name: string) => `g${group}_${name}`;
   const select = (entries: [number, Readonly<Record<string, string>>][]) =>
-    entries.flatMap(([group, aggregates]) => Object.entries(aggregates).map(([name, sql]) => `${sql} AS ${alias(group, name)}`));
+    entries.flatMap(([group, aggregates]) => Object.entries(aggregates).map(([name, sql]) => `${sql} AS "${column(group, name)}"`));
   const valuesOf = (row: JsonRow, group: number): JsonRow =>
-    Object.fromEntries(Object.keys(groups[group]!).map((name) => [name, row[`g${group}_${name}`]]));
+    Object.fromEntries(Object.keys(groups[group]!).map((name) => [name, row[column(group, name)]]));
 
   const withAggregates = groups.map((aggregates, group) => [group, aggregates] as [number, Readonly<Record<string, string>>]).filter(([, aggregates]) => Object.keys(aggregates).length > 0);
   const values: (JsonRow | Error)[] = groups.map(() => ({}));

@@ -67,7 +67,8 @@ export function planBetween(session: DuckDbSession, column: ObservedColumn, rule
   const expectation = `${column.name} within ${bounds}${mostlySuffix(mostly)}`;
   if (!isNumericType(column.type)) {
     const message = `${column.name}: cannot check range, the column is ${column.type}, not numeric`;
-    return settled({ check: 'between', column: column.name, status: 'failed', expectation, observed: { type: column.type }, message });
+    const verdict: CheckResult = { check: 'between', column: column.name, status: 'failed', expectation, observed: { type: column.type }, message };
+    return planWithoutScan(async () => verdict);
   }
   const id = quoteIdentifier(column.name);
   const nonFinite = canBeNonFinite(column.type);
@@ -137,28 +138,30 @@ async function allowedValuesResult(session: DuckDbSession, column: string, rule:
   return result(session, { check: 'allowedValues', column, expectation, observed, message }, conforms(nonNull, unexpected, mostly), notAllowed);
 }
 
-/** Duplicates need their own grouped scan, so this plan asks the shared scan for nothing. */
+/** The shared scan counts the values; duplicates need a grouped scan of their own. */
 export function planUnique(session: DuckDbSession, column: string): CheckPlan {
-  return { aggregates: {}, finish: () => checkUnique(session, column) };
+  return {
+    aggregates: { non_null: `count(${quoteIdentifier(column)})::DOUBLE` },
+    finish: (values) => checkUnique(session, column, count(values.non_null)),
+  };
 }
 
-/** A verdict known without reading the data. */
-export function settled(verdict: CheckResult): CheckPlan {
-  return { aggregates: {}, finish: async () => verdict };
+/** A check that asks the shared scan for nothing: it runs its own queries, if any. */
+export function planWithoutScan(finish: () => Promise<CheckResult>): CheckPlan {
+  return { aggregates: {}, finish };
 }
 
-async function checkUnique(session: DuckDbSession, column: string): Promise<CheckResult> {
+async function checkUnique(session: DuckDbSession, column: string, nonNull: number): Promise<CheckResult> {
   const id = quoteIdentifier(column);
   const duplicated = `${id} IN (SELECT ${id} FROM ${DATA} WHERE ${id} IS NOT NULL GROUP BY ALL HAVING count(*) > 1)`;
   const stats = await session.firstRow(`SELECT
-      (SELECT count(${id}) FROM ${DATA})::DOUBLE AS non_null,
       count(*)::DOUBLE AS duplicated_values,
       coalesce(sum(n), 0)::DOUBLE AS duplicated_rows
     FROM (SELECT count(*) AS n FROM ${DATA} WHERE ${id} IS NOT NULL GROUP BY ${id} HAVING count(*) > 1)`);
   const duplicatedValues = count(stats.duplicated_values);
   const duplicatedRows = count(stats.duplicated_rows);
   const duplicates = duplicatedValues > 0 ? await topValues(session, id, `${duplicated}`) : [];
-  const observed = { nonNullCount: count(stats.non_null), duplicatedValueCount: duplicatedValues, duplicatedRowCount: duplicatedRows, duplicates };
+  const observed = { nonNullCount: nonNull, duplicatedValueCount: duplicatedValues, duplicatedRowCount: duplicatedRows, duplicates };
   const shown = duplicates.slice(0, 5).map((entry) => `${JSON.stringify(entry.value)} ×${entry.count}`).join(', ');
   const message = `${column}: ${duplicatedValues} value${duplicatedValues === 1 ? '' : 's'} occur more than once (${duplicatedRows} rows): ${shown}`;
   return result(session, { check: 'unique', column, expectation: `${column} unique`, observed, message }, duplicatedValues === 0, duplicated);

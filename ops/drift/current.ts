@@ -50,8 +50,6 @@ export async function profileCurrent(file: string, options: ProfileCurrentOption
     const available = new Map((await session.columns()).map((column) => [column.name, column.sqlType]));
     const rowCount = Number((await session.query(`SELECT count(*) AS n FROM ${session.source}`))[0]?.n ?? 0);
     if (rowCount === 0) throw new DriftInputError(`Current data ${session.file} has no rows`, session.file);
-    const numerical: NumericalColumnBaseline[] = [];
-    const categorical: { column: CategoricalColumnBaseline; sqlType: string }[] = [];
     for (const column of options.columns) {
       const sqlType = available.get(column.name);
       if (sqlType === undefined) {
@@ -59,9 +57,8 @@ export async function profileCurrent(file: string, options: ProfileCurrentOption
       }
       const fits = column.kind === 'numerical' ? isNumericType(sqlType) : isNumericType(sqlType) || isCategoryType(sqlType);
       if (!fits) throw new DriftInputError(`Column "${column.name}" is ${column.kind} in the baseline but ${sqlType} in ${session.file}`, session.file, column.name);
-      if (column.kind === 'numerical') numerical.push(column);
-      else categorical.push({ column, sqlType });
     }
+    const numerical = options.columns.filter((column): column is NumericalColumnBaseline => column.kind === 'numerical');
     const scanned = await scanNumericColumns(
       session,
       numerical.map((column) => ({ name: column.name, edges: column.histogram.edges, sample: options.sampleColumns.has(column.name) })),
@@ -69,14 +66,12 @@ export async function profileCurrent(file: string, options: ProfileCurrentOption
     );
     const columns = new Map<string, CurrentColumn>();
     for (const column of options.columns) {
-      const scan = scanned.get(column.name);
-      if (scan) {
+      if (column.kind === 'numerical') {
+        const scan = scanned.get(column.name)!;
         columns.set(column.name, { kind: 'numerical', nulls: rowCount - scan.count, ...scan });
         continue;
       }
-      const entry = categorical.find((candidate) => candidate.column === column);
-      if (!entry) continue;
-      const frequencies = await currentCategories(session, entry.column, entry.sqlType);
+      const frequencies = await currentCategories(session, column, available.get(column.name)!);
       const count = frequencies.reduce((acc, frequency) => acc + frequency.count, 0);
       columns.set(column.name, { kind: 'categorical', count, nulls: rowCount - count, frequencies });
     }

@@ -4,9 +4,6 @@
  * value exactly on an edge lands in the same bin on both sides. Non-finite values are not counted.
  */
 export class BinCounter {
-  readonly counts: number[];
-  below = 0;
-  above = 0;
   /** Finite values counted. */
   finite = 0;
   readonly #low: number;
@@ -22,7 +19,18 @@ export class BinCounter {
     this.#width = (this.#high - this.#low) / bins;
     // Slot 0 is below, slot bins + 1 above: one typed array keeps the hot loop free of branches on kind.
     this.#slots = new Float64Array(bins + 2);
-    this.counts = new Array<number>(bins).fill(0);
+  }
+
+  get counts(): number[] {
+    return Array.from(this.#slots.subarray(1, -1));
+  }
+
+  get below(): number {
+    return this.#slots[0]!;
+  }
+
+  get above(): number {
+    return this.#slots[this.#slots.length - 1]!;
   }
 
   addAll(values: Float64Array): void {
@@ -43,8 +51,5 @@ export class BinCounter {
       else slots[width > 0 ? Math.min(Math.floor((value - low) / width), lastBin - 1) + 1 : 1]!++;
     }
     this.finite += finite;
-    this.below = slots[0]!;
-    this.above = slots[aboveSlot]!;
-    for (let bin = 0; bin < this.counts.length; bin++) this.counts[bin] = slots[bin + 1]!;
   }
 }
