@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { finalRunStatus, nextActions, withDescendants } from './scheduler.ts';
-import type { Plan, PlanTask, TaskState, TriggerRule } from './types.ts';
+import { finalRunStatus, LEGACY_SEMANTICS, nextActions, withDescendants } from './scheduler.ts';
+import { TRIGGER_RULES, type Plan, type PlanTask, type TaskState, type TriggerRule } from './types.ts';
 
 function task(id: string, needs: string[] = [], triggerRule: TriggerRule = 'all_success', kind: PlanTask['kind'] = 'task'): PlanTask {
   return { id, kind, needs, triggerRule, options: { retries: 0, retryDelayMs: 1000, backoffCoefficient: 2, timeoutMs: 60_000 } };
@@ -30,6 +30,36 @@ describe('nextActions', () => {
     expect(actions).toEqual({ start: ['x'], skip: ['y', 'y2'], upstreamFailed: [] });
     const later = nextActions(p, pending(p, { route: 'success', x: 'success', y: 'skipped', y2: 'skipped' }), { route: ['x'] });
     expect(later.start).toEqual(['join']);
+  });
+
+  it('runs a task without upstream tasks whatever its trigger rule, as Airflow does', () => {
+    for (const rule of TRIGGER_RULES) {
+      const p = plan(task('root', [], rule));
+      expect({ rule, actions: nextActions(p, pending(p), {}) }).toEqual({ rule, actions: { start: ['root'], skip: [], upstreamFailed: [] } });
+    }
+  });
+
+  it('keeps the old root decisions for runs recorded before the change', () => {
+    const p = plan(task('root', [], 'one_success'));
+    expect(nextActions(p, pending(p), {}, LEGACY_SEMANTICS)).toEqual({ start: [], skip: ['root'], upstreamFailed: [] });
+  });
+
+  it('does not skip a direct downstream task of a branch that is also downstream of a chosen task', () => {
+    // branch -> a -> join, and branch -> join directly: choosing a leaves join to its trigger rule.
+    const p = plan(task('branch', [], 'all_success', 'branch'), task('a', ['branch']), task('b', ['branch']), task('join', ['branch', 'a']), task('other', ['branch', 'b']));
+    const first = nextActions(p, pending(p, { branch: 'success' }), { branch: ['a'] });
+    expect(first).toEqual({ start: ['a'], skip: ['b', 'other'], upstreamFailed: [] });
+    const later = nextActions(p, pending(p, { branch: 'success', a: 'success', b: 'skipped', other: 'skipped' }), { branch: ['a'] });
+    expect(later.start).toEqual(['join']);
+    // Recorded runs keep the old rule: join was skipped.
+    expect(nextActions(p, pending(p, { branch: 'success' }), { branch: ['a'] }, LEGACY_SEMANTICS).skip).toEqual(['b', 'join', 'other']);
+  });
+
+  it('skips every direct downstream task of a branch that chose nothing, and the run succeeds', () => {
+    const p = plan(task('branch', [], 'all_success', 'branch'), task('a', ['branch']), task('b', ['branch']), task('after', ['a', 'b']));
+    const actions = nextActions(p, pending(p, { branch: 'success' }), { branch: [] });
+    expect(actions).toEqual({ start: [], skip: ['a', 'b', 'after'], upstreamFailed: [] });
+    expect(finalRunStatus(p, { branch: 'success', a: 'skipped', b: 'skipped', after: 'skipped' })).toBe('success');
   });
 
   it('leaves running and finished tasks alone', () => {

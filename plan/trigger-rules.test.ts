@@ -37,6 +37,8 @@ function expected(rule: TriggerRule, up: TaskState[]): TriggerDecision {
       return has('skipped') ? 'skip' : done ? 'run' : 'wait';
     case 'always':
       return 'run';
+    case 'all_done_min_one_success':
+      return has('skipped') ? 'skip' : !done ? 'wait' : has('success') ? 'run' : 'upstream_failed';
   }
 }
 
@@ -83,5 +85,9 @@ describe('decideTrigger', () => {
     expect(d('none_failed_min_one_success', 'skipped', 'skipped')).toBe('skip');
     expect(d('none_skipped', 'success', 'failed')).toBe('run');
     expect(d('all_done', 'failed', 'skipped', 'success')).toBe('run');
+    expect(d('all_done_min_one_success', 'failed', 'success')).toBe('run');
+    expect(d('all_done_min_one_success', 'failed', 'running')).toBe('wait');
+    expect(d('all_done_min_one_success', 'failed', 'upstream_failed')).toBe('upstream_failed');
+    expect(d('all_done_min_one_success', 'success', 'skipped')).toBe('skip');
   });
 });

@@ -75,5 +75,10 @@ export function decideTrigger(rule: TriggerRule, c: UpstreamCounts): TriggerDeci
       return allDone ? 'run' : 'wait';
     case 'always':
       return 'run';
+    case 'all_done_min_one_success':
+      // A skipped upstream task never counts as done for this rule (Airflow 3).
+      if (c.skipped > 0) return 'skip';
+      if (!allDone) return 'wait';
+      return c.success > 0 ? 'run' : 'upstream_failed';
   }
 }

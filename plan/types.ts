@@ -15,6 +15,7 @@ export const TRIGGER_RULES = [
   'none_failed_min_one_success',
   'none_skipped',
   'always',
+  'all_done_min_one_success',
 ] as const;
 export type TriggerRule = (typeof TRIGGER_RULES)[number];
 

@@ -70,12 +70,13 @@ export class Dag<P = Record<string, unknown>, O extends Outputs = NoOutputs> {
 
   /**
    * A task that returns the id (or ids) of the direct downstream tasks to run; the others are
-   * skipped and their skips propagate by trigger rule.
+   * skipped and their skips propagate by trigger rule. `null` or `[]` skips them all. As in
+   * Airflow, a direct downstream task that is also downstream of a chosen task is not skipped.
    */
   branch<const Id extends string, const N extends keyof O & string = never>(
     id: Id,
     spec: TaskSpec<N>,
-    choose: Body<P, Pick<O, N>, string | readonly string[]>,
+    choose: Body<P, Pick<O, N>, string | readonly string[] | null>,
   ): Dag<P, O & Record<Id, string[]>> {
     return this.add(id, 'branch', spec, choose) as never;
   }

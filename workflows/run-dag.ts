@@ -14,7 +14,7 @@ import {
   workflowInfo,
   type ActivityOptions,
 } from '@temporalio/workflow';
-import { finalRunStatus, nextActions, withDescendants } from '../plan/scheduler.ts';
+import { CURRENT_SEMANTICS, finalRunStatus, LEGACY_SEMANTICS, nextActions, withDescendants, type SchedulingSemantics } from '../plan/scheduler.ts';
 import {
   APPROVE_UPDATE,
   CLEAR_UPDATE,
@@ -55,6 +55,8 @@ const remoteEngine = proxyActivities<EngineActivities>(ENGINE_ACTIVITY_OPTIONS);
  */
 const localEngine = proxyLocalActivities<EngineActivities>(ENGINE_ACTIVITY_OPTIONS);
 export const LOCAL_ENGINE_PATCH = 'weir-local-engine-activities';
+/** Airflow's root, branch-skip and empty-branch rules; runs recorded before them decide as they did. */
+export const AIRFLOW_SEMANTICS_PATCH = 'weir-airflow-root-and-branch-semantics';
 
 /**
  * The interpreter: runs any DAG's Plan. Registered as the default workflow, so a run's workflow
@@ -63,6 +65,7 @@ export const LOCAL_ENGINE_PATCH = 'weir-local-engine-activities';
 export async function runDag(rawParams?: unknown, options?: RunOptions): Promise<RunSnapshot> {
   const info = workflowInfo();
   const local = patched(LOCAL_ENGINE_PATCH);
+  const semantics = patched(AIRFLOW_SEMANTICS_PATCH) ? CURRENT_SEMANTICS : LEGACY_SEMANTICS;
   const engine = local ? localEngine : remoteEngine;
   const recordQuietly = (state: RunState) => recordSnapshotQuietly(engine, state);
   const { runType, logicalDate } = identifyRun(options);
@@ -77,7 +80,7 @@ export async function runDag(rawParams?: unknown, options?: RunOptions): Promise
     changed = true;
   };
   const callbacks = new CallbackDispatcher(state);
-  const launcher = new TaskLauncher(state, wake, callbacks);
+  const launcher = new TaskLauncher(state, wake, callbacks, { emptyBranchChoice: semantics.rootsAlwaysRun });
   setHandler(runStateQuery, () => state.snapshot());
   setHandler(taskOutputsQuery, () => Object.fromEntries(state.outputs));
   setHandler(approveUpdate, (decision) => launcher.decide(decision), { validator: (decision) => launcher.checkDecision(decision) });
@@ -103,7 +106,7 @@ export async function runDag(rawParams?: unknown, options?: RunOptions): Promise
 
   try {
     for (;;) {
-      advance(state, launcher);
+      advance(state, launcher, semantics);
       if (state.running().length === 0) {
         // Some tasks settle the moment they start (an empty fan-out); decide their downstream too.
         if (!state.allTerminal()) continue;
@@ -163,9 +166,9 @@ async function prepareOrFail(engine: EngineActivities, input: PrepareRunInput): 
 }
 
 /** Applies skips and upstream failures, then starts every task that is ready. */
-function advance(state: RunState, launcher: TaskLauncher): void {
+function advance(state: RunState, launcher: TaskLauncher, semantics: SchedulingSemantics): void {
   const plan = requirePlan(state);
-  const actions = nextActions(plan, state.states(), state.branchChoices);
+  const actions = nextActions(plan, state.states(), state.branchChoices, semantics);
   const now = new Date().toISOString();
   for (const id of actions.skip) state.settle(id, 'skipped', now);
   for (const id of actions.upstreamFailed) state.settle(id, 'upstream_failed', now);

@@ -15,6 +15,8 @@ export class TaskLauncher {
     private readonly state: RunState,
     private readonly wake: () => void,
     private readonly callbacks: CallbackDispatcher,
+    /** Whether a branch may return null to choose nothing (runs recorded before could not). */
+    private readonly options: { emptyBranchChoice: boolean } = { emptyBranchChoice: false },
   ) {}
 
   start(taskId: string): void {
@@ -75,9 +77,10 @@ export class TaskLauncher {
   }
 
   private recordBranchChoice(task: PlanTask, output: unknown): string | null {
-    const chosen = typeof output === 'string' ? [output] : output;
+    // null or [] chooses nothing: every direct downstream task is skipped, as in Airflow.
+    const chosen = typeof output === 'string' ? [output] : output === null && this.options.emptyBranchChoice ? [] : output;
     if (!Array.isArray(chosen) || !chosen.every((id) => typeof id === 'string')) {
-      return `branch must return a task id or a list of task ids, got ${JSON.stringify(output)}`;
+      return `branch must return a task id, a list of task ids, or null, got ${JSON.stringify(output) ?? 'undefined'}`;
     }
     const downstream = this.plan().tasks.filter((t) => t.needs.includes(task.id)).map((t) => t.id);
     const unknown = chosen.filter((id) => !downstream.includes(id));

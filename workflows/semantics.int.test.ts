@@ -1,0 +1,57 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { triggerRun, waitForRun } from '../control/runs.ts';
+import type { RunSnapshot, TaskState } from '../plan/types.ts';
+import { startTestWorker, type TestWorker } from '../test/harness.ts';
+
+let weir: TestWorker;
+
+beforeAll(async () => {
+  weir = await startTestWorker();
+});
+afterAll(async () => {
+  await weir?.shutdown();
+});
+
+async function run(dagId: string, params: Record<string, unknown> = {}): Promise<RunSnapshot> {
+  const runId = await triggerRun(weir.client, { dagId, params, taskQueue: weir.taskQueue });
+  return waitForRun(weir.client, runId, () => {}, 200);
+}
+
+function states(snapshot: RunSnapshot): Record<string, TaskState> {
+  return Object.fromEntries(snapshot.tasks.map((task) => [task.id, task.state]));
+}
+
+describe("Airflow's root and branch rules on a real Temporal server", () => {
+  it('runs a root task whose rule would need an upstream success, and spares a join downstream of the chosen task', async () => {
+    const snapshot = await run('branch_semantics', { choose: 'chosen' });
+    expect(snapshot.status).toBe('success');
+    expect(states(snapshot)).toEqual({
+      root_one_success: 'success',
+      route: 'success',
+      chosen: 'success',
+      other: 'skipped',
+      join: 'success',
+      // all_done_min_one_success: a skipped upstream task is never "done" for it.
+      after_all: 'skipped',
+    });
+  });
+
+  it('skips a direct downstream task that no chosen task leads to', async () => {
+    const snapshot = await run('branch_semantics', { choose: 'other' });
+    expect(snapshot.status).toBe('success');
+    expect(states(snapshot)).toMatchObject({ chosen: 'skipped', other: 'success', join: 'skipped', after_all: 'skipped' });
+  });
+
+  it('lets a branch return null to skip all of its direct downstream tasks, and the run succeeds', async () => {
+    const snapshot = await run('branch_semantics', { choose: 'none' });
+    expect(snapshot.status).toBe('success');
+    expect(states(snapshot)).toEqual({
+      root_one_success: 'success',
+      route: 'success',
+      chosen: 'skipped',
+      other: 'skipped',
+      join: 'skipped',
+      after_all: 'skipped',
+    });
+  });
+});
