@@ -163,9 +163,12 @@ describe('weir approve and weir runs cancel', () => {
   it('cancels a waiting run', async () => {
     const runId = await startSignOffRun();
     const cancelled = await weir('runs', 'cancel', runId);
-    expect(cancelled).toMatchObject({ code: 0, stdout: `cancellation requested for run ${runId}\n` });
+    expect(cancelled).toMatchObject({ code: 0, stdout: `run ${runId} cancelled\n` });
     const run = await waitForRunJson(runId, (r) => r.status !== 'running');
     expect(run.status).toBe('cancelled');
+    const again = await weir('runs', 'cancel', runId);
+    expect(again.code).toBe(1);
+    expect(lines(again.stderr)).toEqual([`weir: run ${runId} is already closed (cancelled); there is nothing to cancel`]);
   });
 });
 

@@ -128,8 +128,50 @@ export class RunControlError extends Error {
   }
 }
 
-export async function cancelRun(client: Client, runId: string): Promise<void> {
-  await withRun(runId, () => handleFor(client, runId).cancel());
+export class RunClosedError extends Error {
+  constructor(readonly runId: string, readonly status: RunStatus) {
+    super(`run ${runId} is already closed (${status}); there is nothing to cancel`);
+    this.name = 'RunClosedError';
+  }
+}
+
+/** How a cancelled run ended: it handled the request itself, or it never did and was terminated. */
+export type CancelOutcome = 'cancelled' | 'terminated';
+
+/**
+ * Cancels a run and waits for it to close. A run that cannot act on the request within
+ * `graceMs` (its workflow task keeps failing, say while its plan cannot be loaded, or no worker
+ * serves it) is terminated, so cancel ends a run in every state. A closed run is refused.
+ */
+export async function cancelRun(client: Client, runId: string, options: { graceMs?: number } = {}): Promise<CancelOutcome> {
+  const handle = handleFor(client, runId);
+  const status = await runStatusOf(handle, runId);
+  if (status !== 'RUNNING') throw new RunClosedError(runId, temporalStatusToRun(status));
+  await withRun(runId, () => handle.cancel());
+  const deadline = Date.now() + (options.graceMs ?? 10_000);
+  for (;;) {
+    const now = await runStatusOf(handle, runId);
+    if (now !== 'RUNNING') return now === 'TERMINATED' ? 'terminated' : 'cancelled';
+    if (Date.now() >= deadline) break;
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+  try {
+    await handle.terminate(`cancelled: the run did not act on the cancellation request within ${Math.round((options.graceMs ?? 10_000) / 1000)} s`);
+  } catch (error) {
+    // It closed between the last look and the terminate call.
+    if (!(error instanceof WorkflowNotFoundError)) throw error;
+    return 'cancelled';
+  }
+  return 'terminated';
+}
+
+async function runStatusOf(handle: WorkflowHandle, runId: string): Promise<string> {
+  try {
+    return (await handle.describe()).status.name;
+  } catch (error) {
+    if (error instanceof WorkflowNotFoundError) throw new RunNotFoundError(runId);
+    throw error;
+  }
 }
 
 /** Airflow's "clear": reruns the task and everything downstream of it, in the same run. */

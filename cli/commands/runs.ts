@@ -46,8 +46,8 @@ export function registerRunsCommands(program: Command, contextFor: ContextFor): 
     .argument('<runId>', 'run id')
     .action(async (runId: string, _options: unknown, command: Command) => {
       const context = contextFor(command);
-      await cancelRun(await context.client(), runId);
-      context.io.out(`cancellation requested for run ${runId}`);
+      const outcome = await cancelRun(await context.client(), runId);
+      context.io.out(outcome === 'cancelled' ? `run ${runId} cancelled` : `run ${runId} did not act on the cancellation and was terminated`);
     });
 
   runs
