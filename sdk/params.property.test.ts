@@ -45,6 +45,14 @@ function badFields(input: Record<string, unknown>): string[] {
   return bad;
 }
 
+const KNOWN = ['minRows', 'table', 'regions', 'dryRun'];
+function unknownKeys(input: Record<string, unknown>): string[] {
+  return Object.keys(input).filter((key) => !KNOWN.includes(key));
+}
+function escapeRegExp(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}
+
 function isPlainObjectInput(raw: unknown): raw is Record<string, unknown> {
   return typeof raw === 'object' && raw !== null && !Array.isArray(raw);
 }
@@ -64,6 +72,7 @@ describe('validateParams on random input', () => {
           expect(typeof result === 'object' && result !== null && !Array.isArray(result)).toBe(true);
           const input = raw === undefined || raw === null ? {} : (raw as Record<string, unknown>);
           expect(badFields(input)).toEqual([]);
+          expect(unknownKeys(input)).toEqual([]);
           expect(result).toMatchObject({ minRows: expect.any(Number), table: expect.any(String), dryRun: expect.any(Boolean) });
           return;
         }
@@ -78,8 +87,10 @@ describe('validateParams on random input', () => {
           return;
         }
         const bad = badFields(input);
-        expect(bad.length, `rejected although every field looks fine: ${error.message}`).toBeGreaterThan(0);
+        const unknown = unknownKeys(input);
+        expect(bad.length + unknown.length, `rejected although every field looks fine: ${error.message}`).toBeGreaterThan(0);
         for (const field of bad) expect(error.message, `message must name ${field}`).toMatch(new RegExp(`(: |; )${field}(\\.[^:;]*)?: `));
+        for (const key of unknown) expect(error.issues, `issues must name unknown key ${key}`).toContainEqual(expect.stringMatching(new RegExp(`^${escapeRegExp(key)}: unknown param, did you mean "(minRows|table|regions|dryRun)"\\?`)));
       }),
       { seed: SEED, numRuns: 1000 },
     );
@@ -100,6 +111,26 @@ describe('validateParams on random input', () => {
       { seed: SEED, numRuns: 500 },
     );
   }, 30_000);
+
+  it('names an unknown key and the closest known one', () => {
+    expect(() => validateParams(withParams, { table: 't', minRow: 5 })).toThrow(
+      'Invalid params for DAG fuzz_params: minRow: unknown param, did you mean "minRows"? (known: minRows, table, regions, dryRun)',
+    );
+    const small = dag({ id: 'small', params: z.object({ n: z.number().default(1) }) }).task('a', noop);
+    expect(() => validateParams(small, { nn: 5 })).toThrow(/nn: unknown param, did you mean "n"\?/);
+    // A strict schema gets the same message, once, not zod's own as well.
+    const strict = dag({ id: 'strict', params: z.strictObject({ n: z.number().default(1) }) }).task('a', noop);
+    expect(() => validateParams(strict, { nn: 5 })).toThrow('Invalid params for DAG strict: nn: unknown param, did you mean "n"? (known: n)');
+  });
+
+  it('takes extra keys when the schema allows them, and looks through wrappers', () => {
+    for (const params of [z.looseObject({ n: z.number() }), z.object({ n: z.number() }).passthrough(), z.object({ n: z.number() }).catchall(z.number())]) {
+      const loose = dag({ id: 'loose', params }).task('a', noop);
+      expect(validateParams(loose, { n: 1, extra: 2 })).toEqual({ n: 1, extra: 2 });
+    }
+    const wrapped = dag({ id: 'wrapped', params: z.object({ n: z.number() }).default({ n: 3 }) }).task('a', noop);
+    expect(() => validateParams(wrapped, { nn: 5 })).toThrow(/nn: unknown param, did you mean "n"\?/);
+  });
 
   it('names nested fields by their path', () => {
     expect(() => validateParams(withParams, { table: 't', regions: ['eu', 'mars'] })).toThrow(/Invalid params for DAG fuzz_params: regions\.1: /);

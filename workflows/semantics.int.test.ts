@@ -55,3 +55,17 @@ describe("Airflow's root and branch rules on a real Temporal server", () => {
     });
   });
 });
+
+describe('unknown params keys on a real Temporal server', () => {
+  it('fails a run started as the Temporal UI would, naming the key and the closest known one, before any task runs', async () => {
+    const runId = `ui-typo-${Date.now()}`;
+    // The UI's "Start Workflow": type = DAG id, input = the params JSON, no second argument.
+    const handle = await weir.client.workflow.start('strict_params', { workflowId: runId, taskQueue: weir.taskQueue, args: [{ rows: 5, table: 't', rowz: 6 }] });
+    await expect(handle.result()).rejects.toMatchObject({
+      cause: { type: 'InvalidParamsError', message: 'Invalid params for DAG strict_params: rowz: unknown param, did you mean "rows"? (known: rows, table)' },
+    });
+    const history = await handle.fetchHistory();
+    expect((history.events ?? []).filter((e) => e.activityTaskScheduledEventAttributes)).toEqual([]);
+    expect((await handle.describe()).status.name).toBe('FAILED');
+  });
+});
