@@ -9,7 +9,8 @@ import { loadDagFolder } from '../sdk/load.ts';
 import { startTestWorker, type TestWorker } from '../test/harness.ts';
 import { testStack } from '../test/stack.ts';
 import { getRunSnapshot, waitForRun } from './runs.ts';
-import { listWeirSchedules, scheduleIdFor, setPaused, syncSchedules, type ScheduleSyncResult } from './schedules.ts';
+import { describeDag, pausedColumn } from '../cli/commands/dags.ts';
+import { listWeirSchedules, scheduleIdFor, scheduleStatuses, setPaused, syncSchedules, type ScheduleSyncResult } from './schedules.ts';
 
 /*
  * syncSchedules deletes every `weir-` schedule that the given plans do not claim, so every
@@ -162,6 +163,28 @@ describe('syncSchedules against a real Temporal server', () => {
 
     await setPaused(client, 'sched_hourly', false, 'resumed by the schedules test');
     expect((await describeSchedule('sched_hourly')).state.paused).toBe(false);
+  });
+
+  it('lists a paused DAG without a next run time, and a DAG without a schedule with "-"', async () => {
+    const catalog = await loadDagFolder(`${FIXTURES}base`);
+    const loaded = (dagId: string) => catalog.dags.get(dagId) ?? expect.unreachable(`fixture ${dagId}`);
+    await syncSchedules(client, [...base.values()], taskQueue);
+    await setPaused(client, 'sched_hourly', true, 'paused by the listing test');
+    try {
+      // The schedule list is eventually consistent: wait until it reports the pause.
+      const statuses = await eventually('the pause to be listed', () => scheduleStatuses(client), (found) => found.get('sched_hourly')?.paused === true);
+      const paused = describeDag(loaded('sched_hourly'), statuses, new Date());
+      expect(paused).toMatchObject({ paused: true, nextRun: null });
+      expect(pausedColumn(paused)).toBe('yes');
+      const running = describeDag(loaded('sched_catchup'), statuses, new Date());
+      expect(running.paused).toBe(false);
+      expect(running.nextRun).toEqual(expect.any(String));
+      const manual = describeDag(loaded('sched_manual_only'), statuses, new Date());
+      expect(manual).toMatchObject({ schedule: null, nextRun: null, paused: null });
+      expect(pausedColumn(manual)).toBe('-');
+    } finally {
+      await setPaused(client, 'sched_hourly', false, 'resumed by the listing test');
+    }
   });
 
   it('deletes the schedules of a removed DAG and of a DAG whose schedule was removed', async () => {

@@ -33,7 +33,7 @@ export function registerDagsCommands(program: Command, contextFor: ContextFor): 
       const statuses = await scheduleStatusesIfReachable(context);
       const listings = [...catalog.dags.values()].sort((a, b) => a.plan.dagId.localeCompare(b.plan.dagId)).map((loaded) => describeDag(loaded, statuses, new Date()));
       if (options.json) return printJson(context.io.out, listings);
-      const rows = listings.map((d) => [d.id, d.schedule ?? '-', d.timezone ?? '-', formatTime(d.nextRun), d.paused === null ? '?' : d.paused ? 'yes' : 'no', d.file]);
+      const rows = listings.map((d) => [d.id, d.schedule ?? '-', d.timezone ?? '-', formatTime(d.nextRun), pausedColumn(d), d.file]);
       for (const line of renderTable(['DAG', 'SCHEDULE', 'TIMEZONE', 'NEXT RUN', 'PAUSED', 'FILE'], rows)) context.io.out(line);
     });
 
@@ -75,11 +75,18 @@ async function scheduleStatusesIfReachable(context: CliContext): Promise<Map<str
   }
 }
 
+/** `-` for a DAG without a schedule (nothing to pause); `?` only when Temporal could not say. */
+export function pausedColumn(listing: Pick<DagListing, 'schedule' | 'paused'>): string {
+  if (listing.schedule === null) return '-';
+  return listing.paused === null ? '?' : listing.paused ? 'yes' : 'no';
+}
+
 export function describeDag(loaded: LoadedDag, statuses: Map<string, ScheduleStatus> | null, now: Date): DagListing {
   const { plan } = loaded;
   const status = statuses?.get(plan.dagId);
   const nextFromTemporal = status?.nextRunTimes[0];
-  const next = nextFromTemporal ?? (plan.schedule ? nextCronTime(plan.schedule.cron, plan.schedule.timezone, now) : undefined);
+  // A paused schedule starts nothing, so it has no next run.
+  const next = status?.paused ? undefined : (nextFromTemporal ?? (plan.schedule ? nextCronTime(plan.schedule.cron, plan.schedule.timezone, now) : undefined));
   return {
     id: plan.dagId,
     schedule: plan.schedule?.source ?? null,
