@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Plan } from '../plan/types.ts';
 import { loadDagFolder } from '../sdk/load.ts';
 import { startTestWorker, type TestWorker } from '../test/harness.ts';
-import { backfill, BackfillError } from './backfill.ts';
+import { backfill, BackfillError, backfillTicks, type BackfillRun } from './backfill.ts';
 import { waitForRun } from './runs.ts';
 
 const DAGS_DIR = fileURLToPath(new URL('../test/dags-schedules/backfill/', import.meta.url));
@@ -15,6 +15,8 @@ const DAYS = ['2026-01-01', '2026-01-02', '2026-01-03', '2026-01-04', '2026-01-0
 let weir: TestWorker;
 let daily: Plan;
 let unscheduled: Plan;
+let twoAtATime: Plan;
+let minutely: Plan;
 
 beforeAll(async () => {
   weir = await startTestWorker({ dagsDir: DAGS_DIR });
@@ -23,6 +25,8 @@ beforeAll(async () => {
   const plans = new Map([...catalog.dags].map(([id, loaded]) => [id, loaded.plan]));
   daily = plans.get('bf_daily') as Plan;
   unscheduled = plans.get('bf_unscheduled') as Plan;
+  twoAtATime = plans.get('bf_two_at_a_time') as Plan;
+  minutely = plans.get('bf_minutely') as Plan;
   expect(daily?.schedule?.cron).toBe('0 0 * * *');
   expect(unscheduled).toBeDefined();
 });
@@ -42,12 +46,18 @@ async function listedRuns(dagId: string, count: number): Promise<WorkflowExecuti
   }
 }
 
+/** Runs a backfill, collecting what it reports run by run. */
+async function backfillCollecting(plan: Plan, range: Parameters<typeof backfill>[2], options: Partial<Parameters<typeof backfill>[3]> = {}) {
+  const runs: BackfillRun[] = [];
+  const summary = await backfill(weir.client, plan, range, { taskQueue: weir.taskQueue, onRun: (run) => runs.push(run), ...options });
+  return { summary, runs, started: runs.filter((r) => r.outcome === 'started').map((r) => r.runId), existing: runs.filter((r) => r.outcome === 'existing').map((r) => r.runId) };
+}
+
 describe('backfill on a real Temporal server', () => {
   it('starts one run per daily tick in the range, each with that tick as its logical date, and only once', async () => {
-    const first = await backfill(weir.client, daily, RANGE, weir.taskQueue);
-    expect(first.logicalDates).toEqual(DAYS);
-    expect(first.started).toHaveLength(5);
-    expect(first.alreadyExisting).toEqual([]);
+    const first = await backfillCollecting(daily, RANGE);
+    expect(first.runs.map((r) => r.logicalDate)).toEqual(DAYS);
+    expect(first.summary).toEqual({ started: 5, alreadyExisting: 0, truncated: false });
 
     const snapshots = await Promise.all(first.started.map((runId) => waitForRun(weir.client, runId, () => {}, 200)));
     expect(snapshots.map((s) => [s.logicalDate, s.runType, s.status, s.dagId])).toEqual(DAYS.map((day) => [day, 'backfill', 'success', 'bf_daily']));
@@ -62,24 +72,59 @@ describe('backfill on a real Temporal server', () => {
     for (const run of listed) expect((run.searchAttributes as Record<string, unknown>).WeirRunType).toEqual(['backfill']);
 
     const runIdsBefore = await Promise.all(first.started.map(async (id) => (await weir.client.workflow.getHandle(id).describe()).runId));
-    const second = await backfill(weir.client, daily, RANGE, weir.taskQueue);
-    expect(second.logicalDates).toEqual(DAYS);
-    expect(second.started).toEqual([]);
-    expect(second.alreadyExisting).toEqual(first.started);
+    const second = await backfillCollecting(daily, RANGE);
+    expect(second.runs.map((r) => r.logicalDate)).toEqual(DAYS);
+    expect(second.summary).toEqual({ started: 0, alreadyExisting: 5, truncated: false });
+    expect(second.existing).toEqual(first.started);
     // The same executions, not new runs under the same ids.
     const runIdsAfter = await Promise.all(first.started.map(async (id) => (await weir.client.workflow.getHandle(id).describe()).runId));
     expect(runIdsAfter).toEqual(runIdsBefore);
     expect((await listedRuns('bf_daily', 5)).length).toBe(5);
   });
 
+  it("keeps at most the DAG's maxActiveRuns runs open at once, and a date-only --to includes that whole day", async () => {
+    // 06:00 Berlin is 05:00 UTC in winter: --to 2026-02-06 (midnight UTC) must still include the 6th.
+    const { runs, summary } = await backfillCollecting(twoAtATime, { from: new Date('2026-02-01T00:00:00Z'), to: new Date('2026-02-06T00:00:00Z'), toWholeDay: true });
+    expect(runs.map((r) => r.logicalDate)).toEqual(['01', '02', '03', '04', '05', '06'].map((day) => `2026-02-${day}T05:00:00.000Z`));
+    expect(summary.started).toBe(6);
+    const spans = await Promise.all(
+      runs.map(async (run) => {
+        expect((await waitForRun(weir.client, run.runId, () => {}, 200)).status).toBe('success');
+        const description = await weir.client.workflow.getHandle(run.runId).describe();
+        return { start: description.startTime.getTime(), end: (description.closeTime as Date).getTime() };
+      }),
+    );
+    // At each start, how many runs were open: never more than two.
+    const openAtStart = spans.map((span) => spans.filter((other) => other.start <= span.start && other.end > span.start).length);
+    expect(Math.max(...openAtStart)).toBe(2);
+  });
+
+  it('refuses a range of more than 1,000 runs quickly, without listing them, unless --max-runs or --yes says so', async () => {
+    const tenYears = { from: new Date('2016-01-01T00:00:00Z'), to: new Date('2025-12-31T23:59:00Z') };
+    const attempt = backfill(weir.client, minutely, tenYears, { taskQueue: weir.taskQueue });
+    await expect(attempt).rejects.toBeInstanceOf(BackfillError);
+    await expect(attempt).rejects.toMatchObject({ message: 'the range holds more than 1000 runs of bf_minutely; pass --max-runs N to start the first N, or --yes to start them all' });
+
+    const capped = await backfillCollecting(minutely, tenYears, { maxRuns: 3, maxActiveRuns: 3 });
+    expect(capped.summary).toEqual({ started: 3, alreadyExisting: 0, truncated: true });
+    expect(capped.runs.map((r) => r.logicalDate)).toEqual(['2016-01-01T00:00:00.000Z', '2016-01-01T00:01:00.000Z', '2016-01-01T00:02:00.000Z']);
+    await Promise.all(capped.started.map((runId) => waitForRun(weir.client, runId, () => {}, 200)));
+  });
+
+  it('walks the ticks lazily: the ten-year minutely range is a generator, not a list', () => {
+    const ticks = backfillTicks(minutely.schedule as NonNullable<Plan['schedule']>, { from: new Date('2016-01-01T00:00:00Z'), to: new Date('2025-12-31T23:59:00Z') });
+    expect(ticks.next().value).toEqual(new Date('2016-01-01T00:00:00Z'));
+    expect(ticks.next().value).toEqual(new Date('2016-01-01T00:01:00Z'));
+  });
+
   it('refuses a DAG without a schedule', async () => {
-    const attempt = backfill(weir.client, unscheduled, RANGE, weir.taskQueue);
+    const attempt = backfill(weir.client, unscheduled, RANGE, { taskQueue: weir.taskQueue });
     await expect(attempt).rejects.toBeInstanceOf(BackfillError);
     await expect(attempt).rejects.toMatchObject({ dagId: 'bf_unscheduled', message: expect.stringMatching(/has no schedule/) });
   });
 
   it('refuses a range that ends before it starts', async () => {
-    const attempt = backfill(weir.client, daily, { from: RANGE.to, to: RANGE.from }, weir.taskQueue);
+    const attempt = backfill(weir.client, daily, { from: RANGE.to, to: RANGE.from }, { taskQueue: weir.taskQueue });
     await expect(attempt).rejects.toBeInstanceOf(BackfillError);
     await expect(attempt).rejects.toMatchObject({ dagId: 'bf_daily', message: expect.stringMatching(/--from must be on or before --to/) });
   });
