@@ -1,3 +1,5 @@
+import type { PackedPlan } from './packed-plan.ts';
+
 /**
  * The Plan is the contract between the compiler (sdk/) and the interpreter (workflows/).
  * It is plain JSON so a run can record it in its history once and replay from it forever.
@@ -220,11 +222,24 @@ export interface PrepareRunInput {
 }
 
 export interface PrepareRunResult {
-  plan: Plan;
+  /** The plan as runs recorded before packing carry it. */
+  plan?: Plan;
+  /** The plan, packed so that a DAG of many thousand tasks stays one small payload. */
+  packedPlan?: PackedPlan;
   params: Record<string, unknown>;
   dataIntervalStart: string;
   dataIntervalEnd: string;
 }
+
+/**
+ * Most static tasks one run may hold. A run's tasks share one workflow history, about 3.3
+ * events each, and Temporal ends a workflow at 51,200 events; its run-state query stays under
+ * the 2 MB payload limit too. Bigger fan-outs belong in `.map()`, which splits into child workflows.
+ */
+export const MAX_STATIC_TASKS = 10_000;
+
+/** Largest packed plan prepareRun hands to a run; Temporal refuses payloads over 2 MB. */
+export const MAX_PACKED_PLAN_BYTES = 1536 * 1024;
 
 /** Largest JSON output a task may return; bigger data belongs in an artifact. */
 export const MAX_OUTPUT_BYTES = 256 * 1024;

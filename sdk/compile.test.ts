@@ -87,6 +87,18 @@ describe('checkDag reports every problem', () => {
     expect(problemsOf(dag({ id: 'empty' }))[0]?.message).toBe('the DAG has no tasks');
   });
 
+  it('refuses more static tasks than one run can hold, and takes exactly the limit', () => {
+    const wide = (n: number) => {
+      let graph = dag({ id: 'wide' });
+      for (let i = 0; i < n; i++) graph = graph.task(`t${i}`, noop) as typeof graph;
+      return graph;
+    };
+    expect(problemsOf(wide(10_000))).toEqual([]);
+    expect(problemsOf(wide(10_001))).toEqual([
+      { file: 'dags/x.ts', dagId: 'wide', field: 'tasks', message: '10001 tasks is more than one run can hold (10000); use .map() for a large fan-out, or split the DAG' },
+    ]);
+  });
+
   it('requires an approval timeout', () => {
     expect(problemsOf(dag({ id: 'ap' }).approval('gate', { timeout: 'never' }))[0]).toMatchObject({ taskId: 'gate', field: 'timeout' });
   });

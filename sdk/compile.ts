@@ -1,5 +1,5 @@
 import { parseDuration } from '../plan/duration.ts';
-import { TRIGGER_RULES, type Plan, type PlanSchedule, type PlanTask, type RunEventType, type TaskKind, type TriggerRule } from '../plan/types.ts';
+import { MAX_STATIC_TASKS, TRIGGER_RULES, type Plan, type PlanSchedule, type PlanTask, type RunEventType, type TaskKind, type TriggerRule } from '../plan/types.ts';
 import { checkCron, checkTimezone, expandCronPreset } from './cron.ts';
 import { isDag, type Dag } from './dag.ts';
 import { DagValidationError, describeValue, type DagProblem } from './errors.ts';
@@ -68,6 +68,9 @@ function buildPlan(dag: Dag<unknown, Record<string, unknown>>, file: string, pro
   for (const p of optionProblems) report({ field: p.field, message: p.message });
 
   const tasks = compileTasks(dag, report);
+  if (tasks.length > MAX_STATIC_TASKS) {
+    report({ field: 'tasks', message: `${tasks.length} tasks is more than one run can hold (${MAX_STATIC_TASKS}); use .map() for a large fan-out, or split the DAG` });
+  }
   const callbacks = compileCallbacks(config.callbacks, report);
   return {
     planVersion: 1,

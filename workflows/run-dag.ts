@@ -14,6 +14,7 @@ import {
   workflowInfo,
   type ActivityOptions,
 } from '@temporalio/workflow';
+import { unpackPlan } from '../plan/packed-plan.ts';
 import { CURRENT_SEMANTICS, finalRunStatus, LEGACY_SEMANTICS, nextActions, withDescendants, type SchedulingSemantics } from '../plan/scheduler.ts';
 import {
   APPROVE_UPDATE,
@@ -45,7 +46,7 @@ type EngineActivities = {
 };
 const ENGINE_ACTIVITY_OPTIONS: ActivityOptions = {
   startToCloseTimeout: '1 minute',
-  retry: { initialInterval: '1s', maximumInterval: '30s', maximumAttempts: 20, nonRetryableErrorTypes: ['InvalidParamsError', 'DagNotFoundError'] },
+  retry: { initialInterval: '1s', maximumInterval: '30s', maximumAttempts: 20, nonRetryableErrorTypes: ['InvalidParamsError', 'DagNotFoundError', 'PlanTooLargeError'] },
 };
 const remoteEngine = proxyActivities<EngineActivities>(ENGINE_ACTIVITY_OPTIONS);
 /**
@@ -101,7 +102,9 @@ export async function runDag(rawParams?: unknown, options?: RunOptions): Promise
   const record = local ? { record: { runType, startedAt: state.startedAt } } : {};
   const prepared = await prepareOrFail(engine, { dagId: info.workflowType, runId, rawParams, logicalDate, ...record });
   Object.assign(state.run, { dataIntervalStart: prepared.dataIntervalStart, dataIntervalEnd: prepared.dataIntervalEnd });
-  state.adopt(prepared.plan, prepared.params);
+  const plan = prepared.packedPlan ? unpackPlan(prepared.packedPlan) : prepared.plan;
+  if (!plan) throw ApplicationFailure.nonRetryable(`prepareRun gave run ${runId} no plan`);
+  state.adopt(plan, prepared.params);
   if (!local) await recordQuietly(state);
 
   try {
@@ -112,11 +115,11 @@ export async function runDag(rawParams?: unknown, options?: RunOptions): Promise
         if (!state.allTerminal()) continue;
         state.status = finalRunStatus(requirePlan(state), state.states());
         state.endedAt = new Date().toISOString();
-        if (state.status !== 'failed' || prepared.plan.clearWindowMs <= 0) break;
+        if (state.status !== 'failed' || plan.clearWindowMs <= 0) break;
         // A failed run waits for a person to clear tasks before it closes.
         await recordQuietly(state);
         changed = false;
-        if (!(await condition(() => changed, prepared.plan.clearWindowMs))) break;
+        if (!(await condition(() => changed, plan.clearWindowMs))) break;
         continue;
       }
       await condition(() => changed);
