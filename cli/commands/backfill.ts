@@ -25,7 +25,7 @@ function parseMaxRuns(text: string): number {
 export function registerBackfillCommand(program: Command, contextFor: ContextFor): void {
   program
     .command('backfill')
-    .description("one run per schedule tick in [from, to], at most the DAG's maxActiveRuns at a time; running it again starts nothing new")
+    .description("one run per schedule tick in [from, to], no more than the DAG's maxActiveRuns open together; running it again starts nothing new")
     .argument('<dag>', 'DAG id (it needs a schedule)')
     .requiredOption('--from <iso>', 'first logical date, e.g. 2026-01-01', parseIsoDate)
     .requiredOption('--to <iso>', 'last logical date, inclusive; a date alone includes that whole day', parseInclusiveEnd)
