@@ -93,7 +93,7 @@ try {
   }
   if (stack && bundlePath && selected.has('scale')) {
     const fanOut = Number(process.env.BENCH_SCALE_FANOUT ?? 10_000);
-    log(`6. scale: a fan-out of ${fanOut.toLocaleString('en-US')} at run time and static DAGs of 2,000 and 10,000 tasks, vs plain Temporal of the same shapes`);
+    log(`6. scale: a fan-out of ${fanOut.toLocaleString('en-US')} at run time and a static DAG of 2,000 tasks, vs plain Temporal of the same shapes`);
     results.scale = await runScaleBenchmark({ temporalAddress: stack.temporalAddress, databaseUrl: stack.databaseUrl, bundlePath, fanOut, scratchDir, log });
   }
 } finally {

@@ -77,8 +77,7 @@ export async function runScaleBenchmark(options: ScaleOptions): Promise<ScaleRes
     if (!plan) throw new Error(`${SCALE_DAGS_DIR} has no DAG ${dagId}: ${catalog.problems.map((p) => p.message).join('; ')}`);
     return plan;
   };
-  // static_10000 is the largest static DAG validation takes (MAX_STATIC_TASKS): its plan travels packed.
-  const specs = [fanOutCase(planOf('fanout_10k'), options.fanOut), staticCase(planOf('static_2000')), staticCase(planOf('static_10000'))];
+  const specs = [fanOutCase(planOf('fanout_10k'), options.fanOut), staticCase(planOf('static_2000'))];
   const baselineBundlePath = path.join(options.scratchDir, 'baseline-workflows.js');
   await writeFile(baselineBundlePath, (await bundleBaselineWorkflows()).code);
   const clientConnection = await Connection.connect({ address: options.temporalAddress });
