@@ -18,8 +18,8 @@ describe('weir runs cancel, in every state of a run', () => {
     expect((await weir.client.workflow.getHandle(runId).describe()).status.name).toBe('CANCELLED');
   });
 
-  it('ends a run whose workflow task keeps failing, so it never sees the request', async () => {
-    // A logical date that is no date: the run fails in its first workflow task, again and again.
+  it('ends a run whose preparation keeps failing, so it never acts on the request', async () => {
+    // A logical date that is no date: prepareRun throws, and is retried again and again.
     const runId = `doomed-prep-${Date.now()}`;
     await weir.client.workflow.start('diamond', { workflowId: runId, taskQueue: weir.taskQueue, args: [{}, { logicalDate: { not: 'a date' } }] });
     await expect(cancelRun(weir.client, runId, { graceMs: 3000 })).resolves.toBe('terminated');
