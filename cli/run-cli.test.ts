@@ -31,6 +31,7 @@ describe('usage errors exit with 2 and one line', () => {
     ['a missing argument', ['trigger'], /^weir: missing required argument 'dag'/],
     ['a missing required option', ['backfill', 'x', '--from', '2026-01-01'], /^weir: required option '--to <iso>' not specified/],
     ['an unparseable date', ['backfill', 'x', '--from', 'last week', '--to', '2026-01-02'], /"last week" is not an ISO date/],
+    ['a bad --max-runs', ['backfill', 'x', '--from', '2026-01-01', '--to', '2026-01-02', '--max-runs', '0'], /"0" is not a whole number >= 1/],
     ['a --param without "="', ['trigger', 'cli_greet', '--param', 'times'], /is not key=value/],
     ['bad --params-json', ['trigger', 'cli_greet', '--params-json', '[1,2]'], /must be a JSON object/],
     ['a bad port', ['dev', '--port', 'seventy'], /is not a TCP port/],
