@@ -1,21 +1,6 @@
-import type { Plan, PlanTask, PlanTaskOptions, TaskKind, TriggerRule } from './types.ts';
+import type { PackedExtras, PackedPlan, PackedTask, Plan, PlanTask, PlanTaskOptions } from './types.ts';
 
-/**
- * A Plan as a run records it in history: task options kept once in a table, `needs` as
- * indexes into the task list, defaults left out. A static DAG of 20,000 tasks packs to about
- * half a megabyte, where its plain JSON (3.4 MB) would pass Temporal's 2 MB payload limit. Packing loses nothing: `unpackPlan(packPlan(p))` equals `p`.
- */
-export interface PackedPlan {
-  packedPlanVersion: 1;
-  plan: Omit<Plan, 'tasks'>;
-  options: PlanTaskOptions[];
-  /** [id, needs as indexes, options index, kind if not 'task', rule if not 'all_success', extras]. */
-  tasks: PackedTask[];
-}
-
-type PackedTask = [string, number[], number, (TaskKind | 0)?, (TriggerRule | 0)?, PackedExtras?];
-type PackedExtras = Pick<PlanTask, 'mapOver' | 'mapBatchSize' | 'approvalTimeoutMs'>;
-
+/** Packs a plan for history; see `PackedPlan`. */
 export function packPlan(plan: Plan): PackedPlan {
   const { tasks, ...rest } = plan;
   const indexOfTask = new Map(tasks.map((task, index) => [task.id, index]));

@@ -1,5 +1,3 @@
-import type { PackedPlan } from './packed-plan.ts';
-
 /**
  * The Plan is the contract between the compiler (sdk/) and the interpreter (workflows/).
  * It is plain JSON so a run can record it in its history once and replay from it forever.
@@ -220,6 +218,22 @@ export interface PrepareRunInput {
   /** When given, prepareRun also writes the run's first record, so no separate activity has to. */
   record?: { runType: RunType; startedAt: string };
 }
+
+/**
+ * A Plan as a run records it in history: task options kept once in a table, `needs` as
+ * indexes into the task list, defaults left out. A static DAG of 20,000 tasks packs to about
+ * half a megabyte, where its plain JSON (3.4 MB) would pass Temporal's 2 MB payload limit. Packing loses nothing: `unpackPlan(packPlan(p))` equals `p`.
+ */
+export interface PackedPlan {
+  packedPlanVersion: 1;
+  plan: Omit<Plan, 'tasks'>;
+  options: PlanTaskOptions[];
+  /** [id, needs as indexes, options index, kind if not 'task', rule if not 'all_success', extras]. */
+  tasks: PackedTask[];
+}
+
+export type PackedTask = [string, number[], number, (TaskKind | 0)?, (TriggerRule | 0)?, PackedExtras?];
+export type PackedExtras = Pick<PlanTask, 'mapOver' | 'mapBatchSize' | 'approvalTimeoutMs'>;
 
 export interface PrepareRunResult {
   /** The plan as runs recorded before packing carry it. */
