@@ -1,8 +1,6 @@
 import { InvalidArgumentError, type Command } from 'commander';
-import { missingUpstreamOutputs, runTaskOnce } from '../../testing/run-task.ts';
-import { withOperatorServices } from '../../testing/operator-services.ts';
-import { databaseNotConfigured } from '../../testing/no-database.ts';
-import { createDb } from '../../db/connection.ts';
+import { testTask } from '../../testing/index.ts';
+import { missingUpstreamOutputs } from '../../testing/run-task.ts';
 import { renderTaskTestEvents } from '../dag-test-view.ts';
 import { printJson } from '../format.ts';
 import { collectParamPair, mergeParams, parseIsoDate, parseParamsJson } from '../parse-options.ts';
@@ -49,21 +47,15 @@ export function registerTasksCommands(program: Command, contextFor: ContextFor):
       const missing = missingUpstreamOutputs(dag, taskId, options.upstreamJson ?? {});
       if (missing.length > 0) context.io.err(`note: no output given for upstream task(s) ${missing.join(', ')}; pass them with --upstream-json '{"${missing[0] ?? ''}": ...}'`);
       const databaseUrl = optionalDatabaseUrl(context);
-      const db = databaseUrl ? createDb(databaseUrl, { maxConnections: 1 }) : databaseNotConfigured();
-      try {
-        const result = await withOperatorServices({ db, namespace: context.io.env.TEMPORAL_NAMESPACE || 'default' }, () =>
-          runTaskOnce(dag, taskId, {
-            params: mergeParams(options.paramsJson, options.param),
-            outputs: options.upstreamJson ?? {},
-            ...(options.logicalDate ? { logicalDate: options.logicalDate } : {}),
-            ...(options.json ? {} : { onLog: (line) => context.io.err(`${dagId}.${taskId} ${line.level} ${line.message}${line.attrs ? ` ${JSON.stringify(line.attrs)}` : ''}`) }),
-          }),
-        );
-        if (options.json) return printJson(context.io.out, result);
-        for (const line of renderTaskTestEvents(result)) context.io.err(line);
-        context.io.out(JSON.stringify(result.output, null, 2));
-      } finally {
-        await db.destroy().catch(() => {});
-      }
+      const result = await testTask(dag, taskId, {
+        params: mergeParams(options.paramsJson, options.param),
+        outputs: options.upstreamJson ?? {},
+        ...(databaseUrl ? { databaseUrl } : {}),
+        ...(options.logicalDate ? { logicalDate: options.logicalDate } : {}),
+        ...(options.json ? {} : { onLog: (line) => context.io.err(`${dagId}.${taskId} ${line.level} ${line.message}${line.attrs ? ` ${JSON.stringify(line.attrs)}` : ''}`) }),
+      });
+      if (options.json) return printJson(context.io.out, result);
+      for (const line of renderTaskTestEvents(result)) context.io.err(line);
+      context.io.out(JSON.stringify(result.output, null, 2));
     });
 }
