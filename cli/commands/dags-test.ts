@@ -50,6 +50,7 @@ export function registerDagsTestCommand(program: Command, contextFor: ContextFor
       const progress = options.json ? null : new ChangeLineReporter(context.io);
       const databaseUrl = optionalDatabaseUrl(context);
       if (!options.json) context.io.out(databaseUrl ? 'Postgres: DATABASE_URL' : 'Postgres: none (tasks that query the database will fail; set DATABASE_URL to give them one)');
+      const stopOnSignal = exitOnSignal();
       const result = await testDag(loaded, {
         params,
         retries: options.retries,
@@ -57,10 +58,24 @@ export function registerDagsTestCommand(program: Command, contextFor: ContextFor
         ...(databaseUrl ? { databaseUrl } : {}),
         onStatus: (line) => progress && context.io.out(line),
         onProgress: (snapshot) => progress?.update(snapshot),
-      });
+      }).finally(stopOnSignal);
       if (options.json) printJson(context.io.out, dagTestToJson(result));
       else for (const line of ['', ...renderDagTestTable(result)]) context.io.out(line);
       if (result.status !== 'success') throw new DagTestFailedError(result.snapshot);
       if (!options.json) context.io.out(`test run of DAG ${dagId} succeeded`);
     });
+}
+
+/**
+ * Ctrl-C or SIGTERM ends the test run at once. Exiting (rather than dying of the signal) runs
+ * the exit hook that stops the throwaway Temporal server, so none is left behind.
+ */
+function exitOnSignal(): () => void {
+  const exit = () => process.exit(130);
+  process.once('SIGINT', exit);
+  process.once('SIGTERM', exit);
+  return () => {
+    process.removeListener('SIGINT', exit);
+    process.removeListener('SIGTERM', exit);
+  };
 }
