@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { TaskOutcome } from '../testing/test-dag.ts';
-import { formatTestLogEntry } from './dag-test-log.ts';
+import { formatTestLogEntry } from '../testing/worker-log.ts';
 import { compactJson, dagTestToJson, renderDagTestTable, renderTaskTestEvents } from './dag-test-view.ts';
 import { parseUpstreamJson } from './commands/tasks.ts';
 
@@ -61,6 +61,11 @@ describe('formatTestLogEntry', () => {
       meta: { sdkComponent: 'activity', activityType: 'churn.alert', attempt: 2, taskToken: 'secret-token', workflowId: 'w', rows: 3 },
     });
     expect(line).toBe('churn.alert#2 warn too few rows {"rows":3}');
+  });
+
+  it('gives an error attribute as its message', () => {
+    const line = formatTestLogEntry({ level: 'WARN', message: 'Activity failed', meta: { activityType: 'd.load', attempt: 1, error: new Error('warehouse unreachable') } });
+    expect(line).toBe('d.load#1 warn Activity failed {"error":"warehouse unreachable"}');
   });
 
   it('drops the worker routine and keeps its warnings', () => {

@@ -20,6 +20,7 @@ import { databaseNotConfigured } from './no-database.ts';
 import { withOperatorServices } from './operator-services.ts';
 import { createTestActivities } from './test-activities.ts';
 import { cachedWorkflowBundle } from './workflow-bundle-cache.ts';
+import { installTestRunLogger } from './worker-log.ts';
 
 export interface DagTestOptions {
   /** Raw params, validated and defaulted by the DAG's schema before anything starts. */
@@ -40,6 +41,12 @@ export interface DagTestOptions {
   onProgress?: (snapshot: RunSnapshot) => void;
   /** One line per setup step (starting the server, bundling the interpreter). */
   onStatus?: (line: string) => void;
+  /**
+   * Receives the worker's log as readable lines: each task's `ctx.log` as `dag.task#attempt level
+   * message`, and the SDK's warnings. Default: stderr. Only the first Temporal runtime of a
+   * process takes a logger; when a worker already ran in this process, its logger stays.
+   */
+  onLogLine?: (line: string) => void;
   /** Where the interpreter's workflow bundle is cached. Default: a folder in the OS temp dir. */
   cacheDir?: string;
 }
@@ -85,6 +92,7 @@ export async function testDag<P, O extends Record<string, unknown>>(dag: Dag<P, 
   // Bad params fail here, before a server starts.
   validateParams(loaded.dag, options.params ?? {});
   const status = options.onStatus ?? (() => {});
+  installTestRunLogger(options.onLogLine ?? ((line) => process.stderr.write(`${line}\n`)));
   const namespace = options.namespace ?? 'default';
 
   let server: TemporalDevServer | undefined;

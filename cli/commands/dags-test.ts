@@ -2,7 +2,7 @@ import type { Command } from 'commander';
 import type { RunSnapshot } from '../../plan/types.ts';
 import { validateParams } from '../../sdk/params.ts';
 import { testDag } from '../../testing/test-dag.ts';
-import { installTestRunLogger } from '../dag-test-log.ts';
+import { installTestRunLogger } from '../../testing/worker-log.ts';
 import { dagTestToJson, renderDagTestTable } from '../dag-test-view.ts';
 import { CliError } from '../errors.ts';
 import { printJson } from '../format.ts';

@@ -17,7 +17,8 @@ export function formatTestLogEntry(entry: Pick<LogEntry, 'level' | 'message' | '
   const activityType = typeof meta.activityType === 'string' ? meta.activityType : undefined;
   const level = entry.level.toLowerCase();
   if (activityType?.includes('.')) {
-    const attrs = Object.fromEntries(Object.entries(meta).filter(([key]) => !SDK_METADATA.has(key)));
+    // An Error's message is not enumerable: JSON would print the SDK's "Activity failed" error as {}.
+    const attrs = Object.fromEntries(Object.entries(meta).filter(([key]) => !SDK_METADATA.has(key)).map(([key, value]) => [key, value instanceof Error ? value.message : value]));
     const suffix = Object.keys(attrs).length > 0 ? ` ${JSON.stringify(attrs)}` : '';
     return `${activityType}#${String(meta.attempt ?? 1)} ${level} ${entry.message}${suffix}`;
   }
