@@ -1,10 +1,14 @@
+import { mkdtemp, readdir, rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
 import { sql } from 'kysely';
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { operatorRuntime } from '../ops/runtime.ts';
 import { dag, InvalidParamsError, NonRetryableError } from '../sdk/index.ts';
 import { testStack } from '../test/stack.ts';
-import { testDag, type DagTestResult } from './index.ts';
+import { DatabaseNotConfiguredError, testDag, testTask, type DagTestResult } from './index.ts';
+import { cachedWorkflowBundle } from './workflow-bundle-cache.ts';
 
 const report = dag({ id: 'testing_report', params: z.object({ minRows: z.number().default(1000) }), defaults: { retries: 2, retryDelay: '30s' } })
   .task('extract', async () => ({ rows: 1200 }))
@@ -99,5 +103,28 @@ describe('testDag on the real interpreter', () => {
     const withDb = await testDag(usesDatabase, { ...shared(), databaseUrl: testStack().databaseUrl });
     expect(withDb.status).toBe('success');
     expect(typeof task(withDb, 'count_runs').output).toBe('number');
+  });
+});
+
+describe('testTask with operators that use Postgres', () => {
+  it('fails the first query without a database, and runs with DATABASE_URL', async () => {
+    await expect(testTask(usesDatabase, 'count_runs')).rejects.toBeInstanceOf(DatabaseNotConfiguredError);
+    const { output } = await testTask(usesDatabase, 'count_runs', { databaseUrl: testStack().databaseUrl });
+    expect(typeof output).toBe('number');
+  });
+});
+
+describe('cachedWorkflowBundle', () => {
+  it('bundles the interpreter once and reuses the file while its source is unchanged', async () => {
+    const dir = await mkdtemp(path.join(os.tmpdir(), 'weir-bundle-cache-'));
+    try {
+      const first = await cachedWorkflowBundle(dir);
+      const second = await cachedWorkflowBundle(dir);
+      expect(first.built).toBe(true);
+      expect(second).toEqual({ path: first.path, built: false });
+      expect(await readdir(dir)).toEqual([path.basename(first.path)]);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
   });
 });
