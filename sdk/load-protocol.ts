@@ -1,0 +1,10 @@
+import type { Plan } from '../plan/types.ts';
+import type { DagProblem } from './errors.ts';
+
+/** Parent -> child: the compiled modules to evaluate, in order. */
+export interface ChildRequest {
+  modules: { modulePath: string; name: string }[];
+}
+
+/** Child -> parent: `ready` once, then one `done` per module in order. */
+export type ChildMessage = { type: 'ready' } | { type: 'done'; index: number; plan?: Plan; problems: DagProblem[] };
