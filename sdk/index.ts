@@ -8,7 +8,7 @@ export type { TaskContext, TaskLogger, ApprovalResult } from './context.ts';
 export { DagValidationError, InvalidParamsError, NonRetryableError, OutputTooLargeError, formatProblem } from './errors.ts';
 export type { DagProblem } from './errors.ts';
 export { compilePlan, checkDag } from './compile.ts';
-export { loadDagFolder, loadDagFiles, loadDagPlans, loadDagPlanFiles, importProvenDag, importProvenDags, findDagFiles } from './load.ts';
+export { loadDagFolder, loadDagFiles, loadDagPlans, loadDagPlanFiles, importProvenDag, importProvenDags, findDagFiles, dagCacheDir } from './load.ts';
 export type { DagCatalog, LoadedDag, DagPlanCatalog, DagPlanEntry, LoadOptions } from './load.ts';
 export type { DagLoadLimits } from './load-isolated.ts';
 export { validateParams } from './params.ts';
