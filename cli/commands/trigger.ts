@@ -1,3 +1,4 @@
+import type { Client } from '@temporalio/client';
 import type { Command } from 'commander';
 import { triggerRun, waitForRun } from '../../control/runs.ts';
 import type { RunSnapshot } from '../../plan/types.ts';
@@ -18,8 +19,12 @@ interface TriggerOptions {
 }
 
 export class RunUnsuccessfulError extends CliError {
-  constructor(readonly snapshot: RunSnapshot) {
-    super(describeUnsuccessfulRun(snapshot));
+  constructor(
+    readonly snapshot: RunSnapshot,
+    /** Why the run itself failed, when no task did (e.g. no worker knows the DAG). */
+    readonly runReason?: string,
+  ) {
+    super(runReason ? `${describeUnsuccessfulRun(snapshot).replace(/; see /, `: ${runReason}; see `)}` : describeUnsuccessfulRun(snapshot));
     this.name = 'RunUnsuccessfulError';
   }
 }
@@ -59,7 +64,23 @@ export function registerTriggerCommand(program: Command, contextFor: ContextFor)
       if (!options.json) context.io.out(`started run ${runId}`);
       const final = await waitForRun(client, runId, (snapshot) => reporter?.update(snapshot));
       if (options.json) printJson(context.io.out, runToJson(final));
-      if (final.status !== 'success') throw new RunUnsuccessfulError(final);
+      if (final.status !== 'success') throw new RunUnsuccessfulError(final, await runFailureWithoutTask(client, final));
       if (!options.json) context.io.out(`run ${runId} succeeded`);
     });
+}
+
+/**
+ * A run that failed before any task did (the worker has no such DAG, its params were refused)
+ * carries the reason only in its own failure; a person needs it on the terminal.
+ */
+async function runFailureWithoutTask(client: Client, snapshot: RunSnapshot): Promise<string | undefined> {
+  if (snapshot.status !== 'failed' || snapshot.tasks.some((task) => task.state === 'failed')) return undefined;
+  try {
+    await client.workflow.getHandle(snapshot.runId).result();
+    return undefined;
+  } catch (error) {
+    let innermost = error as Error & { cause?: unknown };
+    while (innermost.cause instanceof Error) innermost = innermost.cause as Error & { cause?: unknown };
+    return innermost.message.split('\n')[0];
+  }
 }
