@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { build, type BuildFailure, type Message, type Metafile, type Plugin } from 'esbuild';
+import { build, type BuildFailure, type Message, type Plugin } from 'esbuild';
 import type { DagProblem } from './errors.ts';
 
 /** One DAG file compiled to a self-contained ES module (its local imports inlined, packages left bare). */
@@ -46,7 +46,11 @@ export function relativeName(file: string, baseDir: string): string {
 
 async function compileMany(files: readonly string[]): Promise<CompiledDagFile[]> {
   const absWorkingDir = path.dirname(files[0] as string);
-  const sources = new Map<string, string>();
+  // A plugin callback per file is a round trip to esbuild's service; only files that use
+  // import.meta need one, so the others load natively.
+  const usesImportMeta = (await Promise.all(files.map(async (file) => ((await readFile(file, 'utf8').catch(() => '')).includes('import.meta') ? file : null)))).filter(
+    (file): file is string => file !== null,
+  );
   const result = await build({
     entryPoints: files.map((file, i) => ({ in: file, out: `m${i}` })),
     absWorkingDir,
@@ -60,47 +64,52 @@ async function compileMany(files: readonly string[]): Promise<CompiledDagFile[]>
     metafile: true,
     logLevel: 'silent',
     outExtension: { '.js': '.mjs' },
-    plugins: [readSourcesKeepingOwnUrl(sources)],
+    plugins: [keepOwnUrl(usesImportMeta)],
   });
   const outputs = new Map(result.outputFiles.map((output) => [path.basename(output.path), output.text]));
-  return files.map((file, i) => {
-    const code = outputs.get(`m${i}.mjs`) ?? '';
-    const inputs: Record<string, string> = {};
-    for (const input of Object.keys(outputInputs(result.metafile, absWorkingDir, `m${i}.mjs`))) {
-      const absolute = path.resolve(absWorkingDir, input);
-      const source = sources.get(absolute);
-      if (source !== undefined) inputs[absolute] = sha256(source);
+  const hashOf = memoizedHash();
+  const inputsByOutput = new Map(Object.entries(result.metafile.outputs).map(([outPath, output]) => [path.basename(outPath), Object.keys(output.inputs)]));
+  return Promise.all(
+    files.map(async (file, i) => {
+      const code = outputs.get(`m${i}.mjs`) ?? '';
+      const inputs: Record<string, string> = {};
+      for (const input of inputsByOutput.get(`m${i}.mjs`) ?? []) {
+        const absolute = path.resolve(absWorkingDir, input);
+        const hash = await hashOf(absolute);
+        if (hash !== null) inputs[absolute] = hash;
+      }
+      return { file, code, moduleHash: sha256(code), inputs };
+    }),
+  );
+}
+
+/** Hashes each source once per compile; sources are read after esbuild read them (see README: cache). */
+function memoizedHash(): (file: string) => Promise<string | null> {
+  const seen = new Map<string, Promise<string | null>>();
+  return (file) => {
+    let hash = seen.get(file);
+    if (!hash) {
+      hash = readFile(file, 'utf8').then(sha256, () => null);
+      seen.set(file, hash);
     }
-    return { file, code, moduleHash: sha256(code), inputs };
-  });
+    return hash;
+  };
 }
 
-function outputInputs(metafile: Metafile, absWorkingDir: string, name: string): Record<string, unknown> {
-  for (const [outPath, output] of Object.entries(metafile.outputs)) {
-    if (path.basename(path.resolve(absWorkingDir, outPath)) === name) return output.inputs;
-  }
-  return {};
-}
-
-/**
- * Reads every local source once (its hash keys the cache), and gives each its own
- * `import.meta.url`, so paths a file computes from it stay right once compiled elsewhere.
- */
-function readSourcesKeepingOwnUrl(sources: Map<string, string>): Plugin {
+/** Each file that uses it keeps its own `import.meta.url`, so paths it computes from it stay right once compiled elsewhere. */
+function keepOwnUrl(files: readonly string[]): Plugin {
   return {
-    name: 'weir-read-sources',
+    name: 'weir-keep-own-url',
     setup(builder) {
-      builder.onLoad({ filter: /\.(m?[jt]s|[jt]sx|cjs|cts|json)$/ }, async (args) => {
-        if (args.namespace !== 'file') return undefined;
+      if (files.length === 0) return;
+      const filter = new RegExp(`^(${files.map((file) => file.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')).join('|')})$`);
+      builder.onLoad({ filter }, async (args) => {
         const source = await readFile(args.path, 'utf8');
-        sources.set(args.path, source);
-        const loader = /\.json$/.test(args.path) ? 'json' : /\.[mc]?js$/.test(args.path) ? 'js' : /x$/.test(args.path) ? 'tsx' : 'ts';
-        if (!source.includes('import.meta')) return { contents: source, loader };
         const contents = source
           .replaceAll('import.meta.url', JSON.stringify(pathToFileURL(args.path).href))
           .replaceAll('import.meta.dirname', JSON.stringify(path.dirname(args.path)))
           .replaceAll('import.meta.filename', JSON.stringify(args.path));
-        return { contents, loader };
+        return { contents, loader: /\.[mc]?js$/.test(args.path) ? 'js' : /x$/.test(args.path) ? 'tsx' : 'ts' };
       });
     },
   };

@@ -116,9 +116,11 @@ async function evaluateFiles(files: readonly string[], baseDir: string, cacheDir
       results.set(item.file, { inputs: item.inputs, problems: item.problem ? [item.problem] : [] });
       continue;
     }
-    const modulePath = await writeModule(cacheDir, item.moduleHash, item.code);
-    toRun.push({ file: item.file, modulePath, name: relativeName(item.file, baseDir), moduleHash: item.moduleHash, inputs: item.inputs });
+    toRun.push({ file: item.file, modulePath: modulePathFor(cacheDir, item.moduleHash), name: relativeName(item.file, baseDir), moduleHash: item.moduleHash, inputs: item.inputs });
   }
+  // Content-addressed: a module already written is the same text.
+  const codeOf = new Map(compiled.map((item) => [item.moduleHash, item.code]));
+  await Promise.all(toRun.map(async (item) => (await exists(item.modulePath)) || writeModule(cacheDir, item.moduleHash, codeOf.get(item.moduleHash) ?? '')));
   const evaluated = await evaluateModulesIsolated(
     toRun.map(({ modulePath, name }) => ({ modulePath, name })),
     path.resolve(baseDir),
