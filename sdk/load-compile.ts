@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { pathToFileURL } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { build, type BuildFailure, type Message, type Plugin } from 'esbuild';
 import type { DagProblem } from './errors.ts';
 
@@ -25,6 +25,7 @@ export interface CompiledDagFile {
  */
 export async function compileDagFiles(files: readonly string[], baseDir: string): Promise<CompiledDagFile[]> {
   if (files.length === 0) return [];
+  const compileMany = (some: readonly string[]) => compileModules(some, path.resolve(baseDir));
   const together = await compileMany(files).catch((error: unknown) => error as BuildFailure);
   if (!('errors' in together) || !Array.isArray(together.errors)) return together as CompiledDagFile[];
   return Promise.all(
@@ -44,7 +45,10 @@ export function relativeName(file: string, baseDir: string): string {
   return path.relative(baseDir, file) || path.basename(file);
 }
 
-async function compileMany(files: readonly string[]): Promise<CompiledDagFile[]> {
+/** Weir's own package: `sdk/..` here, `dist/sdk/..` once compiled. */
+const WEIR_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+
+async function compileModules(files: readonly string[], baseDir: string): Promise<CompiledDagFile[]> {
   const absWorkingDir = path.dirname(files[0] as string);
   // A plugin callback per file is a round trip to esbuild's service; only files that use
   // import.meta need one, so the others load natively.
@@ -64,7 +68,7 @@ async function compileMany(files: readonly string[]): Promise<CompiledDagFile[]>
     metafile: true,
     logLevel: 'silent',
     outExtension: { '.js': '.mjs' },
-    plugins: [keepOwnUrl(usesImportMeta)],
+    plugins: [keepWeirExternal(baseDir), keepOwnUrl(usesImportMeta)],
   });
   const outputs = new Map(result.outputFiles.map((output) => [path.basename(output.path), output.text]));
   const hashOf = memoizedHash();
@@ -93,6 +97,24 @@ function memoizedHash(): (file: string) => Promise<string | null> {
       seen.set(file, hash);
     }
     return hash;
+  };
+}
+
+/**
+ * A DAG file that imports Weir by path (not as the `weir` package) must still share the one copy
+ * of Weir the process has, and its packages must resolve from Weir's folder, not the cache's.
+ */
+function keepWeirExternal(baseDir: string): Plugin {
+  return {
+    name: 'weir-keep-weir-external',
+    setup(builder) {
+      builder.onResolve({ filter: /^(\.|\/)/ }, (args) => {
+        const absolute = path.resolve(args.resolveDir, args.path);
+        const insideWeir = absolute.startsWith(WEIR_ROOT + path.sep) && !absolute.split(path.sep).includes('node_modules');
+        if (!insideWeir || absolute.startsWith(baseDir + path.sep)) return undefined;
+        return { path: absolute, external: true };
+      });
+    },
   };
 }
 

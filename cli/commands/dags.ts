@@ -74,7 +74,7 @@ export function registerDagsCommands(program: Command, contextFor: ContextFor): 
         const checked = options.cache
           ? await typecheckDagFilesCached(catalog.files, typecheckRoot, dagCacheDir(typecheckRoot))
           : typecheckDagFiles(catalog.files, typecheckRoot);
-        if (checked.skipped) context.io.err(`weir: note: typecheck skipped: ${checked.skipped}`);
+        if (checked.skipped) context.io.out(`note: typecheck skipped: ${checked.skipped}`);
         problems.push(...checked.problems);
       }
       for (const problem of problems) context.io.out(formatProblem(problem));
