@@ -25,7 +25,8 @@ if (mode === 'weir' && dir) {
   const sdkStart = performance.now();
   const { loadDagFolder } = await import('../sdk/index.ts');
   const loadStart = performance.now();
-  const catalog = await loadDagFolder(dir);
+  // Every file compiled and run afresh: the content cache would turn pass 2 and later into a warm load.
+  const catalog = await loadDagFolder(dir, { cache: false });
   const end = performance.now();
   report = { mode, loadMs: end - loadStart, sdkImportMs: loadStart - sdkStart, sinceProcessStartMs: end, modules: catalog.dags.size, problems: catalog.problems.length };
 } else if (mode === 'plain' && dir) {

@@ -3,7 +3,7 @@
  * prints a Markdown report and writes bench/results/latest.{json,md}. Asserts nothing about time.
  *
  *   npm run bench                          # everything, about 25 minutes on 2 cores (scale alone 15)
- *   npm run bench -- --only loading        # orchestration | loading | cold-start | drift | load | scale, comma separated
+ *   npm run bench -- --only loading        # orchestration | loading | validate | trigger | cold-start | drift | load | scale, comma separated
  *   BENCH_RUNS=5 npm run bench             # measured runs per case (default 3; the orchestration cases at least 7)
  *   BENCH_LOAD_RUNS=50 npm run bench       # concurrent runs per round in the load benchmark (default 200)
  *   BENCH_SCALE_FANOUT=2000 npm run bench  # items of the scale benchmark's fan-out (default 10,000)
@@ -19,6 +19,8 @@ import { prebundleWorkflows } from '../worker/workflow-bundle.ts';
 import { runColdStartBenchmark } from './cold-start.ts';
 import { runDriftBenchmark } from './drift.ts';
 import { runLoadingBenchmark } from './dag-loading.ts';
+import { runValidateBenchmark } from './dags-validate.ts';
+import { runTriggerWaitBenchmark } from './trigger-wait.ts';
 import { runLoadBenchmark } from './load.ts';
 import { chainDagSource, fanOutDagSource, writeDagFolder, writeLoadCorpus } from './generate-dags.ts';
 import { runOrchestrationBenchmark } from './orchestration.ts';
@@ -28,7 +30,7 @@ import { renderMarkdown, writeResults, type BenchResults } from './report.ts';
 import { startBenchStack } from './stack.ts';
 import { round } from './stats.ts';
 
-const BENCHMARKS = ['orchestration', 'loading', 'cold-start', 'drift', 'load', 'scale'] as const;
+const BENCHMARKS = ['orchestration', 'loading', 'validate', 'trigger', 'cold-start', 'drift', 'load', 'scale'] as const;
 type Benchmark = (typeof BENCHMARKS)[number];
 
 const { values } = parseArgs({ options: { only: { type: 'string' } } });
@@ -53,7 +55,7 @@ const orchestrationDags = await writeDagFolder(path.join(GENERATED_DIR, 'orchest
   'bench_fanout.ts': fanOutDagSource('bench_fanout', TASKS),
 });
 
-const needsStack = (['orchestration', 'cold-start', 'load', 'scale'] as const).some((name) => selected.has(name));
+const needsStack = (['orchestration', 'trigger', 'cold-start', 'load', 'scale'] as const).some((name) => selected.has(name));
 log(needsStack ? 'starting Temporal dev server and Postgres, bundling the interpreter' : 'no server needed');
 const [stack, bundlePath] = needsStack
   ? await Promise.all([startBenchStack(log), prebundleWorkflows(path.join(scratchDir, 'workflows.js'))])
@@ -76,6 +78,15 @@ try {
     log(`2. DAG loading: generating ${LOAD_FILES} DAG files of ${TASKS_PER_LOADED_DAG} tasks`);
     const corpus = await writeLoadCorpus(GENERATED_DIR, LOAD_FILES, TASKS_PER_LOADED_DAG);
     results.loading = await runLoadingBenchmark({ corpus, tasksPerDag: TASKS_PER_LOADED_DAG, runs, scratchDir, log });
+  }
+  if (selected.has('validate')) {
+    log(`2b. weir dags validate: ${LOAD_FILES} DAG files, isolated cold and warm, vs the previous in-process path`);
+    const corpus = await writeLoadCorpus(GENERATED_DIR, LOAD_FILES, TASKS_PER_LOADED_DAG);
+    results.validate = await runValidateBenchmark({ corpus, runs, log });
+  }
+  if (stack && bundlePath && selected.has('trigger')) {
+    log('2c. weir trigger --wait: a 40-task chain of no-op tasks, against the run\'s own span');
+    results.triggerWait = await runTriggerWaitBenchmark({ temporalAddress: stack.temporalAddress, databaseUrl: stack.databaseUrl, bundlePath, scratchDir, tasks: 40, runs, log });
   }
   if (stack && bundlePath && selected.has('cold-start')) {
     log('3. worker cold start: prebundled interpreter vs bundling on the fly');

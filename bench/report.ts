@@ -3,6 +3,8 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { ColdStartResult } from './cold-start.ts';
 import type { LoadingResult } from './dag-loading.ts';
+import type { ValidateResult } from './dags-validate.ts';
+import type { TriggerWaitResult } from './trigger-wait.ts';
 import { LOAD_VARIANT_LABELS, LOAD_VARIANTS, type LoadResult } from './load.ts';
 import { VARIANT_LABELS, VARIANTS, type OrchestrationResult } from './orchestration.ts';
 import type { ScaleCase, ScaleResult, ScaleRun } from './scale.ts';
@@ -14,6 +16,8 @@ export interface BenchResults {
   machine: { node: string; platform: string; cpus: number; cpuModel: string; commit: string | null; loadAverageAtStart: number; loadAverageAtEnd: number };
   orchestration?: OrchestrationResult;
   loading?: LoadingResult;
+  validate?: ValidateResult;
+  triggerWait?: TriggerWaitResult;
   coldStart?: ColdStartResult;
   drift?: DriftResult;
   load?: LoadResult;
@@ -44,6 +48,8 @@ export function renderMarkdown(results: BenchResults): string {
   ];
   if (results.orchestration) parts.push('', orchestrationSection(results.orchestration));
   if (results.loading) parts.push('', loadingSection(results.loading));
+  if (results.validate) parts.push('', validateSection(results.validate));
+  if (results.triggerWait) parts.push('', triggerWaitSection(results.triggerWait));
   if (results.coldStart) parts.push('', coldStartSection(results.coldStart));
   if (results.drift) parts.push('', driftSection(results.drift));
   if (results.load) parts.push('', loadSection(results.load));
@@ -61,6 +67,13 @@ function summarySection(results: BenchResults): string {
   if (loading) {
     rows.push([`load ${loading.files} DAGs, cold`, ms(loading.weirCold.loadMs), `plain modules ${ms(loading.plainCold.loadMs)}`, x(loading.ratioCold), `< ${ms(loading.targetMs)}`]);
   }
+  const validate = results.validate;
+  if (validate) {
+    rows.push([`\`dags validate\` ${validate.files} files, cold (isolated)`, ms(validate.coldMs), `previous in-process path ${ms(validate.legacyMs)}`, x(validate.ratioCold), '<= 1.00x']);
+    rows.push([`\`dags validate\` ${validate.files} files, warm (no file changed)`, ms(validate.warmMs), '-', '-', `< ${ms(validate.warmTargetMs)}`]);
+  }
+  const trigger = results.triggerWait;
+  if (trigger) rows.push([`\`trigger --wait\`, ${trigger.tasks}-task no-op chain`, ms(trigger.cliMs), `the run's own span ${ms(trigger.spanMs)}`, x(trigger.ratio), `<= ${trigger.target.toFixed(2)}x`]);
   const cold = results.coldStart;
   if (cold) {
     rows.push(['worker start to first poll, prebundled', ms(cold.prebundled.firstPollMs), `bundling on the fly ${ms(cold.bundleOnTheFly.firstPollMs)}`, x(cold.ratio), 'lower is better']);
@@ -141,6 +154,36 @@ function loadingSection(result: LoadingResult): string {
       `Weir's own cost over the baseline, cold: ${ms(result.weirCostPerFileMs)} per file.`,
     '',
     table(['variant', 'load call', 'whole process', 'SDK import', 'ratio to plain'], rows),
+    '',
+    result.baseline,
+  ].join('\n');
+}
+
+function validateSection(result: ValidateResult): string {
+  const rows = [
+    ['previous path: one bundle, in process (baseline)', ms(result.legacyMs), '1.00x'],
+    ['cold: compiled and run in the isolated loading process (`--no-cache`)', ms(result.coldMs), x(result.ratioCold)],
+    ['warm: no file changed, results from the content-hash cache', ms(result.warmMs), x(result.warmMs / result.legacyMs)],
+    ['`weir dags validate --no-typecheck`, warm, whole CLI process', ms(result.cliWarmMs), '-'],
+    ['`weir --help`, whole CLI process (start-up floor)', ms(result.cliHelpMs), '-'],
+  ];
+  return [
+    `## 2b. \`weir dags validate\` on the ${result.files}-file folder`,
+    '',
+    `Medians of ${result.measuredRuns} runs after a warm-up. Targets: cold no slower than the previous path; warm under ${ms(result.warmTargetMs)}.`,
+    '',
+    table(['variant', 'load (fresh process)', 'ratio to baseline'], rows),
+    '',
+    result.baseline,
+  ].join('\n');
+}
+
+function triggerWaitSection(result: TriggerWaitResult): string {
+  return [
+    `## 2c. \`weir trigger <dag> --wait\` on a ${result.tasks}-task chain of no-op tasks`,
+    '',
+    `Medians of ${result.measuredRuns} runs after a warm-up: CLI spawn to exit ${ms(result.cliMs)} (runs: ${result.runsCliMs.join(', ')} ms), ` +
+      `the run's span ${ms(result.spanMs)} (runs: ${result.runsSpanMs.join(', ')} ms); ratio ${x(result.ratio)}, target <= ${result.target.toFixed(2)}x.`,
     '',
     result.baseline,
   ].join('\n');

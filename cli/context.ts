@@ -3,7 +3,7 @@ import type { Client } from '@temporalio/client';
 import type { Kysely } from 'kysely';
 import { DEFAULT_TASK_QUEUE } from '../plan/types.ts';
 import { createDb, type Database } from '../db/index.ts';
-import { loadDagFolder, type DagCatalog, type LoadedDag } from '../sdk/index.ts';
+import { loadDagPlans, type DagPlanCatalog, type DagPlanEntry } from '../sdk/index.ts';
 import { connectClient } from '../worker/temporal-connection.ts';
 import type { TemporalSettings } from '../worker/config.ts';
 import { UnknownDagError } from './errors.ts';
@@ -22,7 +22,7 @@ export interface GlobalOptions {
 export class CliContext {
   readonly dagsDir: string;
   readonly taskQueue: string;
-  private catalogPromise: Promise<DagCatalog> | undefined;
+  private catalogPromise: Promise<DagPlanCatalog> | undefined;
   private clientPromise: Promise<Client> | undefined;
   private db: Kysely<Database> | undefined;
 
@@ -39,12 +39,16 @@ export class CliContext {
     return this.io.env.USER || 'cli';
   }
 
-  catalog(): Promise<DagCatalog> {
-    this.catalogPromise ??= loadDagFolder(this.dagsDir);
+  /**
+   * The plans of the DAGs folder. DAG files' code runs in a separate process, and only files
+   * whose content changed since the last command run again (see sdk/load.ts).
+   */
+  catalog(): Promise<DagPlanCatalog> {
+    this.catalogPromise ??= loadDagPlans(this.dagsDir);
     return this.catalogPromise;
   }
 
-  async requireDag(dagId: string): Promise<LoadedDag> {
+  async requireDag(dagId: string): Promise<DagPlanEntry> {
     const catalog = await this.catalog();
     const loaded = catalog.dags.get(dagId);
     if (loaded) return loaded;

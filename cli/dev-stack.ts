@@ -106,7 +106,7 @@ export async function startDevStack(options: DevStackOptions): Promise<DevStack>
     undo.push(() => client.connection.close());
     const connection = await connectWorker(settings);
     undo.push(() => connection.close());
-    const { worker, catalog } = await createWeirWorker({ connection, namespace: 'default', taskQueue, dagsDir: options.dagsDir, db, scheduleClient: client, log });
+    const { worker, catalog } = await createWeirWorker({ connection, namespace: 'default', taskQueue, dagsDir: options.dagsDir, db, scheduleClient: client, log, watchDags: true });
     const workerDone = worker.run();
     // The stop sequence awaits it; this only keeps an early crash from being unhandled.
     workerDone.catch(() => {});

@@ -1,11 +1,14 @@
-import { readdir, stat } from 'node:fs/promises';
+import { access, readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { Plan } from '../plan/types.ts';
 import { checkDag } from './compile.ts';
-import { importDagFilesTogether } from './load-bundled.ts';
 import type { Dag } from './dag.ts';
 import type { DagProblem } from './errors.ts';
+import { inputsUnchanged, modulePathFor, readCatalogCache, writeCatalogCache, writeModule, type CachedFileResult } from './load-cache.ts';
+import { compileDagFiles, relativeName, sha256 } from './load-compile.ts';
+import { describeImportError } from './load-errors.ts';
+import { DEFAULT_DAG_LOAD_LIMITS, evaluateModulesIsolated, type DagLoadLimits } from './load-isolated.ts';
 
 export interface LoadedDag {
   dag: Dag<unknown, Record<string, unknown>>;
@@ -21,6 +24,28 @@ export interface DagCatalog {
   files: string[];
 }
 
+/** A DAG known by its plan only: what the loading process proved, without running its code here. */
+export interface DagPlanEntry {
+  plan: Plan;
+  /** Absolute path of the file that defines the DAG. */
+  file: string;
+  /** The compiled module that was proven to load, named by its content hash. */
+  modulePath: string;
+}
+
+export interface DagPlanCatalog {
+  dags: Map<string, DagPlanEntry>;
+  problems: DagProblem[];
+  files: string[];
+}
+
+export interface LoadOptions {
+  /** Per-file time limit and heap limit of the process that runs DAG files' code. */
+  limits?: DagLoadLimits;
+  /** false: ignore the content-hash cache and evaluate every file afresh. Default true. */
+  cache?: boolean;
+}
+
 const DAG_FILE = /\.(ts|mts|js|mjs)$/;
 const NOT_A_DAG_FILE = /(\.test\.|\.d\.ts$)/;
 
@@ -34,86 +59,151 @@ export async function findDagFiles(dir: string): Promise<string[]> {
     .sort();
 }
 
-/** Loads every DAG file in a folder. One broken file never stops the others. */
-export async function loadDagFolder(dir: string): Promise<DagCatalog> {
+/** Loads every DAG file in a folder, with each DAG object ready to run. One broken file never stops the others. */
+export async function loadDagFolder(dir: string, options: LoadOptions = {}): Promise<DagCatalog> {
+  return importProvenDags(await loadDagPlans(dir, options));
+}
+
+/** Loads the given files; `baseDir` makes the file names in plans and messages relative. */
+export async function loadDagFiles(files: readonly string[], baseDir: string, options: LoadOptions = {}): Promise<DagCatalog> {
+  return importProvenDags(await loadDagPlanFiles(files, baseDir, options));
+}
+
+/**
+ * The plans of every DAG in a folder. DAG files' code runs only in a separate process with a
+ * time and memory limit per file; files whose sources did not change since the last load are
+ * not run again (their result is cached under `.weir/dag-cache`, keyed by content).
+ */
+export async function loadDagPlans(dir: string, options: LoadOptions = {}): Promise<DagPlanCatalog> {
   let files: string[];
   try {
     files = await findDagFiles(dir);
   } catch (error) {
     return { dags: new Map(), files: [], problems: [{ file: dir, message: `cannot read the DAGs folder: ${(error as Error).message}` }] };
   }
-  return loadDagFiles(files, dir);
+  return loadDagPlanFiles(files, dir, options);
 }
 
-/** Loads the given files; `baseDir` makes the file names in plans and messages relative. */
-export async function loadDagFiles(files: readonly string[], baseDir: string): Promise<DagCatalog> {
+export async function loadDagPlanFiles(files: readonly string[], baseDir: string, options: LoadOptions = {}): Promise<DagPlanCatalog> {
   const absolute = files.map((file) => path.resolve(file));
-  const together = absolute.length > 1 ? await importDagFilesTogether(absolute, dagCacheDir(baseDir)) : null;
-  const results = together
-    ? absolute.map((file, i) => checkLoaded(file, baseDir, together[i] ?? {}))
-    : await Promise.all(absolute.map((file) => loadOneFile(file, baseDir)));
-  const catalog: DagCatalog = { dags: new Map(), problems: [], files: absolute };
-  for (const result of results) {
+  const cacheDir = dagCacheDir(baseDir);
+  const cached = options.cache === false ? new Map<string, CachedFileResult>() : await readCatalogCache(cacheDir, baseDir);
+  const hashOf = memoizedSourceHash();
+  const results = new Map<string, CachedFileResult>();
+  const stale: string[] = [];
+  await Promise.all(
+    absolute.map(async (file) => {
+      const entry = cached.get(file);
+      const reusable = entry && (await inputsUnchanged(entry.inputs, hashOf)) && (!entry.moduleHash || (await exists(modulePathFor(cacheDir, entry.moduleHash))));
+      if (reusable) results.set(file, entry);
+      else stale.push(file);
+    }),
+  );
+  if (stale.length > 0) {
+    stale.sort();
+    for (const [file, result] of await evaluateFiles(stale, baseDir, cacheDir, options.limits ?? DEFAULT_DAG_LOAD_LIMITS)) results.set(file, result);
+    if (options.cache !== false) await writeCatalogCache(cacheDir, baseDir, new Map(absolute.map((file) => [file, results.get(file) as CachedFileResult])));
+  }
+  return assembleCatalog(absolute, results, cacheDir);
+}
+
+async function evaluateFiles(files: readonly string[], baseDir: string, cacheDir: string, limits: DagLoadLimits): Promise<Map<string, CachedFileResult>> {
+  const compiled = await compileDagFiles(files, baseDir);
+  const results = new Map<string, CachedFileResult>();
+  const toRun: { file: string; modulePath: string; name: string; moduleHash: string; inputs: Record<string, string> }[] = [];
+  for (const item of compiled) {
+    if (item.problem || item.code === undefined || !item.moduleHash) {
+      results.set(item.file, { inputs: item.inputs, problems: item.problem ? [item.problem] : [] });
+      continue;
+    }
+    toRun.push({ file: item.file, modulePath: modulePathFor(cacheDir, item.moduleHash), name: relativeName(item.file, baseDir), moduleHash: item.moduleHash, inputs: item.inputs });
+  }
+  // Content-addressed: a module already written is the same text.
+  const codeOf = new Map(compiled.map((item) => [item.moduleHash, item.code]));
+  await Promise.all(toRun.map(async (item) => (await exists(item.modulePath)) || writeModule(cacheDir, item.moduleHash, codeOf.get(item.moduleHash) ?? '')));
+  const evaluated = await evaluateModulesIsolated(
+    toRun.map(({ modulePath, name }) => ({ modulePath, name })),
+    path.resolve(baseDir),
+    limits,
+  );
+  toRun.forEach((item, i) => {
+    const outcome = evaluated[i] ?? { problems: [] };
+    results.set(item.file, { inputs: item.inputs, moduleHash: item.moduleHash, problems: outcome.problems, ...(outcome.plan ? { plan: outcome.plan } : {}) });
+  });
+  return results;
+}
+
+function assembleCatalog(files: string[], results: Map<string, CachedFileResult>, cacheDir: string): DagPlanCatalog {
+  const catalog: DagPlanCatalog = { dags: new Map(), problems: [], files };
+  for (const file of files) {
+    const result = results.get(file);
+    if (!result) continue;
     catalog.problems.push(...result.problems);
-    if (!result.loaded) continue;
-    const existing = catalog.dags.get(result.loaded.plan.dagId);
+    if (!result.plan || !result.moduleHash) continue;
+    const existing = catalog.dags.get(result.plan.dagId);
     if (existing) {
       catalog.problems.push({
-        file: result.loaded.plan.file,
-        dagId: result.loaded.plan.dagId,
+        file: result.plan.file,
+        dagId: result.plan.dagId,
         field: 'id',
-        message: `DAG id "${result.loaded.plan.dagId}" is already defined in ${existing.plan.file}`,
+        message: `DAG id "${result.plan.dagId}" is already defined in ${existing.plan.file}`,
       });
       continue;
     }
-    catalog.dags.set(result.loaded.plan.dagId, result.loaded);
+    catalog.dags.set(result.plan.dagId, { plan: result.plan, file, modulePath: modulePathFor(cacheDir, result.moduleHash) });
   }
   return catalog;
 }
 
-/** Beside the DAGs folder, so the compiled bundle resolves packages as the DAG files do. */
-function dagCacheDir(baseDir: string): string {
+/**
+ * Imports, in this process, only modules the loading process proved safe: the exact compiled
+ * text it ran, by content hash. A file edited since then is a different module, not this one.
+ */
+export async function importProvenDags(plans: DagPlanCatalog): Promise<DagCatalog> {
+  const catalog: DagCatalog = { dags: new Map(), problems: [...plans.problems], files: plans.files };
+  const imported = await Promise.all([...plans.dags.values()].map(async (entry) => ({ entry, loaded: await importProvenDag(entry) })));
+  for (const { entry, loaded } of imported) {
+    if ('problem' in loaded) catalog.problems.push(loaded.problem);
+    else catalog.dags.set(entry.plan.dagId, loaded);
+  }
+  return catalog;
+}
+
+/** One DAG object from its proven module, for a command that needs one DAG (trigger). */
+export async function importProvenDag(entry: DagPlanEntry): Promise<LoadedDag | { problem: DagProblem }> {
+  try {
+    const module = (await import(pathToFileURL(entry.modulePath).href)) as Record<string, unknown>;
+    // The plan proven in the loading process is the one this process runs; the check only guards the import.
+    const { plan, problems } = checkDag(module.default, entry.plan.file);
+    if (!plan) return { problem: problems[0] ?? { file: entry.plan.file, message: 'the DAG did not load in this process' } };
+    return { dag: module.default as LoadedDag['dag'], plan: entry.plan, file: entry.file };
+  } catch (error) {
+    return { problem: { file: entry.plan.file, message: describeImportError(error) } };
+  }
+}
+
+/** Beside the DAGs folder, so compiled modules resolve packages as the DAG files do. */
+export function dagCacheDir(baseDir: string): string {
   return path.join(path.resolve(baseDir), '..', '.weir', 'dag-cache');
 }
 
-function checkLoaded(file: string, baseDir: string, module: Record<string, unknown>): { loaded?: LoadedDag; problems: DagProblem[] } {
-  const relative = path.relative(baseDir, file) || path.basename(file);
-  const { plan, problems } = checkDag(module.default, relative);
-  if (!plan) return { problems };
-  return { loaded: { dag: module.default as LoadedDag['dag'], plan, file }, problems: [] };
+function memoizedSourceHash(): (file: string) => Promise<string | null> {
+  const seen = new Map<string, Promise<string | null>>();
+  return (file) => {
+    let hash = seen.get(file);
+    if (!hash) {
+      hash = readFile(file, 'utf8').then(sha256, () => null);
+      seen.set(file, hash);
+    }
+    return hash;
+  };
 }
 
-async function loadOneFile(file: string, baseDir: string): Promise<{ loaded?: LoadedDag; problems: DagProblem[] }> {
-  const relative = path.relative(baseDir, file) || path.basename(file);
-  let module: Record<string, unknown>;
+async function exists(file: string): Promise<boolean> {
   try {
-    // The modification time in the URL makes a long-lived process import an edited file afresh.
-    const version = Math.round((await stat(file)).mtimeMs);
-    module = (await import(`${pathToFileURL(file).href}?v=${version}`)) as Record<string, unknown>;
-  } catch (error) {
-    return { problems: [{ file: relative, message: describeImportError(error) }] };
+    await access(file);
+    return true;
+  } catch {
+    return false;
   }
-  return checkLoaded(file, baseDir, module);
-}
-
-function describeImportError(error: unknown): string {
-  if (!(error instanceof Error)) return `the file threw while it was imported: ${String(error)}`;
-  const firstLine = error.message.split('\n').find((line) => line.trim() !== '') ?? error.message;
-  if (error.name === 'SyntaxError' || /Transform failed|Expected|Unexpected/.test(error.message)) return `syntax error: ${summarizeSyntaxError(error.message)}`;
-  if ((error as NodeJS.ErrnoException).code === 'ERR_MODULE_NOT_FOUND') return `import error: ${firstLine}`;
-  return `the file threw while it was imported: ${error.name}: ${firstLine}`;
-}
-
-const ESC = String.fromCharCode(27);
-function stripAnsi(text: string): string {
-  return text.split(ESC).map((part, i) => (i === 0 ? part : part.replace(/^\[[0-9;]*m/, ''))).join('');
-}
-
-/** Transpilers put the useful part ("Expected `,` but found ...", with a position) after a generic first line. */
-function summarizeSyntaxError(message: string): string {
-  const plain = stripAnsi(message);
-  const lines = plain.split('\n').map((line) => line.trim()).filter(Boolean);
-  const detail = lines.find((line) => /Expected|Unexpected|ERROR|error:/i.test(line) && !/^Transform failed/.test(line)) ?? lines[0] ?? plain;
-  const position = plain.match(/:(\d+):(\d+)/);
-  return position ? `${detail.replace(/^\[?[A-Z_]+\]?\s*/, '')} (line ${position[1]}, column ${position[2]})` : detail;
 }

@@ -1,7 +1,9 @@
 import type { Kysely } from 'kysely';
 import { Worker, type NativeConnection } from '@temporalio/worker';
 import type { Client } from '@temporalio/client';
-import { createActivities, postgresAttemptRecorder, type DagRegistry } from '../activities/index.ts';
+import { createActivities, postgresAttemptRecorder } from '../activities/index.ts';
+import { LiveDagRegistry } from '../activities/dag-registry.ts';
+import { watchDagFolder } from './dag-folder-watcher.ts';
 import { syncSchedules, type ScheduleSyncResult } from '../control/schedules.ts';
 import type { Database } from '../db/schema.ts';
 import { formatProblem } from '../sdk/errors.ts';
@@ -33,6 +35,8 @@ export interface WeirWorkerOptions {
   dataConverter?: DataConverter;
   /** Base URL of the Temporal Web UI for links in notifications (env WEIR_UI_URL). */
   temporalUiUrl?: string;
+  /** Reload the DAGs folder when a file in it is added, changed or deleted (hot reload). */
+  watchDags?: boolean;
 }
 
 export interface PoolWorker {
@@ -47,6 +51,8 @@ export interface WeirWorker {
   /** One activity-only worker per pool; empty without pools. */
   poolWorkers: PoolWorker[];
   catalog: DagCatalog;
+  /** The DAGs this worker serves now; hot reload swaps its contents. */
+  registry: LiveDagRegistry;
   schedules: ScheduleSyncResult | null;
   /**
    * Runs the main worker and every pool worker; when one of them stops, the others are shut
@@ -58,8 +64,8 @@ export interface WeirWorker {
   shutdownAll(): void;
 }
 
-export function registryOf(catalog: DagCatalog): DagRegistry {
-  return { get: (dagId) => catalog.dags.get(dagId), ids: () => [...catalog.dags.keys()].sort() };
+export function registryOf(catalog: DagCatalog): LiveDagRegistry {
+  return new LiveDagRegistry(catalog.dags);
 }
 
 /**
@@ -89,7 +95,8 @@ export async function createWeirWorker(options: WeirWorkerOptions): Promise<Weir
     env: process.env,
   });
   const attempts = postgresAttemptRecorder(options.db);
-  const activities = createActivities({ registry: registryOf(catalog), db: options.db, attempts });
+  const registry = registryOf(catalog);
+  const activities = createActivities({ registry, db: options.db, attempts });
   const common = {
     connection: options.connection,
     namespace: options.namespace,
@@ -113,15 +120,19 @@ export async function createWeirWorker(options: WeirWorkerOptions): Promise<Weir
     log(`pool "${pool.name}": at most ${pool.maxConcurrentActivities} concurrent task(s)`);
   }
   const all = [worker, ...poolWorkers.map((p) => p.worker)];
+  const watcher = options.watchDags
+    ? watchDagFolder({ dagsDir: options.dagsDir, registry, initial: catalog, taskQueue: options.taskQueue, log, ...(options.scheduleClient ? { scheduleClient: options.scheduleClient } : {}) })
+    : undefined;
   let running: Promise<void> | undefined;
   return {
     worker,
     poolWorkers,
     catalog,
+    registry,
     schedules,
     // Attempt reports still waiting for their batch are written before the caller closes the database.
-    runAll: () => (running ??= runWorkers(all).finally(() => attempts.flush().catch(() => {}))),
-    shutdownAll: () => shutdownWorkers(all),
+    runAll: () => (running ??= runWorkers(all).finally(() => (watcher?.close(), attempts.flush().catch(() => {})))),
+    shutdownAll: () => (watcher?.close(), shutdownWorkers(all)),
   };
 }
 

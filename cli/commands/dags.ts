@@ -1,7 +1,9 @@
 import path from 'node:path';
 import type { Command } from 'commander';
 import { scheduleStatuses, type ScheduleStatus } from '../../control/schedules.ts';
-import { formatProblem, loadDagFiles, nextCronTime, type DagCatalog, type LoadedDag } from '../../sdk/index.ts';
+import type { Plan } from '../../plan/types.ts';
+import { dagCacheDir, formatProblem, loadDagPlanFiles, loadDagPlans, nextCronTime, type DagPlanCatalog } from '../../sdk/index.ts';
+import { typecheckDagFiles, typecheckDagFilesCached } from '../../sdk/typecheck.ts';
 import type { CliContext } from '../context.ts';
 import { renderMermaid, renderPlanText } from '../dag-graph.ts';
 import { CliError, describeError } from '../errors.ts';
@@ -55,13 +57,29 @@ export function registerDagsCommands(program: Command, contextFor: ContextFor): 
     .command('validate')
     .description('load DAG files and report every problem; exits 1 if there is one')
     .argument('[files...]', 'DAG files to check (default: every file in the DAGs folder)')
-    .action(async (files: string[], _options: unknown, command: Command) => {
+    .option('--no-typecheck', "skip typechecking the DAG files with the project's TypeScript")
+    .option('--no-cache', 'run every DAG file again, even those unchanged since the last load')
+    .action(async (files: string[], options: { typecheck: boolean; cache: boolean }, command: Command) => {
       const context = contextFor(command);
-      const catalog: DagCatalog =
-        files.length > 0 ? await loadDagFiles(files.map((file) => path.resolve(context.io.cwd, file)), context.io.cwd) : await context.catalog();
-      for (const problem of catalog.problems) context.io.out(formatProblem(problem));
+      const explicit = files.map((file) => path.resolve(context.io.cwd, file));
+      const catalog: DagPlanCatalog =
+        explicit.length > 0
+          ? await loadDagPlanFiles(explicit, context.io.cwd, { cache: options.cache })
+          : options.cache
+            ? await context.catalog()
+            : await loadDagPlans(context.dagsDir, { cache: false });
+      const problems = [...catalog.problems];
+      if (options.typecheck && catalog.files.length > 0) {
+        const typecheckRoot = explicit.length > 0 ? context.io.cwd : context.dagsDir;
+        const checked = options.cache
+          ? await typecheckDagFilesCached(catalog.files, typecheckRoot, dagCacheDir(typecheckRoot))
+          : typecheckDagFiles(catalog.files, typecheckRoot);
+        if (checked.skipped) context.io.out(`note: typecheck skipped: ${checked.skipped}`);
+        problems.push(...checked.problems);
+      }
+      for (const problem of problems) context.io.out(formatProblem(problem));
       context.io.out(`${catalog.dags.size} DAG(s) OK`);
-      if (catalog.problems.length > 0) throw new CliError(`${catalog.problems.length} problem(s) in DAG files`);
+      if (problems.length > 0) throw new CliError(`${problems.length} problem(s) in DAG files`);
     });
 }
 
@@ -81,7 +99,7 @@ export function pausedColumn(listing: Pick<DagListing, 'schedule' | 'paused'>): 
   return listing.paused === null ? '?' : listing.paused ? 'yes' : 'no';
 }
 
-export function describeDag(loaded: LoadedDag, statuses: Map<string, ScheduleStatus> | null, now: Date): DagListing {
+export function describeDag(loaded: { plan: Plan }, statuses: Map<string, ScheduleStatus> | null, now: Date): DagListing {
   const { plan } = loaded;
   const status = statuses?.get(plan.dagId);
   const nextFromTemporal = status?.nextRunTimes[0];

@@ -1,7 +1,8 @@
+import type { Client } from '@temporalio/client';
 import type { Command } from 'commander';
 import { triggerRun, waitForRun } from '../../control/runs.ts';
 import type { RunSnapshot } from '../../plan/types.ts';
-import { validateParams } from '../../sdk/index.ts';
+import { formatProblem, importProvenDag, validateParams } from '../../sdk/index.ts';
 import { CliError } from '../errors.ts';
 import { printJson } from '../format.ts';
 import { collectParamPair, mergeParams, parseIsoDate, parseParamsJson } from '../parse-options.ts';
@@ -18,8 +19,12 @@ interface TriggerOptions {
 }
 
 export class RunUnsuccessfulError extends CliError {
-  constructor(readonly snapshot: RunSnapshot) {
-    super(describeUnsuccessfulRun(snapshot));
+  constructor(
+    readonly snapshot: RunSnapshot,
+    /** Why the run itself failed, when no task did (e.g. no worker knows the DAG). */
+    readonly runReason?: string,
+  ) {
+    super(runReason ? `${describeUnsuccessfulRun(snapshot).replace(/; see /, `: ${runReason}; see `)}` : describeUnsuccessfulRun(snapshot));
     this.name = 'RunUnsuccessfulError';
   }
 }
@@ -36,7 +41,10 @@ export function registerTriggerCommand(program: Command, contextFor: ContextFor)
     .option('--json', 'print JSON')
     .action(async (dagId: string, options: TriggerOptions, command: Command) => {
       const context = contextFor(command);
-      const { dag } = await context.requireDag(dagId);
+      // Only this DAG's module is imported here; the others stay plans (from the content cache when unchanged).
+      const loaded = await importProvenDag(await context.requireDag(dagId));
+      if ('problem' in loaded) throw new CliError(formatProblem(loaded.problem));
+      const { dag } = loaded;
       const params = mergeParams(options.paramsJson, options.param);
       // Fails here, before Temporal is even contacted, so a typo never starts a run.
       validateParams(dag, params);
@@ -56,7 +64,23 @@ export function registerTriggerCommand(program: Command, contextFor: ContextFor)
       if (!options.json) context.io.out(`started run ${runId}`);
       const final = await waitForRun(client, runId, (snapshot) => reporter?.update(snapshot));
       if (options.json) printJson(context.io.out, runToJson(final));
-      if (final.status !== 'success') throw new RunUnsuccessfulError(final);
+      if (final.status !== 'success') throw new RunUnsuccessfulError(final, await runFailureWithoutTask(client, final));
       if (!options.json) context.io.out(`run ${runId} succeeded`);
     });
+}
+
+/**
+ * A run that failed before any task did (the worker has no such DAG, its params were refused)
+ * carries the reason only in its own failure; a person needs it on the terminal.
+ */
+async function runFailureWithoutTask(client: Client, snapshot: RunSnapshot): Promise<string | undefined> {
+  if (snapshot.status !== 'failed' || snapshot.tasks.some((task) => task.state === 'failed')) return undefined;
+  try {
+    await client.workflow.getHandle(snapshot.runId).result();
+    return undefined;
+  } catch (error) {
+    let innermost = error as Error & { cause?: unknown };
+    while (innermost.cause instanceof Error) innermost = innermost.cause as Error & { cause?: unknown };
+    return innermost.message.split('\n')[0];
+  }
 }

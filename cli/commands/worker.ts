@@ -36,6 +36,7 @@ export function registerWorkerCommand(program: Command, contextFor: ContextFor):
           namespace: settings.temporal.namespace,
           taskQueue: settings.taskQueue,
           dagsDir: context.dagsDir,
+          watchDags: true,
           db,
           scheduleClient: client,
           maxConcurrentActivities: settings.maxConcurrentActivities,

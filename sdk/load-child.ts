@@ -1,0 +1,57 @@
+/**
+ * The child process that runs DAG files' code for `loadDagFolder`, so that a file that hangs,
+ * exits or exhausts memory takes down only this process. It imports each compiled module in
+ * the order given, checks it, and reports one message per file; the parent times each file
+ * from the previous report.
+ */
+import { pathToFileURL } from 'node:url';
+import { checkDag } from './compile.ts';
+import type { Plan } from '../plan/types.ts';
+import type { Dag } from './dag.ts';
+import type { DagProblem } from './errors.ts';
+import { describeImportError } from './load-errors.ts';
+import type { ChildRequest, ChildMessage } from './load-protocol.ts';
+import { checkParamsDefaults } from './params-defaults.ts';
+
+// A DAG file's stray promise must not end the process and be blamed on the next file.
+process.on('unhandledRejection', () => {});
+process.on('uncaughtException', () => {});
+
+function send(message: ChildMessage): Promise<void> {
+  return new Promise((resolve) => {
+    if (!process.send) return resolve();
+    process.send(message, undefined, undefined, () => resolve());
+  });
+}
+
+process.once('message', (request: ChildRequest) => {
+  void evaluateAll(request);
+});
+process.once('disconnect', () => process.exit(0));
+
+async function evaluateAll(request: ChildRequest): Promise<void> {
+  if (request.together) {
+    // All imports in flight at once: Node loads and links them in parallel. The parent gives the
+    // whole batch one time limit and, if this process dies, asks again one file at a time.
+    const results = await Promise.all(request.modules.map((item) => evaluateOne(item)));
+    await send({ type: 'batch', results });
+  } else {
+    for (const [index, item] of request.modules.entries()) await send({ type: 'done', index, ...(await evaluateOne(item)) });
+  }
+  // DAG files may leave timers and sockets open; the reports are sent, so stop here.
+  process.exit(0);
+}
+
+async function evaluateOne(item: ChildRequest['modules'][number]): Promise<{ plan?: Plan; problems: DagProblem[] }> {
+  let module: Record<string, unknown>;
+  try {
+    module = (await import(pathToFileURL(item.modulePath).href)) as Record<string, unknown>;
+  } catch (error) {
+    return { problems: [{ file: item.name, message: describeImportError(error) }] };
+  }
+  const { plan, problems } = checkDag(module.default, item.name);
+  if (plan) problems.push(...checkParamsDefaults(module.default as Dag<unknown, Record<string, unknown>>, item.name));
+  return plan && problems.length === 0 ? { plan, problems } : { problems };
+}
+
+await send({ type: 'ready' });

@@ -1,0 +1,150 @@
+import { createHash } from 'node:crypto';
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { build, type BuildFailure, type Message, type Plugin } from 'esbuild';
+import type { DagProblem } from './errors.ts';
+
+/** One DAG file compiled to a self-contained ES module (its local imports inlined, packages left bare). */
+export interface CompiledDagFile {
+  /** Absolute path of the DAG file. */
+  file: string;
+  /** The compiled module's text; absent when the file did not compile. */
+  code?: string;
+  /** sha256 of `code`: the name the module is cached and imported under. */
+  moduleHash?: string;
+  /** sha256 of every source file that went into the module, by absolute path. */
+  inputs: Record<string, string>;
+  problem?: DagProblem;
+}
+
+/**
+ * Compiles DAG files without running them: one esbuild pass with one output per file. This is
+ * safe to do in any process, since no code of the files runs. When one file does not compile,
+ * the pass is repeated file by file so each error lands on the file that has it.
+ */
+export async function compileDagFiles(files: readonly string[], baseDir: string): Promise<CompiledDagFile[]> {
+  if (files.length === 0) return [];
+  const compileMany = (some: readonly string[]) => compileModules(some, path.resolve(baseDir));
+  const together = await compileMany(files).catch((error: unknown) => error as BuildFailure);
+  if (!('errors' in together) || !Array.isArray(together.errors)) return together as CompiledDagFile[];
+  return Promise.all(
+    files.map(async (file) => {
+      const alone = await compileMany([file]).catch((error: unknown) => error as BuildFailure);
+      if (Array.isArray(alone)) return alone[0] as CompiledDagFile;
+      return { file, inputs: {}, problem: { file: relativeName(file, baseDir), message: describeBuildFailure(alone) } };
+    }),
+  );
+}
+
+export function sha256(text: string | Buffer): string {
+  return createHash('sha256').update(text).digest('hex');
+}
+
+export function relativeName(file: string, baseDir: string): string {
+  return path.relative(baseDir, file) || path.basename(file);
+}
+
+/** Weir's own package: `sdk/..` here, `dist/sdk/..` once compiled. */
+const WEIR_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+
+async function compileModules(files: readonly string[], baseDir: string): Promise<CompiledDagFile[]> {
+  const absWorkingDir = path.dirname(files[0] as string);
+  // A plugin callback per file is a round trip to esbuild's service; only files that use
+  // import.meta need one, so the others load natively.
+  const usesImportMeta = (await Promise.all(files.map(async (file) => ((await readFile(file, 'utf8').catch(() => '')).includes('import.meta') ? file : null)))).filter(
+    (file): file is string => file !== null,
+  );
+  const result = await build({
+    entryPoints: files.map((file, i) => ({ in: file, out: `m${i}` })),
+    absWorkingDir,
+    outdir: absWorkingDir,
+    bundle: true,
+    format: 'esm',
+    platform: 'node',
+    target: 'node20',
+    packages: 'external',
+    write: false,
+    metafile: true,
+    logLevel: 'silent',
+    outExtension: { '.js': '.mjs' },
+    plugins: [keepWeirExternal(baseDir), keepOwnUrl(usesImportMeta)],
+  });
+  const outputs = new Map(result.outputFiles.map((output) => [path.basename(output.path), output.text]));
+  const hashOf = memoizedHash();
+  const inputsByOutput = new Map(Object.entries(result.metafile.outputs).map(([outPath, output]) => [path.basename(outPath), Object.keys(output.inputs)]));
+  return Promise.all(
+    files.map(async (file, i) => {
+      const code = outputs.get(`m${i}.mjs`) ?? '';
+      const inputs: Record<string, string> = {};
+      for (const input of inputsByOutput.get(`m${i}.mjs`) ?? []) {
+        const absolute = path.resolve(absWorkingDir, input);
+        const hash = await hashOf(absolute);
+        if (hash !== null) inputs[absolute] = hash;
+      }
+      return { file, code, moduleHash: sha256(code), inputs };
+    }),
+  );
+}
+
+/** Hashes each source once per compile; sources are read after esbuild read them (see README: cache). */
+function memoizedHash(): (file: string) => Promise<string | null> {
+  const seen = new Map<string, Promise<string | null>>();
+  return (file) => {
+    let hash = seen.get(file);
+    if (!hash) {
+      hash = readFile(file, 'utf8').then(sha256, () => null);
+      seen.set(file, hash);
+    }
+    return hash;
+  };
+}
+
+/**
+ * A DAG file that imports Weir by path (not as the `weir` package) must still share the one copy
+ * of Weir the process has, and its packages must resolve from Weir's folder, not the cache's.
+ */
+function keepWeirExternal(baseDir: string): Plugin {
+  return {
+    name: 'weir-keep-weir-external',
+    setup(builder) {
+      builder.onResolve({ filter: /^(\.|\/)/ }, (args) => {
+        const absolute = path.resolve(args.resolveDir, args.path);
+        const insideWeir = absolute.startsWith(WEIR_ROOT + path.sep) && !absolute.split(path.sep).includes('node_modules');
+        if (!insideWeir || absolute.startsWith(baseDir + path.sep)) return undefined;
+        return { path: absolute, external: true };
+      });
+    },
+  };
+}
+
+/** Each file that uses it keeps its own `import.meta.url`, so paths it computes from it stay right once compiled elsewhere. */
+function keepOwnUrl(files: readonly string[]): Plugin {
+  return {
+    name: 'weir-keep-own-url',
+    setup(builder) {
+      if (files.length === 0) return;
+      const filter = new RegExp(`^(${files.map((file) => file.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')).join('|')})$`);
+      builder.onLoad({ filter }, async (args) => {
+        const source = await readFile(args.path, 'utf8');
+        const contents = source
+          .replaceAll('import.meta.url', JSON.stringify(pathToFileURL(args.path).href))
+          .replaceAll('import.meta.dirname', JSON.stringify(path.dirname(args.path)))
+          .replaceAll('import.meta.filename', JSON.stringify(args.path));
+        return { contents, loader: /\.[mc]?js$/.test(args.path) ? 'js' : /x$/.test(args.path) ? 'tsx' : 'ts' };
+      });
+    },
+  };
+}
+
+function describeBuildFailure(failure: BuildFailure | { errors?: Message[]; message?: string }): string {
+  const first = failure.errors?.[0];
+  if (!first) return `syntax error: ${(failure as Error).message ?? 'the file does not compile'}`;
+  if (/Could not resolve/.test(first.text)) return `import error: ${first.text}${where(first)}`;
+  return `syntax error: ${first.text}${where(first)}`;
+}
+
+function where(message: Message): string {
+  if (!message.location) return '';
+  return ` (${path.basename(message.location.file)} line ${message.location.line}, column ${message.location.column + 1})`;
+}

@@ -1,0 +1,129 @@
+import { fork, type ChildProcess } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import type { Plan } from '../plan/types.ts';
+import type { DagProblem } from './errors.ts';
+import type { ChildMessage, ChildRequest } from './load-protocol.ts';
+
+/** How long one DAG file may take to import, and how much heap the loading process may use. */
+export interface DagLoadLimits {
+  /** Per file, from the end of the previous one. Default 30 s. */
+  fileTimeoutMs: number;
+  /** V8 heap limit of the loading process, in MB. Default 1024. */
+  memoryLimitMb: number;
+}
+
+export const DEFAULT_DAG_LOAD_LIMITS: DagLoadLimits = { fileTimeoutMs: 30_000, memoryLimitMb: 1024 };
+
+export interface EvaluatedModule {
+  plan?: Plan;
+  problems: DagProblem[];
+}
+
+/** The child's own source sits beside this file: `.ts` in the repository, `.js` once compiled. */
+const CHILD_SCRIPT = fileURLToPath(new URL(`./load-child${import.meta.url.endsWith('.ts') ? '.ts' : '.js'}`, import.meta.url));
+
+/**
+ * Runs the compiled modules' code in child processes, one file after another, and returns what
+ * each defines. A file that hangs past the time limit, exits the process, crashes it or runs it
+ * out of memory is reported with that reason; the child is replaced and the files after it go on.
+ */
+export async function evaluateModulesIsolated(modules: ChildRequest['modules'], cwd: string, limits: DagLoadLimits = DEFAULT_DAG_LOAD_LIMITS): Promise<EvaluatedModule[]> {
+  if (modules.length === 0) return [];
+  // Fast pass: every module at once. Only if that process dies or overruns is each file timed alone.
+  const together: EvaluatedModule[] = [];
+  const fast = await runChild(modules, true, cwd, limits, (result) => together.push(result));
+  if (fast === null && together.length === modules.length) return together;
+  const results: EvaluatedModule[] = [];
+  while (results.length < modules.length) {
+    const start = results.length;
+    const batch = modules.slice(start);
+    const outcome = await runChild(batch, false, cwd, limits, (result) => results.push(result));
+    if (outcome && results.length < modules.length) {
+      // The module in progress when the child died is the offender; the next child starts after it.
+      const offender = modules[results.length] as ChildRequest['modules'][number];
+      results.push({ problems: [{ file: offender.name, message: outcome }] });
+    }
+  }
+  return results;
+}
+
+/** Resolves with null when every module reported, or with why the child stopped early. */
+function runChild(batch: ChildRequest['modules'], together: boolean, cwd: string, limits: DagLoadLimits, onResult: (result: EvaluatedModule) => void): Promise<string | null> {
+  return new Promise((resolve, reject) => {
+    const execArgv = [...loaderArgs(), `--max-old-space-size=${limits.memoryLimitMb}`];
+    const child: ChildProcess = fork(CHILD_SCRIPT, [], { cwd, execArgv, stdio: ['ignore', 'ignore', 'pipe', 'ipc'], serialization: 'advanced' });
+    let ready = false;
+    let reported = 0;
+    let stderrTail = '';
+    let settled = false;
+    let timer: NodeJS.Timeout | undefined;
+    const fail = (error: Error) => {
+      if (settled) return;
+      settled = true;
+      if (timer) clearTimeout(timer);
+      reject(error);
+    };
+    const finish = (reason: string | null) => {
+      if (settled) return;
+      settled = true;
+      if (timer) clearTimeout(timer);
+      if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+      resolve(reason);
+    };
+    const armTimer = () => {
+      if (timer) clearTimeout(timer);
+      timer = setTimeout(() => finish(`timed out after ${formatSeconds(limits.fileTimeoutMs)} while it was imported`), limits.fileTimeoutMs);
+    };
+    child.stderr?.setEncoding('utf8').on('data', (chunk: string) => {
+      stderrTail = (stderrTail + chunk).slice(-8192);
+    });
+    child.on('message', (message: ChildMessage) => {
+      if (message.type === 'ready') {
+        ready = true;
+        armTimer();
+        child.send({ modules: batch, together } satisfies ChildRequest);
+        return;
+      }
+      if (message.type === 'batch') {
+        for (const result of message.results) onResult(result);
+        reported = message.results.length;
+        return finish(null);
+      }
+      onResult({ problems: message.problems, ...(message.plan ? { plan: message.plan } : {}) });
+      reported += 1;
+      if (reported === batch.length) finish(null);
+      else armTimer();
+    });
+    child.once('error', (error) => fail(new DagLoadProcessError(null, null, error.message)));
+    child.once('exit', (code, signal) => {
+      if (reported === batch.length) return finish(null);
+      if (!ready) return fail(new DagLoadProcessError(code, signal, stderrTail));
+      if (/heap out of memory|Reached heap limit/i.test(stderrTail)) return finish(`ran out of memory (heap limit ${limits.memoryLimitMb} MB) while it was imported`);
+      if (signal) return finish(`crashed the loading process (signal ${signal}) while it was imported`);
+      finish(`exited with code ${code ?? '?'} while it was imported`);
+    });
+  });
+}
+
+/** Under tsx (this repository) the child needs it too to run its own TypeScript; compiled, it needs nothing. */
+function loaderArgs(): string[] {
+  if (!CHILD_SCRIPT.endsWith('.ts')) return [];
+  return ['--import', import.meta.resolve('tsx/esm')];
+}
+
+function formatSeconds(ms: number): string {
+  return `${Number((ms / 1000).toFixed(1))} s`;
+}
+
+/** The loading process itself did not start: nothing of the DAG files ran, so none is to blame. */
+export class DagLoadProcessError extends Error {
+  constructor(
+    readonly exitCode: number | null,
+    readonly signal: string | null,
+    readonly stderr: string,
+  ) {
+    const last = stderr.trim().split('\n').at(-1) ?? '';
+    super(`the DAG loading process did not start (${signal ?? `exit code ${exitCode ?? '?'}`})${last ? `: ${last}` : ''}`);
+    this.name = 'DagLoadProcessError';
+  }
+}
