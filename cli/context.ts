@@ -3,10 +3,10 @@ import type { Client } from '@temporalio/client';
 import type { Kysely } from 'kysely';
 import { DEFAULT_TASK_QUEUE } from '../plan/types.ts';
 import { createDb, type Database } from '../db/index.ts';
-import { loadDagPlans, type DagPlanCatalog, type DagPlanEntry } from '../sdk/index.ts';
+import { formatProblem, importProvenDag, loadDagPlans, type DagPlanCatalog, type DagPlanEntry, type LoadedDag } from '../sdk/index.ts';
 import { connectClient } from '../worker/temporal-connection.ts';
 import type { TemporalSettings } from '../worker/config.ts';
-import { UnknownDagError } from './errors.ts';
+import { CliError, UnknownDagError } from './errors.ts';
 import type { CliIo } from './io.ts';
 import { resolveDatabaseUrl, resolveTemporalSettings } from './stack-file.ts';
 
@@ -53,6 +53,13 @@ export class CliContext {
     const loaded = catalog.dags.get(dagId);
     if (loaded) return loaded;
     throw new UnknownDagError(dagId, this.dagsDir, [...catalog.dags.keys()].sort(), catalog.problems.length);
+  }
+
+  /** The DAG with its task bodies: imports the one module the loading process proved. */
+  async importDag(dagId: string): Promise<LoadedDag> {
+    const loaded = await importProvenDag(await this.requireDag(dagId));
+    if ('problem' in loaded) throw new CliError(formatProblem(loaded.problem));
+    return loaded;
   }
 
   temporalSettings(): TemporalSettings {

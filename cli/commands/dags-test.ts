@@ -43,7 +43,7 @@ export function registerDagsTestCommand(program: Command, contextFor: ContextFor
     .action(async (dagId: string, options: DagsTestOptions, command: Command) => {
       const context = contextFor(command);
       installTestRunLogger((line) => context.io.err(line));
-      const loaded = await context.requireDag(dagId);
+      const loaded = await context.importDag(dagId);
       const params = mergeParams(options.paramsJson, options.param);
       // Bad params fail before anything is printed or started.
       validateParams(loaded.dag, params);

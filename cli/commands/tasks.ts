@@ -43,7 +43,7 @@ export function registerTasksCommands(program: Command, contextFor: ContextFor):
     .option('--json', 'print { taskId, output, events, logs } as JSON')
     .action(async (dagId: string, taskId: string, options: TasksTestOptions, command: Command) => {
       const context = contextFor(command);
-      const { dag } = await context.requireDag(dagId);
+      const { dag } = await context.importDag(dagId);
       const missing = missingUpstreamOutputs(dag, taskId, options.upstreamJson ?? {});
       if (missing.length > 0) context.io.err(`note: no output given for upstream task(s) ${missing.join(', ')}; pass them with --upstream-json '{"${missing[0] ?? ''}": ...}'`);
       const databaseUrl = optionalDatabaseUrl(context);

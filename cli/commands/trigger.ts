@@ -2,7 +2,7 @@ import type { Client } from '@temporalio/client';
 import type { Command } from 'commander';
 import { triggerRun, waitForRun } from '../../control/runs.ts';
 import type { RunSnapshot } from '../../plan/types.ts';
-import { formatProblem, importProvenDag, validateParams } from '../../sdk/index.ts';
+import { validateParams } from '../../sdk/index.ts';
 import { CliError } from '../errors.ts';
 import { printJson } from '../format.ts';
 import { collectParamPair, mergeParams, parseIsoDate, parseParamsJson } from '../parse-options.ts';
@@ -42,9 +42,7 @@ export function registerTriggerCommand(program: Command, contextFor: ContextFor)
     .action(async (dagId: string, options: TriggerOptions, command: Command) => {
       const context = contextFor(command);
       // Only this DAG's module is imported here; the others stay plans (from the content cache when unchanged).
-      const loaded = await importProvenDag(await context.requireDag(dagId));
-      if ('problem' in loaded) throw new CliError(formatProblem(loaded.problem));
-      const { dag } = loaded;
+      const { dag } = await context.importDag(dagId);
       const params = mergeParams(options.paramsJson, options.param);
       // Fails here, before Temporal is even contacted, so a typo never starts a run.
       validateParams(dag, params);
