@@ -1,7 +1,7 @@
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { weirHome } from '../infra/project-root.ts';
-import { temporalSettingsFromEnv, type TemporalSettings } from '../worker/config.ts';
+import { ConfigError, parseWeirEnv, temporalSettingsFromEnv, type TemporalSettings } from '../config/index.ts';
 import { CliError } from './errors.ts';
 
 /** What `weir dev` records so that other commands in the same folder find its servers. */
@@ -107,12 +107,20 @@ function requireLiveStack(cwd: string, variable: string): StackFile {
 
 /** TEMPORAL_ADDRESS (with its TLS and namespace variables) when set, else the dev stack's server. */
 export function resolveTemporalSettings(env: Env, cwd: string): TemporalSettings {
-  if (env.TEMPORAL_ADDRESS) return temporalSettingsFromEnv(env);
-  return temporalSettingsFromEnv(env, requireLiveStack(cwd, 'TEMPORAL_ADDRESS').temporalAddress);
+  // The address may also come from Temporal's config file; only without one is the dev stack asked.
+  let settings: TemporalSettings;
+  try {
+    settings = temporalSettingsFromEnv(env);
+  } catch (error) {
+    if (!(error instanceof ConfigError && error.variable === 'TEMPORAL_ADDRESS')) throw error;
+    settings = temporalSettingsFromEnv(env, requireLiveStack(cwd, 'TEMPORAL_ADDRESS').temporalAddress);
+  }
+  return settings;
 }
 
 /** DATABASE_URL when set, else the dev stack's Postgres. */
 export function resolveDatabaseUrl(env: Env, cwd: string): string {
-  if (env.DATABASE_URL) return env.DATABASE_URL;
+  const configured = parseWeirEnv(env).DATABASE_URL;
+  if (configured) return configured;
   return requireLiveStack(cwd, 'DATABASE_URL').databaseUrl;
 }

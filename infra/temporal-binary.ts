@@ -1,6 +1,7 @@
 import { execFile } from 'node:child_process';
 import { access, chmod, constants, mkdir, rename, rm, stat } from 'node:fs/promises';
 import path from 'node:path';
+import { parseWeirEnv } from '../config/schema.ts';
 import { promisify } from 'node:util';
 import { projectRoot } from './project-root.ts';
 
@@ -44,8 +45,8 @@ function bundledTemporalBinary(): string {
  */
 export async function resolveTemporalBinary(options: ResolveTemporalBinaryOptions = {}): Promise<string> {
   const log = options.log ?? (() => {});
-  const configured = process.env.WEIR_TEMPORAL_BIN;
-  if (configured !== undefined && configured !== '') {
+  const configured = parseWeirEnv(process.env).WEIR_TEMPORAL_BIN;
+  if (configured !== undefined) {
     // An explicit setting that does not work is a mistake to report, not to route around.
     if (await runsAsTemporal(configured)) return configured;
     throw new TemporalBinaryNotFoundError(
