@@ -1,7 +1,7 @@
 import path from 'node:path';
 import type { Client } from '@temporalio/client';
 import type { Kysely } from 'kysely';
-import { parseWeirEnv } from '../config/index.ts';
+import { parseWeirEnv } from '../worker/config/index.ts';
 import { createDb, type Database } from '../db/index.ts';
 import { loadDagFolder, type DagCatalog, type LoadedDag } from '../sdk/index.ts';
 import { connectClient } from '../worker/temporal-connection.ts';

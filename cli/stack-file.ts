@@ -1,7 +1,7 @@
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { weirHome } from '../infra/project-root.ts';
-import { ConfigError, parseWeirEnv, temporalSettingsFromEnv, type TemporalSettings } from '../config/index.ts';
+import { ConfigError, parseWeirEnv, temporalSettingsFromEnv, type TemporalSettings } from '../worker/config/index.ts';
 import { CliError } from './errors.ts';
 
 /** What `weir dev` records so that other commands in the same folder find its servers. */

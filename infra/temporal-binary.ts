@@ -1,7 +1,7 @@
 import { execFile } from 'node:child_process';
 import { access, chmod, constants, mkdir, rename, rm, stat } from 'node:fs/promises';
 import path from 'node:path';
-import { parseWeirEnv } from '../config/schema.ts';
+import { parseWeirEnv } from '../worker/config/schema.ts';
 import { promisify } from 'node:util';
 import { projectRoot } from './project-root.ts';
 

@@ -8,7 +8,7 @@ import { formatProblem } from '../sdk/errors.ts';
 import { loadDagFolder, type DagCatalog } from '../sdk/load.ts';
 import type { WeirServices } from '../sdk/services.ts';
 import { createWeirServices } from './services.ts';
-import { parseWeirEnv } from '../config/index.ts';
+import { parseWeirEnv } from './config/index.ts';
 import type { PoolLimit } from './pools.ts';
 import { workflowSource } from './workflow-bundle.ts';
 import { dataConverterFromEnv, type DataConverter } from '../codec/index.ts';

@@ -1,6 +1,6 @@
 import type { Kysely } from 'kysely';
 import { ArtifactStore } from '../artifacts/store.ts';
-import { parseWeirEnv, type Env } from '../config/index.ts';
+import { parseWeirEnv, type Env } from './config/index.ts';
 import type { Database } from '../db/schema.ts';
 import { mailConfigFromEnv } from '../ops/notify/config.ts';
 import { createMailer } from '../ops/notify/mailer.ts';

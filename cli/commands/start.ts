@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import { triggerRun, waitForRun } from '../../control/runs.ts';
 import type { RunSnapshot } from '../../plan/types.ts';
-import { parseWeirEnv } from '../../config/index.ts';
+import { parseWeirEnv } from '../../worker/config/index.ts';
 import type { CliIo } from '../io.ts';
 import { startDevStack, type DevStack } from '../dev-stack.ts';
 import { CliError } from '../errors.ts';

@@ -1,5 +1,5 @@
 import path from 'node:path';
-import { parsePools, PoolSpecError, type PoolLimit } from '../worker/pools.ts';
+import { parsePools, PoolSpecError, type PoolLimit } from '../pools.ts';
 import { ConfigError } from './errors.ts';
 import { parseWeirEnv, type Env, type WeirEnv } from './schema.ts';
 import { temporalSettingsFromEnv, type TemporalSettings } from './temporal.ts';

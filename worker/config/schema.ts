@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { parseDuration } from '../plan/duration.ts';
+import { parseDuration } from '../../plan/duration.ts';
 import { ConfigError } from './errors.ts';
 
 /** Where settings come from: `process.env` in a process, a plain object in tests and the CLI's io. */
