@@ -11,7 +11,8 @@ import path from 'node:path';
  * writePrivateFile('.weir/stack.json', JSON.stringify(stack));
  */
 export function writePrivateFile(file: string, content: string): void {
-  mkdirSync(path.dirname(file), { recursive: true, mode: 0o700 });
+  // The folder keeps its usual mode: as root, Postgres (as user postgres) must still enter .weir/.
+  mkdirSync(path.dirname(file), { recursive: true });
   const temporary = `${file}.${randomBytes(6).toString('hex')}.tmp`;
   // 'wx': a fresh file, so the mode applies; umask can only remove bits, never add them.
   const fd = openSync(temporary, 'wx', 0o600);

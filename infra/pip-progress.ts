@@ -1,7 +1,7 @@
 import { spawn } from 'node:child_process';
 
 /** pip's lines worth showing while a first install runs for minutes; the rest is noise. */
-const PROGRESS_LINE = /^(Collecting|Downloading|Installing collected packages|Successfully installed|Building wheel|Using cached)\b/;
+const PROGRESS_LINE = /^(Collecting|Downloading|Processing|Installing collected packages|Successfully installed|Building wheel|Using cached)\b/;
 const STILL_WORKING_EVERY_MS = 15_000;
 
 export class PipInstallError extends Error {

@@ -33,11 +33,16 @@ export function assertPostgresUserCanReach(targets: readonly string[]): Promise<
   const ids = postgresIds();
   for (const target of targets) {
     const absolute = path.resolve(target);
-    // Folders that do not exist yet are created by root with mode 0755 and are fine.
+    const folders: string[] = [];
     for (let folder = path.dirname(absolute); ; folder = path.dirname(folder)) {
-      const mode = modeOf(folder);
-      if (mode !== null && !canSearch(mode.mode, mode.uid, mode.gid, ids)) return Promise.reject(new PostgresFolderAccessError(folder, mode.mode & 0o7777, absolute));
+      folders.unshift(folder);
       if (path.dirname(folder) === folder) break;
+    }
+    // From the root down, so the folder named is the first one in the way.
+    for (const folder of folders) {
+      const mode = modeOf(folder);
+      // Folders that do not exist yet are created by root with mode 0755 and are fine.
+      if (mode !== null && !canSearch(mode.mode, mode.uid, mode.gid, ids)) return Promise.reject(new PostgresFolderAccessError(folder, mode.mode & 0o7777, absolute));
     }
   }
   return Promise.resolve();
