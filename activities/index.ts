@@ -1,6 +1,7 @@
 import type { Kysely } from 'kysely';
 import { CALLBACK_ACTIVITY, PREPARE_RUN_ACTIVITY, RECORD_RUN_ACTIVITY } from '../plan/types.ts';
 import type { Database } from '../db/schema.ts';
+import type { WeirServices } from '../sdk/services.ts';
 import type { DagRegistry } from './dag-registry.ts';
 import { createCallbackRunner } from './callbacks.ts';
 import { createPrepareRun } from './prepare-run.ts';
@@ -15,17 +16,19 @@ export interface ActivityDependencies {
   db: Kysely<Database>;
   /** Where task attempts are reported; default a batching Postgres recorder on `db`. */
   attempts?: AttemptRecorder;
+  /** Handed to every task body (`ctx.services`) and callback. */
+  services: WeirServices;
 }
 
 /**
  * Every activity the worker registers. `default` serves all task activities
  * (`<dagId>.<taskId>`); the engine's own activities have fixed names.
  */
-export function createActivities({ registry, db, attempts = postgresAttemptRecorder(db) }: ActivityDependencies) {
+export function createActivities({ registry, db, services, attempts = postgresAttemptRecorder(db) }: ActivityDependencies) {
   return {
-    default: createTaskRunner(registry, attempts),
+    default: createTaskRunner(registry, attempts, services),
     [PREPARE_RUN_ACTIVITY]: createPrepareRun(registry, db),
     [RECORD_RUN_ACTIVITY]: createRecordRun(db),
-    [CALLBACK_ACTIVITY]: createCallbackRunner(registry),
+    [CALLBACK_ACTIVITY]: createCallbackRunner(registry, services),
   };
 }

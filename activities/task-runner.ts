@@ -1,7 +1,7 @@
 import { Context } from '@temporalio/activity';
 import { ApplicationFailure } from '@temporalio/common';
 import { MAX_OUTPUT_BYTES, RUN_EVENT_TYPES, type EmittedEvent, type TaskActivityInput, type TaskActivityResult, type TaskFailureDetails } from '../plan/types.ts';
-import type { TaskContext } from '../sdk/context.ts';
+import type { TaskContext, WeirServices } from '../sdk/context.ts';
 import { NonRetryableError, OutputTooLargeError } from '../sdk/errors.ts';
 import { requireDag, TaskNotFoundError, type DagRegistry } from './dag-registry.ts';
 
@@ -21,7 +21,7 @@ const AUTO_HEARTBEAT_MS = 1000;
  * The default activity: serves every `<dagId>.<taskId>` activity type by dispatching to the
  * task body in the worker's loaded DAG code.
  */
-export function createTaskRunner(registry: DagRegistry, recorder: AttemptRecorder) {
+export function createTaskRunner(registry: DagRegistry, recorder: AttemptRecorder, services: WeirServices) {
   return async function runTask(input: TaskActivityInput): Promise<TaskActivityResult> {
     const activity = Context.current();
     const attempt = activity.info.attempt;
@@ -32,7 +32,7 @@ export function createTaskRunner(registry: DagRegistry, recorder: AttemptRecorde
     let error: string | null = null;
     try {
       const events: EmittedEvent[] = [];
-      const output = await runBody(registry, input, activity, events);
+      const output = await runBody(registry, input, activity, events, services);
       return { output, attempt, ...(events.length > 0 ? { events } : {}) };
     } catch (thrown) {
       error = thrown instanceof Error ? thrown.message : String(thrown);
@@ -44,7 +44,7 @@ export function createTaskRunner(registry: DagRegistry, recorder: AttemptRecorde
   };
 }
 
-async function runBody(registry: DagRegistry, input: TaskActivityInput, activity: Context, events: EmittedEvent[]): Promise<unknown> {
+async function runBody(registry: DagRegistry, input: TaskActivityInput, activity: Context, events: EmittedEvent[], services: WeirServices): Promise<unknown> {
   const loaded = requireDag(registry, input.dagId);
   const definition = loaded.dag.tasks.find((task) => task.id === input.taskId);
   if (!definition?.body) throw new TaskNotFoundError(input.dagId, input.taskId);
@@ -64,6 +64,7 @@ async function runBody(registry: DagRegistry, input: TaskActivityInput, activity
         if (!RUN_EVENT_TYPES.includes(type)) throw new Error(`unknown event type "${type}" (known: ${RUN_EVENT_TYPES.join(', ')})`);
         events.push({ type, details: checkOutput(input, details) as Record<string, unknown> });
       },
+      services,
     };
     const output = input.mapIndex === undefined ? await definition.body(ctx) : await definition.body(ctx, input.mapItem, input.mapIndex);
     return checkOutput(input, output);

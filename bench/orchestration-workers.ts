@@ -6,6 +6,7 @@ import type { Database } from '../db/schema.ts';
 import { RECORD_RUN_ACTIVITY } from '../plan/types.ts';
 import { loadDagFolder } from '../sdk/load.ts';
 import { createWeirWorker, registryOf } from '../worker/create-worker.ts';
+import { createWeirServices } from '../worker/services.ts';
 import { baselineActivities } from './baseline-activities.ts';
 
 /**
@@ -54,6 +55,7 @@ export async function startWeirWorkerWithoutPostgres(connection: NativeConnectio
   const taskQueue = 'bench-weir-no-pg';
   const catalog = await loadDagFolder(dagsDir);
   const registry = registryOf(catalog);
+  const services = createWeirServices({ db, namespace: 'default', env: {} });
   const worker = await Worker.create({
     connection,
     namespace: 'default',
@@ -61,8 +63,8 @@ export async function startWeirWorkerWithoutPostgres(connection: NativeConnectio
     workflowBundle: { codePath: bundlePath },
     // Every engine activity as Weir registers it, minus the two that write run records.
     activities: {
-      ...createActivities({ registry, db }),
-      default: createTaskRunner(registry, noAttemptRecords),
+      ...createActivities({ registry, db, services }),
+      default: createTaskRunner(registry, noAttemptRecords, services),
       [RECORD_RUN_ACTIVITY]: async () => {},
     },
     ...WORKER_TUNING,

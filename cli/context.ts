@@ -1,7 +1,7 @@
 import path from 'node:path';
 import type { Client } from '@temporalio/client';
 import type { Kysely } from 'kysely';
-import { DEFAULT_TASK_QUEUE } from '../plan/types.ts';
+import { parseWeirEnv } from '../worker/config/index.ts';
 import { createDb, type Database } from '../db/index.ts';
 import { formatProblem, importProvenDag, loadDagPlans, type DagPlanCatalog, type DagPlanEntry, type LoadedDag } from '../sdk/index.ts';
 import { connectClient } from '../worker/temporal-connection.ts';
@@ -31,7 +31,7 @@ export class CliContext {
     globals: GlobalOptions,
   ) {
     this.dagsDir = path.resolve(io.cwd, globals.dags);
-    this.taskQueue = io.env.WEIR_TASK_QUEUE || DEFAULT_TASK_QUEUE;
+    this.taskQueue = parseWeirEnv(io.env).WEIR_TASK_QUEUE;
   }
 
   /** Who approves or pauses, for the audit trail. */

@@ -13,6 +13,10 @@ import type { DagCatalog } from '../sdk/index.ts';
 import { createWeirWorker } from '../worker/create-worker.ts';
 import { connectClient, connectWorker } from '../worker/temporal-connection.ts';
 import { CliError } from './errors.ts';
+import { describeProcess, forgetDevProcesses, recordDevProcesses, stopDevOrphans } from './dev-orphans.ts';
+import { ensurePostgresIdentity, LEGACY_PASSWORD, newPostgresIdentity, readPostgresIdentity, savePostgresIdentity } from './postgres-identity.ts';
+import { isPortFree, freePort } from '../infra/ports.ts';
+import { existsSync } from 'node:fs';
 import { readLiveStackFile, removeStackFile, stackFilePath, writeStackFile } from './stack-file.ts';
 
 export interface DevStackOptions {
@@ -76,8 +80,15 @@ export async function startDevStack(options: DevStackOptions): Promise<DevStack>
   };
 
   try {
+    // A `weir dev` killed with SIGKILL leaves its servers and jobs running: stop them first.
+    for (const line of await stopDevOrphans(home)) log(line);
+    const weirProcess = await describeProcess(process.pid);
+    recordDevProcesses(home, { weir: weirProcess });
+    undo.push(async () => forgetDevProcesses(home));
+
     const binary = await resolveTemporalBinary({ install: true, log });
     await ensureDagsPythonDeps(options.dagsDir, log);
+    const postgres = await postgresSettings(home, log);
     log('starting Temporal and Postgres...');
     const [temporalStart, postgresStart] = await Promise.allSettled([
       startTemporalDevServer({
@@ -87,9 +98,13 @@ export async function startDevStack(options: DevStackOptions): Promise<DevStack>
         dbFile: path.join(home, 'temporal.db'),
         logFile: path.join(home, 'temporal.log'),
       }),
-      startEmbeddedPostgres({ dataDir: path.join(home, 'postgres') }),
+      startEmbeddedPostgres({ dataDir: postgres.dataDir, port: postgres.port, password: postgres.password, ...(postgres.currentPassword ? { currentPassword: postgres.currentPassword } : {}), stopLeftoverServer: true }),
     ]);
-    if (temporalStart.status === 'fulfilled') undo.push(() => temporalStart.value.stop());
+    if (temporalStart.status === 'fulfilled') {
+      undo.push(() => temporalStart.value.stop());
+      recordDevProcesses(home, { weir: weirProcess, temporal: await describeProcess(temporalStart.value.pid) });
+    }
+    if (postgresStart.status === 'fulfilled' && postgres.currentPassword) savePostgresIdentity(home, { port: postgres.port, password: postgres.password });
     if (postgresStart.status === 'fulfilled') undo.push(() => postgresStart.value.stop());
     if (temporalStart.status === 'rejected') throw temporalStart.reason;
     if (postgresStart.status === 'rejected') throw postgresStart.reason;
@@ -134,6 +149,32 @@ export async function startDevStack(options: DevStackOptions): Promise<DevStack>
     await stopAll();
     throw error;
   }
+}
+
+interface DevPostgresSettings {
+  dataDir: string;
+  port: number;
+  password: string;
+  /** Set when the cluster still has the fixed password older versions gave every stack. */
+  currentPassword?: string;
+}
+
+/**
+ * The folder's own Postgres port and password (`.weir/postgres.json`, mode 0600), so
+ * DATABASE_URL stays true across restarts. A port someone else took meanwhile is replaced, with a line saying so.
+ */
+async function postgresSettings(home: string, log: (line: string) => void): Promise<DevPostgresSettings> {
+  const dataDir = path.join(home, 'postgres');
+  const legacy = readPostgresIdentity(home) === null && existsSync(path.join(dataDir, 'PG_VERSION'));
+  // An older cluster keeps its password until the new one is set in it; only then is it saved.
+  const identity = legacy ? await newPostgresIdentity() : await ensurePostgresIdentity(home);
+  if (!(await isPortFree(identity.port))) {
+    const port = await freePort();
+    log(`Postgres port ${identity.port} of this folder is taken by another program; using ${port} from now on (DATABASE_URL changes)`);
+    identity.port = port;
+    if (!legacy) savePostgresIdentity(home, identity);
+  }
+  return { dataDir, port: identity.port, password: identity.password, ...(legacy ? { currentPassword: LEGACY_PASSWORD } : {}) };
 }
 
 async function migrateDatabase(db: Kysely<Database>, log: (line: string) => void): Promise<void> {

@@ -1,8 +1,9 @@
-import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { readFileSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { weirHome } from '../infra/project-root.ts';
-import { temporalSettingsFromEnv, type TemporalSettings } from '../worker/config.ts';
+import { ConfigError, parseWeirEnv, temporalSettingsFromEnv, type TemporalSettings } from '../worker/config/index.ts';
 import { CliError } from './errors.ts';
+import { writePrivateFile } from './private-file.ts';
 
 /** What `weir dev` records so that other commands in the same folder find its servers. */
 export interface StackFile {
@@ -44,10 +45,9 @@ export function stackFilePath(cwd: string): string {
   return path.join(weirHome(cwd), 'stack.json');
 }
 
+/** Mode 0600, written atomically: the file holds the Postgres URL with its password. */
 export function writeStackFile(cwd: string, stack: StackFile): void {
-  const file = stackFilePath(cwd);
-  mkdirSync(path.dirname(file), { recursive: true });
-  writeFileSync(file, `${JSON.stringify(stack, null, 2)}\n`);
+  writePrivateFile(stackFilePath(cwd), `${JSON.stringify(stack, null, 2)}\n`);
 }
 
 /** Removes the stack file only if it is ours, so a stopping stack never deletes a newer one's file. */
@@ -107,12 +107,20 @@ function requireLiveStack(cwd: string, variable: string): StackFile {
 
 /** TEMPORAL_ADDRESS (with its TLS and namespace variables) when set, else the dev stack's server. */
 export function resolveTemporalSettings(env: Env, cwd: string): TemporalSettings {
-  if (env.TEMPORAL_ADDRESS) return temporalSettingsFromEnv(env);
-  return temporalSettingsFromEnv(env, requireLiveStack(cwd, 'TEMPORAL_ADDRESS').temporalAddress);
+  // The address may also come from Temporal's config file; only without one is the dev stack asked.
+  let settings: TemporalSettings;
+  try {
+    settings = temporalSettingsFromEnv(env);
+  } catch (error) {
+    if (!(error instanceof ConfigError && error.variable === 'TEMPORAL_ADDRESS')) throw error;
+    settings = temporalSettingsFromEnv(env, requireLiveStack(cwd, 'TEMPORAL_ADDRESS').temporalAddress);
+  }
+  return settings;
 }
 
 /** DATABASE_URL when set, else the dev stack's Postgres. */
 export function resolveDatabaseUrl(env: Env, cwd: string): string {
-  if (env.DATABASE_URL) return env.DATABASE_URL;
+  const configured = parseWeirEnv(env).DATABASE_URL;
+  if (configured) return configured;
   return requireLiveStack(cwd, 'DATABASE_URL').databaseUrl;
 }

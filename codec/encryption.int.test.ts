@@ -14,6 +14,7 @@ import { loadDagFolder } from '../sdk/load.ts';
 import { TEST_DAGS_DIR } from '../test/harness.ts';
 import { testStack } from '../test/stack.ts';
 import { registryOf } from '../worker/create-worker.ts';
+import { createWeirServices } from '../worker/services.ts';
 import { connectClient } from '../worker/temporal-connection.ts';
 import { ENCRYPTED_ENCODING, type AesGcmCodec } from './aes-gcm-codec.ts';
 import { startCodecServer, type CodecServer } from './codec-server.ts';
@@ -46,7 +47,7 @@ beforeAll(async () => {
     namespace: 'default',
     taskQueue,
     workflowBundle: { codePath: inject('workflowBundlePath') },
-    activities: createActivities({ registry: registryOf(catalog), db }),
+    activities: createActivities({ registry: registryOf(catalog), db, services: createWeirServices({ db, namespace: 'default', env: {} }) }),
     dataConverter,
   });
   running = worker.run();

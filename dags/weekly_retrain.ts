@@ -1,5 +1,5 @@
 import { dag } from 'weir';
-import { detectDrift, email, emailOn, evaluate, localProcessEvaluation, findBaseline, operatorRuntime, promote, registerModel, rollback, train, validateData, computeBaseline, saveBaseline } from 'weir/ops';
+import { detectDrift, email, emailOn, evaluate, localProcessEvaluation, findBaseline, promote, registerModel, rollback, train, validateData, computeBaseline, saveBaseline } from 'weir/ops';
 import { z } from 'zod';
 import { batchEndFor, MODEL_NAME, prepareWeeklyBatch, PYTHON_PATH, runSmokeCheck, SCRIPTS_DIR } from './weekly_retrain/_data.ts';
 
@@ -45,7 +45,7 @@ export default dag({
   callbacks: { onFailure: emailOn({ to: TEAM }), onDrift: emailOn({ to: TEAM }) },
 })
   .task('prepare', async (ctx) =>
-    prepareWeeklyBatch(ctx.run.runId, ctx.taskId, ctx.params.batchEnd ?? batchEndFor(ctx.run.logicalDate), ctx.params.batchFile),
+    prepareWeeklyBatch(ctx.services.artifacts, ctx.run.runId, ctx.taskId, ctx.params.batchEnd ?? batchEndFor(ctx.run.logicalDate), ctx.params.batchFile),
   )
   .task(
     'validate',
@@ -68,7 +68,7 @@ export default dag({
   )
   .task('drift', { needs: ['prepare', 'validate'] }, async (ctx) => {
     // The first run has no champion, so there is no baseline to drift from yet.
-    if (!(await findBaseline(operatorRuntime().db, { modelName: MODEL_NAME }))) return { drifted: false, driftedColumns: [], share: 0, checked: false };
+    if (!(await findBaseline(ctx.services.db, { modelName: MODEL_NAME }))) return { drifted: false, driftedColumns: [], share: 0, checked: false };
     const check = detectDrift({ current: ctx.outputs.prepare.batchUri, baseline: { modelName: MODEL_NAME }, columns: FEATURES });
     return { ...(await check(ctx)), checked: true };
   })
@@ -109,7 +109,7 @@ export default dag({
   )
   .task('store_baseline', { needs: ['promote', 'prepare'] }, async (ctx) => {
     const computed = await computeBaseline(ctx.outputs.prepare.trainUri, { columns: FEATURES, categorical: ['weather'] });
-    const saved = await saveBaseline(operatorRuntime().db, { modelName: MODEL_NAME, modelVersion: String(ctx.outputs.promote.version), ...computed });
+    const saved = await saveBaseline(ctx.services.db, { modelName: MODEL_NAME, modelVersion: String(ctx.outputs.promote.version), ...computed });
     return { baselineId: saved.id };
   })
   .task(

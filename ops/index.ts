@@ -12,5 +12,6 @@ export type { EvaluateOptions, EvaluationOutcome, GateConfig, GateResult } from 
 export { registerModel, promote, rollback } from './promotion/index.ts';
 export type { RegisteredModel, ProductionChange } from './promotion/index.ts';
 export { email, emailOn, notifyOnDrift, notifyOnFailure, notifyOnPromotion, notifyOnRejection, notifyOnSuccess } from './notify/index.ts';
-export { operatorRuntime, setOperatorRuntime, runUrl } from './runtime.ts';
+export { runUrl, OperatorRuntimeMissingError } from './runtime.ts';
 export type { OperatorRuntime } from './runtime.ts';
+export type { WeirServices } from '../sdk/services.ts';

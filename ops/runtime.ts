@@ -1,36 +1,20 @@
-import type { Kysely } from 'kysely';
 import { ArtifactStore } from '../artifacts/store.ts';
-import type { Database } from '../db/schema.ts';
+import type { WeirServices } from '../sdk/services.ts';
 
-/**
- * The services operators use inside task bodies. The worker provides them once at start-up;
- * tests provide their own. Nothing here ever enters workflow history.
- */
-export interface OperatorRuntime {
-  db: Kysely<Database>;
-  artifacts: ArtifactStore;
-  /** Base URL of the Temporal Web UI, for links in messages. */
-  temporalUiUrl: string;
-  namespace: string;
-  env: Record<string, string | undefined>;
-}
-
-let current: OperatorRuntime | undefined;
-
-export function setOperatorRuntime(runtime: OperatorRuntime | undefined): void {
-  current = runtime;
-}
+/** The services operators use; the worker builds them and hands them over in `ctx.services`. */
+export type OperatorRuntime = WeirServices;
 
 export class OperatorRuntimeMissingError extends Error {
   constructor() {
-    super('Weir operators need a worker runtime (database, artifact store); run them inside a Weir worker, or call setOperatorRuntime() in tests');
+    super('Weir operators need the worker services (database, artifact store, mailer); run them inside a Weir worker, or give ctx.services in tests');
     this.name = 'OperatorRuntimeMissingError';
   }
 }
 
-export function operatorRuntime(): OperatorRuntime {
-  if (!current) throw new OperatorRuntimeMissingError();
-  return current;
+/** The services a task or callback received; a clear error when a caller built its context by hand without them. */
+export function requireServices<S extends Partial<WeirServices>>(services: S | undefined): S {
+  if (!services) throw new OperatorRuntimeMissingError();
+  return services;
 }
 
 /** Link to a run in the Temporal Web UI. */

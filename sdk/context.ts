@@ -1,4 +1,6 @@
 import type { RunEventType, RunInfo } from '../plan/types.ts';
+import type { WeirServices } from './services.ts';
+export type { WeirServices } from './services.ts';
 export type { ApprovalResult } from '../plan/types.ts';
 
 export interface TaskLogger {
@@ -34,5 +36,7 @@ export interface TaskContext<P = Record<string, unknown>, U = Record<string, unk
    * after the task succeeds, by a separate activity that retries on its own.
    */
   emit(type: RunEventType, details: Record<string, unknown>): void;
+  /** The worker's services (database, artifact store, mailer, log); operators take theirs from here. */
+  services: WeirServices;
 }
 

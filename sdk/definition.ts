@@ -1,8 +1,12 @@
 import type { Duration } from '../plan/duration.ts';
 import type { RunEvent, TaskKind, TriggerRule } from '../plan/types.ts';
+import type { WeirServices } from './services.ts';
 
-/** Runs in its own activity with its own retries, so a failing notification never fails a task. */
-export type RunCallback = (event: RunEvent) => Promise<void> | void;
+/**
+ * Runs in its own activity with its own retries, so a failing notification never fails a task.
+ * The second argument is the worker's services, as tasks get them in `ctx.services`.
+ */
+export type RunCallback = (event: RunEvent, services: WeirServices) => Promise<void> | void;
 
 export interface DagCallbacks {
   onFailure?: RunCallback;

@@ -4,7 +4,7 @@
 export { dag, isDag, Dag } from './dag.ts';
 export type { TaskSpec, MapSpec, ApprovalSpec } from './dag.ts';
 export type { DagConfig, TaskOptions, ParamsSchema, DagCallbacks, RunCallback } from './definition.ts';
-export type { TaskContext, TaskLogger, ApprovalResult } from './context.ts';
+export type { TaskContext, TaskLogger, ApprovalResult, WeirServices } from './context.ts';
 export { DagValidationError, InvalidParamsError, NonRetryableError, OutputTooLargeError, formatProblem } from './errors.ts';
 export type { DagProblem } from './errors.ts';
 export { compilePlan, checkDag } from './compile.ts';

@@ -9,6 +9,7 @@ import { inject } from 'vitest';
 import { createDb } from '../db/index.ts';
 import type { Kysely } from 'kysely';
 import type { Database } from '../db/schema.ts';
+import type { WeirServices } from '../sdk/services.ts';
 import { createWeirWorker, type WeirWorker } from '../worker/create-worker.ts';
 import type { PoolLimit } from '../worker/pools.ts';
 import { testStack } from './stack.ts';
@@ -40,6 +41,8 @@ export interface TestWorkerOptions {
   temporalAddress?: string;
   /** A database of the test's own instead of the shared one; migrated already. */
   databaseUrl?: string;
+  /** What tasks get in `ctx.services`; built from the environment when omitted. Its `db` is replaced by the worker's. */
+  services?: Omit<WeirServices, 'db'>;
 }
 
 /**
@@ -63,6 +66,7 @@ export async function startTestWorker(options: TestWorkerOptions = {}): Promise<
     ...(options.syncSchedules ? { scheduleClient: client } : {}),
     ...(options.pools ? { pools: options.pools } : {}),
     ...(options.maxConcurrentActivities ? { maxConcurrentActivities: options.maxConcurrentActivities } : {}),
+    ...(options.services ? { services: { ...options.services, db } } : {}),
     workflowBundlePath: inject('workflowBundlePath'),
     log: process.env.WEIR_TEST_LOG ? (line) => console.log(line) : () => {},
   });

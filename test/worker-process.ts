@@ -8,7 +8,7 @@ import { workerSettingsFromEnv } from '../worker/config.ts';
 import { createWeirWorker } from '../worker/create-worker.ts';
 import { connectWorker } from '../worker/temporal-connection.ts';
 
-const settings = workerSettingsFromEnv();
+const settings = workerSettingsFromEnv(process.env);
 const db = createDb(settings.databaseUrl);
 const connection = await connectWorker(settings.temporal);
 const { worker } = await createWeirWorker({

@@ -6,7 +6,7 @@
 import { createDb } from '../db/connection.ts';
 import type { Dag } from '../sdk/dag.ts';
 import { databaseNotConfigured } from './no-database.ts';
-import { withOperatorServices } from './operator-services.ts';
+import { testServices } from './operator-services.ts';
 import { runTaskOnce, type RunTaskOptions, type TaskTestResult } from './run-task.ts';
 
 export { testDag, type DagTestOptions, type DagTestResult, type TaskOutcome } from './test-dag.ts';
@@ -25,7 +25,7 @@ export async function testTask<P, O extends Record<string, unknown>>(dag: Dag<P,
   const { databaseUrl, ...runOptions } = options;
   const db = databaseUrl ? createDb(databaseUrl, { maxConnections: 1 }) : databaseNotConfigured();
   try {
-    return await withOperatorServices({ db, namespace: 'default' }, () => runTaskOnce(dag as unknown as Dag<unknown, Record<string, unknown>>, taskId, runOptions));
+    return await runTaskOnce(dag as unknown as Dag<unknown, Record<string, unknown>>, taskId, { ...runOptions, services: testServices({ db, namespace: 'default' }) });
   } finally {
     await db.destroy().catch(() => {});
   }

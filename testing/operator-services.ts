@@ -1,28 +1,12 @@
 import type { Kysely } from 'kysely';
 import type { Database } from '../db/schema.ts';
-import { ArtifactStore, operatorRuntime, setOperatorRuntime, type OperatorRuntime } from '../ops/runtime.ts';
+import type { WeirServices } from '../sdk/services.ts';
+import { createWeirServices } from '../worker/services.ts';
 
 /**
- * Gives operators (registry, drift baselines, email) their services while `body` runs, as a
- * worker does, and puts back whatever was there before.
+ * The services a worker would hand to task bodies and callbacks, for a test run: the given
+ * database, and the artifact store, mailer and UI links of this process's configuration.
  */
-export async function withOperatorServices<T>(services: { db: Kysely<Database>; namespace: string }, body: () => Promise<T>): Promise<T> {
-  let previous: OperatorRuntime | undefined;
-  try {
-    previous = operatorRuntime();
-  } catch {
-    previous = undefined;
-  }
-  setOperatorRuntime({
-    db: services.db,
-    artifacts: ArtifactStore.fromEnv(),
-    temporalUiUrl: process.env.WEIR_UI_URL ?? 'http://localhost:8233',
-    namespace: services.namespace,
-    env: process.env,
-  });
-  try {
-    return await body();
-  } finally {
-    setOperatorRuntime(previous);
-  }
+export function testServices(inputs: { db: Kysely<Database>; namespace: string }): WeirServices {
+  return createWeirServices({ db: inputs.db, namespace: inputs.namespace, env: process.env, log: (line) => process.stderr.write(`${line}\n`) });
 }

@@ -1,3 +1,6 @@
+import { databaseNotConfigured } from './no-database.ts';
+import type { WeirServices } from '../sdk/services.ts';
+import { testServices } from './operator-services.ts';
 import { MAX_OUTPUT_BYTES, RUN_EVENT_TYPES, type EmittedEvent, type RunInfo } from '../plan/types.ts';
 import type { TaskContext, TaskLogger } from '../sdk/context.ts';
 import type { Dag } from '../sdk/dag.ts';
@@ -58,6 +61,8 @@ export interface RunTaskOptions {
   onLog?: (line: LogLine) => void;
   /** Cancels the task through `ctx.signal`. */
   signal?: AbortSignal;
+  /** What the body gets in `ctx.services`; default: built from this process's configuration, with no database. */
+  services?: WeirServices;
 }
 
 export interface TaskTestResult {
@@ -100,6 +105,7 @@ export async function runTaskOnce(dag: Dag<unknown, Record<string, unknown>>, ta
     signal: options.signal ?? new AbortController().signal,
     heartbeat: () => {},
     log: collectingLogger(logs, options.onLog),
+    services: options.services ?? testServices({ db: databaseNotConfigured(), namespace: 'default' }),
     emit: (type, details) => {
       if (!RUN_EVENT_TYPES.includes(type)) throw new Error(`unknown event type "${type}" (known: ${RUN_EVENT_TYPES.join(', ')})`);
       events.push({ type, details: toJsonOutput(dagId, taskId, details) as Record<string, unknown> });

@@ -4,7 +4,6 @@ import path from 'node:path';
 import { sql } from 'kysely';
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { operatorRuntime } from '../ops/runtime.ts';
 import { dag, InvalidParamsError, NonRetryableError } from '../sdk/index.ts';
 import { testStack } from '../test/stack.ts';
 import { DatabaseNotConfiguredError, testDag, testTask, type DagTestResult } from './index.ts';
@@ -32,8 +31,8 @@ const broken = dag({ id: 'testing_broken', defaults: { retries: 3, retryDelay: '
   })
   .task('publish', { needs: ['explode'] }, async () => 'never');
 
-const usesDatabase = dag({ id: 'testing_database' }).task('count_runs', async () => {
-  const { rows } = await sql<{ n: number }>`select count(*)::int as n from dag_runs`.execute(operatorRuntime().db);
+const usesDatabase = dag({ id: 'testing_database' }).task('count_runs', async (ctx) => {
+  const { rows } = await sql<{ n: number }>`select count(*)::int as n from dag_runs`.execute(ctx.services.db);
   return rows[0]?.n ?? -1;
 });
 

@@ -17,7 +17,7 @@ import { DagValidationError } from '../sdk/errors.ts';
 import type { LoadedDag } from '../sdk/load.ts';
 import { validateParams } from '../sdk/params.ts';
 import { databaseNotConfigured } from './no-database.ts';
-import { withOperatorServices } from './operator-services.ts';
+import { testServices } from './operator-services.ts';
 import { createTestActivities } from './test-activities.ts';
 import { cachedWorkflowBundle } from './workflow-bundle-cache.ts';
 import { installTestRunLogger } from './worker-log.ts';
@@ -117,28 +117,26 @@ export async function testDag<P, O extends Record<string, unknown>>(dag: Dag<P, 
         connection: nativeConnection,
         namespace,
         taskQueue,
-        activities: createTestActivities(registry, db),
+        activities: createTestActivities(registry, testServices({ db, namespace })),
         workflowBundle: { codePath: bundle.path },
         ...(dataConverter ? { dataConverter } : {}),
         defaultHeartbeatThrottleInterval: '1 second',
         maxHeartbeatThrottleInterval: '5 seconds',
       });
       const client = new Client({ connection, namespace, ...(dataConverter ? { dataConverter } : {}) });
-      return await withOperatorServices({ db, namespace }, () =>
-        worker.runUntil(async () => {
-          const runId = await triggerRun(client, {
-            dagId,
-            params: options.params ?? {},
-            taskQueue,
-            runId: `${dagId}-test-${randomUUID().slice(0, 8)}`,
-            ...(options.logicalDate ? { logicalDate: options.logicalDate } : {}),
-          });
-          status(`started run ${runId}`);
-          const snapshot = await waitForRun(client, runId, options.onProgress, 200);
-          const outputs = await client.workflow.getHandle(runId).query<Record<string, unknown>>(TASK_OUTPUTS_QUERY);
-          return toResult(snapshot, outputs);
-        }),
-      );
+      return await worker.runUntil(async () => {
+        const runId = await triggerRun(client, {
+          dagId,
+          params: options.params ?? {},
+          taskQueue,
+          runId: `${dagId}-test-${randomUUID().slice(0, 8)}`,
+          ...(options.logicalDate ? { logicalDate: options.logicalDate } : {}),
+        });
+        status(`started run ${runId}`);
+        const snapshot = await waitForRun(client, runId, options.onProgress, 200);
+        const outputs = await client.workflow.getHandle(runId).query<Record<string, unknown>>(TASK_OUTPUTS_QUERY);
+        return toResult(snapshot, outputs);
+      });
     } finally {
       await Promise.allSettled([nativeConnection.close(), connection.close()]);
     }

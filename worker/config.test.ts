@@ -35,7 +35,7 @@ describe('temporalSettingsFromEnv', () => {
       serverRootCACertificate: Buffer.from('contents of ca.pem'),
       clientCertPair: { crt: Buffer.from('contents of client.crt'), key: Buffer.from('contents of client.key') },
     });
-    expect(() => temporalSettingsFromEnv({ TEMPORAL_ADDRESS: 'h:7233', TEMPORAL_TLS_CERT: path.join(dir, 'client.crt') })).toThrow(/needs both TEMPORAL_TLS_CERT and TEMPORAL_TLS_KEY/);
+    expect(() => temporalSettingsFromEnv({ TEMPORAL_ADDRESS: 'h:7233', TEMPORAL_TLS_CERT: path.join(dir, 'client.crt') })).toThrow(/TEMPORAL_TLS_KEY: mTLS needs both a client certificate and its key/);
     expect(() => temporalSettingsFromEnv({ TEMPORAL_ADDRESS: 'h:7233', TEMPORAL_TLS_CA: path.join(dir, 'missing.pem') })).toThrow(/TEMPORAL_TLS_CA: cannot read/);
   });
 });

@@ -8,8 +8,9 @@ import { syncSchedules, type ScheduleSyncResult } from '../control/schedules.ts'
 import type { Database } from '../db/schema.ts';
 import { formatProblem } from '../sdk/errors.ts';
 import { loadDagFolder, type DagCatalog } from '../sdk/load.ts';
-import { ArtifactStore } from '../artifacts/store.ts';
-import { setOperatorRuntime } from '../ops/runtime.ts';
+import type { WeirServices } from '../sdk/services.ts';
+import { createWeirServices } from './services.ts';
+import { parseWeirEnv } from './config/index.ts';
 import type { PoolLimit } from './pools.ts';
 import { workflowSource } from './workflow-bundle.ts';
 import { dataConverterFromEnv, type DataConverter } from '../codec/index.ts';
@@ -33,10 +34,17 @@ export interface WeirWorkerOptions {
   log?: (line: string) => void;
   /** Payload codecs; default: AES-GCM encryption when WEIR_PAYLOAD_KEY is set. */
   dataConverter?: DataConverter;
-  /** Base URL of the Temporal Web UI for links in notifications (env WEIR_UI_URL). */
-  temporalUiUrl?: string;
   /** Reload the DAGs folder when a file in it is added, changed or deleted (hot reload). */
   watchDags?: boolean;
+  /**
+   * What task bodies get in `ctx.services` and callbacks as their second argument. Default: built
+   * from `env` (WEIR_ARTIFACT_ROOT, SMTP_URL, WEIR_UI_URL...) with this worker's `db`.
+   */
+  services?: WeirServices;
+  /** The configuration's source when `services` is not given; default `process.env`. */
+  env?: Record<string, string | undefined>;
+  /** How long a graceful shutdown lets running tasks finish before they are cancelled; default WEIR_SHUTDOWN_GRACE of `env`, else 30 s. */
+  shutdownGraceMs?: number;
 }
 
 export interface PoolWorker {
@@ -64,6 +72,9 @@ export interface WeirWorker {
   shutdownAll(): void;
 }
 
+/** After the grace time, cancelled tasks get this long to stop before the worker gives up on them. */
+const SHUTDOWN_FORCE_MARGIN_MS = 10_000;
+
 export function registryOf(catalog: DagCatalog): LiveDagRegistry {
   return new LiveDagRegistry(catalog.dags);
 }
@@ -87,21 +98,21 @@ export async function createWeirWorker(options: WeirWorkerOptions): Promise<Weir
   if (schedules) {
     log(`schedules: ${schedules.created.length} created, ${schedules.updated.length} updated, ${schedules.deleted.length} deleted, ${schedules.unchanged.length} unchanged`);
   }
-  setOperatorRuntime({
-    db: options.db,
-    artifacts: ArtifactStore.fromEnv(),
-    temporalUiUrl: options.temporalUiUrl ?? process.env.WEIR_UI_URL ?? 'http://localhost:8233',
-    namespace: options.namespace,
-    env: process.env,
-  });
+  const env = options.env ?? process.env;
+  const graceMs = options.shutdownGraceMs ?? parseWeirEnv(env).WEIR_SHUTDOWN_GRACE;
+  const services = options.services ?? createWeirServices({ db: options.db, namespace: options.namespace, env, log });
   const attempts = postgresAttemptRecorder(options.db);
   const registry = registryOf(catalog);
-  const activities = createActivities({ registry, db: options.db, attempts });
+  const activities = createActivities({ registry, db: options.db, attempts, services });
   const common = {
     connection: options.connection,
     namespace: options.namespace,
     activities,
-    dataConverter: options.dataConverter ?? dataConverterFromEnv(process.env),
+    dataConverter: options.dataConverter ?? dataConverterFromEnv(env),
+    // After this, tasks still running are cancelled; Temporal retries them on another worker.
+    shutdownGraceTime: graceMs,
+    // A task that ignores cancellation must not keep the process alive forever.
+    shutdownForceTime: graceMs + SHUTDOWN_FORCE_MARGIN_MS,
     // Cancellation reaches an activity through its heartbeat; keep that prompt.
     defaultHeartbeatThrottleInterval: '1 second',
     maxHeartbeatThrottleInterval: '5 seconds',

@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import { triggerRun, waitForRun } from '../../control/runs.ts';
 import type { RunSnapshot } from '../../plan/types.ts';
+import { parseWeirEnv } from '../../worker/config/index.ts';
 import type { CliIo } from '../io.ts';
 import { startDevStack, type DevStack } from '../dev-stack.ts';
 import { CliError } from '../errors.ts';
@@ -35,7 +36,7 @@ export function registerStartCommand(program: Command, contextFor: ContextFor): 
       await stack.stop();
       throw error;
     }
-    const exitAfterRun = io.env.WEIR_START_EXIT_AFTER_RUN === '1';
+    const exitAfterRun = parseWeirEnv(io.env).WEIR_START_EXIT_AFTER_RUN === true;
     if (final && !exitAfterRun) {
       io.out('The dev stack keeps running: try `npx weir dags list` in another terminal. Press Ctrl-C to stop.');
       await serveUntilShutdown(io, stack, shutdownRequested);

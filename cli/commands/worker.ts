@@ -10,7 +10,7 @@ import { readLiveStackFile } from '../stack-file.ts';
 export function registerWorkerCommand(program: Command, contextFor: ContextFor): void {
   program
     .command('worker')
-    .description('run a worker (TEMPORAL_ADDRESS, DATABASE_URL, WEIR_TASK_QUEUE...) until SIGINT or SIGTERM')
+    .description('run a worker (TEMPORAL_ADDRESS, DATABASE_URL, WEIR_TASK_QUEUE...) until SIGINT or SIGTERM; running tasks get WEIR_SHUTDOWN_GRACE (30s) to finish, a second Ctrl-C stops at once')
     .option('--migrate', 'apply pending database migrations before starting')
     .action(async (options: { migrate?: boolean }, command: Command) => {
       const context = contextFor(command);
@@ -42,12 +42,18 @@ export function registerWorkerCommand(program: Command, contextFor: ContextFor):
           maxConcurrentActivities: settings.maxConcurrentActivities,
           maxConcurrentWorkflowTasks: settings.maxConcurrentWorkflowTasks,
           pools: settings.pools,
+          shutdownGraceMs: settings.shutdownGraceMs,
+          env: io.env,
           log: io.out,
         });
         const running = weir.runAll();
         io.out(`worker serving task queue "${settings.taskQueue}" on ${settings.temporal.address}; SIGINT or SIGTERM stops it`);
         // The SDK also shuts its workers down on these signals; whichever comes first, drain once.
-        await Promise.race([running, shutdownRequested]);
+        const stoppedBySignal = await Promise.race([running.then(() => false), shutdownRequested.then(() => true)]);
+        if (stoppedBySignal) {
+          const grace = formatSeconds(settings.shutdownGraceMs);
+          io.out(`stopping: running tasks have ${grace} to finish (WEIR_SHUTDOWN_GRACE); press Ctrl-C again to stop at once`);
+        }
         weir.shutdownAll();
         await running;
         io.out('worker stopped');
@@ -55,4 +61,8 @@ export function registerWorkerCommand(program: Command, contextFor: ContextFor):
         for (const close of closers.reverse()) await close().catch(() => {});
       }
     });
+}
+
+function formatSeconds(ms: number): string {
+  return `${Math.round(ms / 100) / 10} s`;
 }

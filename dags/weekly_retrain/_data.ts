@@ -6,7 +6,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { DuckDBInstance } from '@duckdb/node-api';
 import { NonRetryableError } from 'weir';
-import { operatorRuntime } from 'weir/ops';
+import type { WeirServices } from 'weir';
 
 /** The Seattle weather record (2012–2015), as vega-datasets ships it (its exports hide the data folder). */
 export const WEATHER_CSV = path.join(path.dirname(path.dirname(createRequire(import.meta.url).resolve('vega-datasets'))), 'data', 'seattle-weather.csv');
@@ -37,11 +37,10 @@ export function batchEndFor(logicalDate: string): string {
  * Cuts the weekly batch, the training window and the holdout set out of the dataset with DuckDB
  * and stores them as artifacts of this task. `batchFile` replaces the batch (bad-data drills).
  */
-export async function prepareWeeklyBatch(runId: string, taskId: string, batchEnd: string, batchFile?: string): Promise<WeeklyBatch> {
+export async function prepareWeeklyBatch(artifacts: WeirServices['artifacts'], runId: string, taskId: string, batchEnd: string, batchFile?: string): Promise<WeeklyBatch> {
   if (!/^\d{4}-\d{2}-\d{2}$/.test(batchEnd) || Number.isNaN(Date.parse(batchEnd))) {
     throw new NonRetryableError(`batchEnd must be a date such as 2015-03-29, got "${batchEnd}"`);
   }
-  const { artifacts } = operatorRuntime();
   const prefix = `runs/${runId.replace(/[^A-Za-z0-9_.-]/g, '_')}/${taskId}`;
   const train = artifacts.pathFor(`${prefix}/train.csv`);
   const holdout = artifacts.pathFor(`${prefix}/holdout.csv`);

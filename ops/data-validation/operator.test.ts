@@ -3,8 +3,8 @@ import { ArtifactStore } from '../../artifacts/store.ts';
 import type { TaskContext } from '../../sdk/context.ts';
 import { dag } from '../../sdk/dag.ts';
 import { NonRetryableError } from '../../sdk/errors.ts';
-import { setOperatorRuntime } from '../runtime.ts';
-import type { OperatorRuntime } from '../runtime.ts';
+import type { WeirServices } from '../../sdk/services.ts';
+import { testServices } from '../test-services.ts';
 import { DataValidationFailedError, ExpectationConfigError } from './errors.ts';
 import { validateData } from './operator.ts';
 import { createWorkspace, WEATHER_QUERY } from './test-fixtures.ts';
@@ -12,21 +12,15 @@ import type { Workspace } from './test-fixtures.ts';
 
 let ws: Workspace;
 let weatherCsv: string;
+let services: WeirServices;
 
 beforeAll(async () => {
   ws = await createWorkspace();
   weatherCsv = await ws.writeQuery('weather.csv', WEATHER_QUERY);
-  setOperatorRuntime({
-    // The operator never touches the database; the artifact store is the real one under test.
-    db: undefined as unknown as OperatorRuntime['db'],
-    artifacts: ws.artifacts,
-    temporalUiUrl: 'http://localhost:8233',
-    namespace: 'default',
-    env: {},
-  });
+  // The operator never touches the database; the artifact store is the real one under test.
+  services = testServices({ artifacts: ws.artifacts });
 });
 afterAll(async () => {
-  setOperatorRuntime(undefined);
   await ws.cleanup();
 });
 
@@ -41,6 +35,7 @@ function taskContext<U>(outputs: U, logs: string[] = []): TaskContext<Record<str
     heartbeat: () => undefined,
     emit: () => undefined,
     log: { debug: log('debug'), info: log('info'), warn: log('warn'), error: log('error') },
+    services,
   };
 }
 

@@ -1,7 +1,7 @@
 import { ArtifactStore } from '../../artifacts/store.ts';
 import type { TaskContext } from '../../sdk/context.ts';
 import { NonRetryableError } from '../../sdk/errors.ts';
-import { operatorRuntime } from '../runtime.ts';
+import { requireServices } from '../runtime.ts';
 import { DataValidationFailedError } from './errors.ts';
 import type { Expectations } from './expectations.ts';
 import type { DataFormat } from './input-file.ts';
@@ -43,7 +43,7 @@ export function validateData<P = Record<string, unknown>, U = Record<string, unk
   options: ValidateDataOptions<P, U>,
 ): (ctx: TaskContext<P, U>) => Promise<ValidationSummary> {
   return async (ctx) => {
-    const { artifacts } = operatorRuntime();
+    const { artifacts } = requireServices(ctx.services);
     const file = resolveFile(options.file, ctx);
     const key = `${ArtifactStore.taskPrefix(ctx.run.runId, ctx.taskId)}/${options.reportName ?? 'validation-report.json'}`;
     const summary = await validateFile(file, options.expectations, {

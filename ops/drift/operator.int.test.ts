@@ -10,9 +10,12 @@ import { dag } from '../../sdk/dag.ts';
 import type { TaskContext } from '../../sdk/context.ts';
 import { NonRetryableError } from '../../sdk/errors.ts';
 import { testStack } from '../../test/stack.ts';
-import { setOperatorRuntime } from '../runtime.ts';
+import type { WeirServices } from '../../sdk/services.ts';
+import { testServices } from '../test-services.ts';
 import { computeBaseline, detectDrift, saveBaseline, type DriftReport } from './index.ts';
 import { writeSyntheticDataset } from './testing/synthetic.ts';
+
+let services: WeirServices;
 
 function taskContext(events: { type: string; details: Record<string, unknown> }[]): TaskContext {
   const noop = () => {};
@@ -25,6 +28,7 @@ function taskContext(events: { type: string; details: Record<string, unknown> }[
     heartbeat: noop,
     log: { debug: noop, info: noop, warn: noop, error: noop },
     emit: (type, details) => void events.push({ type, details }),
+    services,
   };
 }
 
@@ -35,7 +39,7 @@ describe('detectDrift', () => {
 
   beforeAll(async () => {
     dir = await mkdtemp(path.join(tmpdir(), 'weir-drift-operator-'));
-    setOperatorRuntime({ db, artifacts: new ArtifactStore(path.join(dir, 'artifacts')), temporalUiUrl: 'http://localhost:8233', namespace: 'default', env: {} });
+    services = testServices({ db, artifacts: new ArtifactStore(path.join(dir, 'artifacts')) });
     // Large reference (> 1,000 rows): normed Wasserstein and Jensen–Shannon.
     await writeSyntheticDataset(path.join(dir, 'train.parquet'), { rows: 20_000, seed: 0.1 });
     await writeSyntheticDataset(path.join(dir, 'same.parquet'), { rows: 8_000, seed: 0.2 });
@@ -48,7 +52,6 @@ describe('detectDrift', () => {
   });
 
   afterAll(async () => {
-    setOperatorRuntime(undefined);
     await db.destroy();
     await rm(dir, { recursive: true, force: true });
   });

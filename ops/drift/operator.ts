@@ -1,7 +1,7 @@
 import path from 'node:path';
 import { ArtifactStore } from '../../artifacts/store.ts';
 import type { TaskContext } from '../../sdk/context.ts';
-import { operatorRuntime } from '../runtime.ts';
+import { requireServices } from '../runtime.ts';
 import { loadBaseline, type BaselineRef } from './baseline-store.ts';
 import { checkDrift, type DriftCheckOptions } from './check.ts';
 import { buildDriftReport } from './report.ts';
@@ -43,7 +43,7 @@ export function detectDrift<P = Record<string, unknown>, U = Record<string, unkn
   options: DetectDriftOptions<P, U>,
 ): (ctx: TaskContext<P, U>) => Promise<DriftSummary> {
   return async (ctx) => {
-    const runtime = operatorRuntime();
+    const runtime = requireServices(ctx.services);
     const [currentFile, ref] = await Promise.all([resolve(options.current, ctx), resolve(options.baseline, ctx)]);
     const baseline = await loadBaseline(runtime.db, ref);
     ctx.log.info('checking drift', { currentFile, baselineId: baseline.id, modelName: baseline.modelName });

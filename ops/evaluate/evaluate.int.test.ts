@@ -12,11 +12,13 @@ import { testLineage } from '../../registry/test-fixtures.ts';
 import { NonRetryableError } from '../../sdk/errors.ts';
 import { testStack } from '../../test/stack.ts';
 import { testTaskContext } from '../promotion/test-context.ts';
-import { setOperatorRuntime } from '../runtime.ts';
+import type { WeirServices } from '../../sdk/services.ts';
+import { testServices } from '../test-services.ts';
 import { evaluate, type GateConfig } from './index.ts';
 
 let db: Kysely<Database>;
 let artifacts: ArtifactStore;
+let services: WeirServices;
 let script: string;
 let holdout: string;
 
@@ -31,14 +33,13 @@ beforeAll(async () => {
   db = createDb(testStack().databaseUrl);
   const root = await mkdtemp(path.join(tmpdir(), 'weir-evaluate-'));
   artifacts = new ArtifactStore(root);
-  setOperatorRuntime({ db, artifacts, temporalUiUrl: 'http://localhost:8233', namespace: 'default', env: {} });
+  services = testServices({ db, artifacts });
   script = path.join(root, 'evaluate.cjs');
   holdout = path.join(root, 'holdout.csv');
   await writeFile(script, SCRIPT);
   await writeFile(holdout, 'x,y\n');
 });
 afterAll(async () => {
-  setOperatorRuntime(undefined);
   await db?.destroy();
 });
 
@@ -58,7 +59,7 @@ describe('evaluate operator', () => {
   it('with no champion, lets the threshold decide', async () => {
     const name = `eval-${randomUUID().slice(0, 8)}`;
     const challenger = await register(name, { auc: 0.75, latency_ms: 10 });
-    const outcome = await evaluateBody(name, challenger)(testTaskContext({ runId: 'r1', taskId: 'evaluate' }));
+    const outcome = await evaluateBody(name, challenger)(testTaskContext({ services, runId: 'r1', taskId: 'evaluate' }));
     expect(outcome).toMatchObject({ passed: true, champion: null, challenger: { version: challenger, metrics: { auc: 0.75, latency_ms: 10 } } });
   });
 
@@ -70,18 +71,18 @@ describe('evaluate operator', () => {
     const slow = await register(name, { auc: 0.9, latency_ms: 80 });
     const marginal = await register(name, { auc: 0.805, latency_ms: 10 });
 
-    const passed = await evaluateBody(name, better)(testTaskContext({ runId: 'r2', taskId: 'evaluate' }));
+    const passed = await evaluateBody(name, better)(testTaskContext({ services, runId: 'r2', taskId: 'evaluate' }));
     expect(passed).toMatchObject({ passed: true, champion: { version: champion, metrics: { auc: 0.8 } }, challenger: { version: better } });
     expect(passed.comparison.improvement).toBeCloseTo(0.03, 10);
 
-    const ctx = testTaskContext({ runId: 'r3', taskId: 'evaluate' });
+    const ctx = testTaskContext({ services, runId: 'r3', taskId: 'evaluate' });
     const rejected = await evaluateBody(name, slow)(ctx);
     expect(rejected).toMatchObject({ passed: false, reasons: ['latency 80 ms exceeds the ceiling of 50 ms'] });
     expect(ctx.emitted).toEqual([
       { type: 'rejection', details: { model: name, version: slow, metrics: [{ metric: 'auc', champion: 0.8, challenger: 0.9, higherIsBetter: true }], reasons: rejected.reasons } },
     ]);
 
-    const small = await evaluateBody(name, marginal)(testTaskContext({ runId: 'r4', taskId: 'evaluate' }));
+    const small = await evaluateBody(name, marginal)(testTaskContext({ services, runId: 'r4', taskId: 'evaluate' }));
     expect(small.passed).toBe(false);
     expect(small.reasons[0]).toMatch(/improvement 0\.005 < required 0\.01/);
   });
@@ -100,9 +101,9 @@ describe('evaluate operator', () => {
         return { auc: 0.91 };
       },
     });
-    await expect(body(testTaskContext({ runId: 'r5', taskId: 'evaluate' }))).resolves.toMatchObject({ passed: true, challenger: { metrics: { auc: 0.91 } } });
+    await expect(body(testTaskContext({ services, runId: 'r5', taskId: 'evaluate' }))).resolves.toMatchObject({ passed: true, challenger: { metrics: { auc: 0.91 } } });
     expect(seen).toHaveLength(1);
     const missing = evaluate({ model: name, challengerVersion: () => 42, holdoutPath: holdout, gate, runEvaluation: async () => ({}) });
-    await expect(missing(testTaskContext({ runId: 'r6', taskId: 'evaluate' }))).rejects.toThrow(NonRetryableError);
+    await expect(missing(testTaskContext({ services, runId: 'r6', taskId: 'evaluate' }))).rejects.toThrow(NonRetryableError);
   });
 });

@@ -3,7 +3,7 @@ import type { TaskContext } from '../../sdk/context.ts';
 import { NonRetryableError } from '../../sdk/errors.ts';
 import { failFastOnRegistryError } from '../promotion/non-retryable.ts';
 import { resolveOption, type Resolve } from '../promotion/task-options.ts';
-import { operatorRuntime } from '../runtime.ts';
+import { requireServices } from '../runtime.ts';
 import { evaluateGate, GateConfigError, type GateComparison, type GateConfig } from './gate.ts';
 import { localProcessEvaluation, type EvaluationMetrics, type RunEvaluation } from './local-runner.ts';
 
@@ -62,7 +62,7 @@ export function evaluate<P, U>(options: EvaluateOptions<P, U>): (ctx: TaskContex
   const latencyMetric = options.latencyMetric ?? 'latency_ms';
 
   return async (ctx) => {
-    const { db } = operatorRuntime();
+    const { db } = requireServices(ctx.services);
     const [model, version, holdoutPath] = await Promise.all([resolveOption(options.model, ctx), resolveOption(options.challengerVersion, ctx), resolveOption(options.holdoutPath, ctx)]);
     const [challenger, champion] = await Promise.all([verifyArtifact(db, model, version), productionVersion(db, model)]).catch(failFastOnRegistryError);
     if (champion?.version === challenger.version) {

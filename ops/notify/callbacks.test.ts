@@ -23,8 +23,9 @@ describe('emailOn and notifyOn*', () => {
   });
 
   it('ignore event types they were not asked to mail, without touching the mailer', async () => {
-    // No operator runtime is set: any attempt to send would throw.
-    await expect(notifyOnFailure({ to: 'a@example.com' })({ type: 'drift', run: RUN, details: { columns: ['x'], share: 1 } })).resolves.toBeUndefined();
-    await expect(notifyOnFailure({ to: 'a@example.com' })({ type: 'failure', run: RUN, details: {} })).rejects.toThrow(OperatorRuntimeMissingError);
+    // No services are given: any attempt to send would throw.
+    const none = undefined as unknown as Parameters<ReturnType<typeof notifyOnFailure>>[1];
+    await expect(notifyOnFailure({ to: 'a@example.com' })({ type: 'drift', run: RUN, details: { columns: ['x'], share: 1 } }, none)).resolves.toBeUndefined();
+    await expect(notifyOnFailure({ to: 'a@example.com' })({ type: 'failure', run: RUN, details: {} }, none)).rejects.toThrow(OperatorRuntimeMissingError);
   });
 });

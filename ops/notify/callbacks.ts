@@ -1,6 +1,6 @@
 import type { RunEventLike, WeirEvent, WeirEventType } from './events.ts';
 import { normalizeRecipients } from './recipients.ts';
-import { sendEventEmail } from './send-event.ts';
+import { sendEventEmail, type NotifyRuntime } from './send-event.ts';
 
 export interface EmailOnOptions {
   to: string | readonly string[];
@@ -9,7 +9,7 @@ export interface EmailOnOptions {
 }
 
 /** A DAG callback: the engine runs it in its own activity, and retries it if it throws. */
-export type EmailCallback = (event: WeirEvent | RunEventLike) => Promise<void>;
+export type EmailCallback = (event: WeirEvent | RunEventLike, services: NotifyRuntime) => Promise<void>;
 
 /**
  * A DAG callback that emails the event. Recipients are checked when the DAG file loads, so
@@ -27,9 +27,9 @@ export type EmailCallback = (event: WeirEvent | RunEventLike) => Promise<void>;
 export function emailOn(options: EmailOnOptions): EmailCallback {
   const to = normalizeRecipients(options.to);
   const events = options.events ? new Set<string>(options.events) : undefined;
-  return async (event) => {
+  return async (event, services) => {
     if (events && !events.has(event.type)) return;
-    await sendEventEmail(event, to);
+    await sendEventEmail(event, to, { runtime: services });
   };
 }
 

@@ -1,6 +1,5 @@
 import type { TaskContext } from '../../sdk/context.ts';
-import { operatorRuntime } from '../runtime.ts';
-import { createMailer } from './mailer.ts';
+import { requireServices } from '../runtime.ts';
 import { normalizeRecipients } from './recipients.ts';
 
 /** A fixed value, or one computed from the task context (params, upstream outputs, run). */
@@ -39,7 +38,7 @@ export function email<P = Record<string, unknown>, U = Record<string, unknown>>(
     const subject = resolve(options.subject, ctx);
     const text = resolve(options.text, ctx);
     const html = options.html === undefined ? undefined : resolve(options.html, ctx);
-    const mailer = createMailer(operatorRuntime().env);
+    const mailer = requireServices(ctx.services).openMailer();
     try {
       const sent = await mailer.send(
         {

@@ -2,10 +2,10 @@ import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { simpleParser } from 'mailparser';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ArtifactStore } from '../../artifacts/store.ts';
 import { createDb } from '../../db/index.ts';
-import { setOperatorRuntime } from '../runtime.ts';
+import { testServices } from '../test-services.ts';
 import { notifyOnFailure } from './callbacks.ts';
 import { email } from './email-operator.ts';
 import { OutboxWriteError } from './errors.ts';
@@ -19,7 +19,6 @@ const db = createDb('postgres://unused@127.0.0.1:1/unused');
 beforeAll(async () => {
   workDir = await mkdtemp(path.join(tmpdir(), 'weir-outbox-'));
 });
-afterEach(() => setOperatorRuntime(undefined));
 afterAll(async () => {
   await db.destroy();
   await rm(workDir, { recursive: true, force: true });
@@ -30,7 +29,7 @@ const emlFiles = async (dir: string) => (await readdir(dir)).filter((name) => na
 describe('outbox mode (no SMTP_URL)', () => {
   it('writes each event email as a parseable .eml file', async () => {
     const dir = path.join(workDir, 'events');
-    const runtime = { env: { WEIR_OUTBOX_DIR: dir }, temporalUiUrl: 'http://localhost:8233', namespace: 'default' };
+    const runtime = testServices({ env: { WEIR_OUTBOX_DIR: dir } });
     const sent = await sendEventEmail({ type: 'failure', run: RUN, taskId: 'train', details: { error: 'boom' } }, ['ml@example.com'], { runtime });
     await sendEventEmail({ type: 'rejection', run: RUN, taskId: 'evaluate', details: { model: 'churn', version: 8, reasons: ['auc too low'] } }, 'ml@example.com', { runtime });
 
@@ -55,11 +54,11 @@ describe('outbox mode (no SMTP_URL)', () => {
 
   it('serves the email() task body and DAG callbacks from the worker runtime', async () => {
     const dir = path.join(workDir, 'operator');
-    setOperatorRuntime({ db, artifacts: new ArtifactStore(workDir), temporalUiUrl: 'http://localhost:8233', namespace: 'default', env: { WEIR_OUTBOX_DIR: dir, WEIR_MAIL_FROM: 'ml-bot@example.com' } });
-    const { ctx, logs } = taskContext('report');
+    const services = testServices({ db, artifacts: new ArtifactStore(workDir), env: { WEIR_OUTBOX_DIR: dir, WEIR_MAIL_FROM: 'ml-bot@example.com' } });
+    const { ctx, logs } = taskContext('report', undefined, services);
     const output = await email({ to: 'ml@example.com', subject: 'Weekly report', text: (c) => `run ${c.run.runId}`, html: '<p>hi</p>' })(ctx);
     expect(output.accepted).toEqual(['ml@example.com']);
-    await notifyOnFailure({ to: 'oncall@example.com' })({ type: 'failure', run: RUN, details: { failedTasks: [{ id: 'train', error: 'exit 1' }] } });
+    await notifyOnFailure({ to: 'oncall@example.com' })({ type: 'failure', run: RUN, details: { failedTasks: [{ id: 'train', error: 'exit 1' }] } }, services);
 
     const files = await emlFiles(dir);
     expect(files).toHaveLength(2);

@@ -1,6 +1,5 @@
-import { operatorRuntime, type OperatorRuntime } from '../runtime.ts';
+import { requireServices, type OperatorRuntime } from '../runtime.ts';
 import type { RunEventLike, WeirEvent } from './events.ts';
-import { createMailer } from './mailer.ts';
 import type { Mailer, SentMail } from './message.ts';
 import { eventEmail, unreadableEventEmail } from './messages.ts';
 import { EventDetailsError, parseWeirEvent } from './parse-event.ts';
@@ -8,12 +7,12 @@ import { normalizeRecipients } from './recipients.ts';
 import type { EmailContent } from './render.ts';
 
 /** The part of the worker runtime that notifications use. */
-export type NotifyRuntime = Pick<OperatorRuntime, 'env' | 'temporalUiUrl' | 'namespace'>;
+export type NotifyRuntime = Pick<OperatorRuntime, 'openMailer' | 'temporalUiUrl' | 'namespace'>;
 
 export interface SendEventOptions {
-  /** Defaults to the worker's operator runtime. */
+  /** The worker's services: a callback's second argument, or `ctx.services` in a task. */
   runtime?: NotifyRuntime;
-  /** Defaults to the mailer the runtime's environment configures (SMTP_URL or the outbox). */
+  /** Defaults to the mailer the services open (SMTP_URL or the outbox). */
   mailer?: Mailer;
   signal?: AbortSignal;
 }
@@ -31,13 +30,14 @@ export interface SendEventOptions {
  * await sendEventEmail(
  *   { type: 'failure', run, taskId: 'train', details: { error: 'OOM killed', attempts: 3 } },
  *   ['ml-oncall@example.com'],
+ *   { runtime: services },
  * );
  */
-export async function sendEventEmail(event: WeirEvent | RunEventLike, recipients: string | readonly string[], options: SendEventOptions = {}): Promise<SentMail> {
+export async function sendEventEmail(event: WeirEvent | RunEventLike, recipients: string | readonly string[], options: SendEventOptions): Promise<SentMail> {
   const to = normalizeRecipients(recipients);
-  const runtime = options.runtime ?? operatorRuntime();
+  const runtime = requireServices(options.runtime);
   const content = composeEventEmail(event, runtime);
-  const mailer = options.mailer ?? createMailer(runtime.env);
+  const mailer = options.mailer ?? runtime.openMailer();
   try {
     return await mailer.send(
       { to, ...content, headers: eventHeaders(event) },

@@ -1,9 +1,9 @@
 import { inspect } from 'node:util';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ArtifactStore } from '../../artifacts/store.ts';
 import { createDb } from '../../db/index.ts';
 import { NonRetryableError } from '../../sdk/errors.ts';
-import { setOperatorRuntime } from '../runtime.ts';
+import { testServices } from '../test-services.ts';
 import { emailOn, notifyOnPromotion } from './callbacks.ts';
 import { email } from './email-operator.ts';
 import { MailAuthError, MailDeferredError, MailRejectedError, MailServerUnavailableError } from './errors.ts';
@@ -15,7 +15,7 @@ import { RUN, RUN_LINK, taskContext } from './test-fixtures.ts';
 const PASSWORD = 'pa$$ w0rd/@secret';
 const USER = 'weir-bot';
 const smtpUrl = (port: number, password = PASSWORD) => `smtp://${USER}:${encodeURIComponent(password)}@127.0.0.1:${port}`;
-const runtimeFor = (env: Record<string, string>): NotifyRuntime => ({ env, temporalUiUrl: 'http://localhost:8233', namespace: 'default' });
+const runtimeFor = (env: Record<string, string>): NotifyRuntime => testServices({ env });
 
 /** Everything a function handed back or threw goes here, to be scanned for the password. */
 const surfaced: unknown[] = [];
@@ -44,7 +44,6 @@ const db = createDb('postgres://unused@127.0.0.1:1/unused');
 beforeAll(async () => {
   server = await startTestSmtpServer({ user: USER, password: PASSWORD, rcptReplies: { 'gone@example.com': 550, 'busy@example.com': 451 } });
 });
-afterEach(() => setOperatorRuntime(undefined));
 afterAll(async () => {
   await server.close();
   await db.destroy();
@@ -135,12 +134,10 @@ describe('sendEventEmail over SMTP', () => {
 });
 
 describe('email() task body over SMTP', () => {
-  const useRuntime = (env: Record<string, string>) =>
-    setOperatorRuntime({ db, artifacts: new ArtifactStore('/tmp/weir-notify-unused'), temporalUiUrl: 'http://localhost:8233', namespace: 'default', env });
+  const servicesWith = (env: Record<string, string>) => testServices({ db, artifacts: new ArtifactStore('/tmp/weir-notify-unused'), env });
 
   it('sends with subject and text computed from the context, and returns messageId and accepted', async () => {
-    useRuntime({ SMTP_URL: smtpUrl(server.port) });
-    const { ctx, logs } = taskContext('report');
+    const { ctx, logs } = taskContext('report', undefined, servicesWith({ SMTP_URL: smtpUrl(server.port) }));
     const body = email({ to: ['ml@example.com'], subject: (c) => `Run ${c.run.runId}: ${String(c.params.region)}`, text: (c) => `DAG ${c.run.dagId}, task ${c.taskId}` });
     const output = await capture(body(ctx));
     expect(Object.keys(output).sort()).toEqual(['accepted', 'messageId']);
@@ -156,8 +153,7 @@ describe('email() task body over SMTP', () => {
 
   it('throws a retryable error when SMTP is down, so the task retries per its policy', async () => {
     const port = await closedPort();
-    useRuntime({ SMTP_URL: smtpUrl(port) });
-    const { ctx, logs } = taskContext('report');
+    const { ctx, logs } = taskContext('report', undefined, servicesWith({ SMTP_URL: smtpUrl(port) }));
     const error = await failureOf(email({ to: 'ml@example.com', subject: 's', text: 't' })(ctx));
     surfaced.push(logs);
     expect(error).toBeInstanceOf(MailServerUnavailableError);
@@ -166,17 +162,16 @@ describe('email() task body over SMTP', () => {
   });
 
   it('lets a cancelled task fail as cancelled', async () => {
-    useRuntime({ SMTP_URL: smtpUrl(server.port) });
     const controller = new AbortController();
     controller.abort(new Error('task cancelled'));
-    const { ctx } = taskContext('report', controller.signal);
+    const { ctx } = taskContext('report', controller.signal, servicesWith({ SMTP_URL: smtpUrl(server.port) }));
     await expect(capture(email({ to: 'ml@example.com', subject: 's', text: 't' })(ctx))).rejects.toThrow('task cancelled');
   });
 });
 
 describe('DAG callbacks over SMTP', () => {
   it('emailOn and notifyOn* send through the worker runtime', async () => {
-    setOperatorRuntime({ db, artifacts: new ArtifactStore('/tmp/weir-notify-unused'), temporalUiUrl: 'http://localhost:8233', namespace: 'default', env: { SMTP_URL: smtpUrl(server.port) } });
+    const services = testServices({ db, artifacts: new ArtifactStore('/tmp/weir-notify-unused'), env: { SMTP_URL: smtpUrl(server.port) } });
     const before = server.received.length;
     const promotion = {
       type: 'promotion',
@@ -184,8 +179,8 @@ describe('DAG callbacks over SMTP', () => {
       taskId: 'promote',
       details: { model: 'churn', version: 7, previousVersion: 6, metrics: [{ metric: 'auc', champion: 0.81, challenger: 0.83, higherIsBetter: true }], reasons: ['auc improved'] },
     };
-    await capture(notifyOnPromotion({ to: 'ml@example.com' })(promotion));
-    await capture(emailOn({ to: 'ml@example.com', events: ['failure'] })(promotion));
+    await capture(notifyOnPromotion({ to: 'ml@example.com' })(promotion, services));
+    await capture(emailOn({ to: 'ml@example.com', events: ['failure'] })(promotion, services));
     expect(server.received).toHaveLength(before + 1);
     const { mail } = server.received.at(-1)!;
     expect(mail.subject).toBe('[weir] Promoted churn v7 to production (churn_retrain)');

@@ -1,5 +1,7 @@
 import type { RunInfo } from '../../plan/types.ts';
 import type { TaskContext } from '../../sdk/context.ts';
+import type { WeirServices } from '../../sdk/services.ts';
+import { testServices } from '../test-services.ts';
 import type { MessageLinks } from './messages.ts';
 
 /** Shared by the unit and integration tests of ops/notify; not part of the public API. */
@@ -19,7 +21,7 @@ export const RUN: RunInfo = {
 export const RUN_LINK = 'http://localhost:8233/namespaces/default/workflows/churn_retrain-manual-20261126T1000';
 
 /** A task context whose log lines are kept, so tests can scan them for secrets. */
-export function taskContext(taskId = 'notify', signal: AbortSignal = new AbortController().signal): { ctx: TaskContext; logs: string[] } {
+export function taskContext(taskId = 'notify', signal: AbortSignal = new AbortController().signal, services: WeirServices = testServices()): { ctx: TaskContext; logs: string[] } {
   const logs: string[] = [];
   const log = (level: string) => (message: string, attrs?: Record<string, unknown>) => void logs.push(`${level} ${message} ${JSON.stringify(attrs ?? {})}`);
   const ctx: TaskContext = {
@@ -31,6 +33,7 @@ export function taskContext(taskId = 'notify', signal: AbortSignal = new AbortCo
     heartbeat: () => {},
     log: { debug: log('debug'), info: log('info'), warn: log('warn'), error: log('error') },
     emit: () => {},
+    services,
   };
   return { ctx, logs };
 }

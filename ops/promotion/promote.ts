@@ -3,7 +3,7 @@ import type { TaskContext } from '../../sdk/context.ts';
 import { callDeployHook, type DeployHook } from './deploy-hook.ts';
 import { failFastOnRegistryError } from './non-retryable.ts';
 import { resolveOption, taskIdempotencyKey, type Resolve } from './task-options.ts';
-import { operatorRuntime } from '../runtime.ts';
+import { requireServices } from '../runtime.ts';
 
 /** What promote() and rollback() return: small JSON for downstream tasks. */
 export interface ProductionChange {
@@ -57,7 +57,7 @@ export interface RollbackOptions<P, U> {
  */
 export function promote<P, U>(options: PromoteOptions<P, U>): (ctx: TaskContext<P, U>) => Promise<ProductionChange> {
   return async (ctx) => {
-    const { db } = operatorRuntime();
+    const { db } = requireServices(ctx.services);
     const [model, version, reason] = await Promise.all([resolveOption(options.model, ctx), options.version(ctx), resolveOption(options.reason ?? 'promoted by a DAG run', ctx)]);
     // A corrupt artifact must never reach production.
     await verifyArtifact(db, model, version).catch(failFastOnRegistryError);
@@ -85,7 +85,7 @@ export function promote<P, U>(options: PromoteOptions<P, U>): (ctx: TaskContext<
  */
 export function rollback<P, U>(options: RollbackOptions<P, U>): (ctx: TaskContext<P, U>) => Promise<ProductionChange> {
   return async (ctx) => {
-    const { db } = operatorRuntime();
+    const { db } = requireServices(ctx.services);
     const [model, to, reason] = await Promise.all([resolveOption(options.model, ctx), options.to?.(ctx), resolveOption(options.reason ?? 'rolled back by a DAG run', ctx)]);
     const change = await rollbackModel(db, { name: model, to, actor: ctx.run.runId, reason, idempotencyKey: taskIdempotencyKey(ctx) }).catch(failFastOnRegistryError);
     return announce(ctx, change, options.deployHook);
@@ -93,7 +93,7 @@ export function rollback<P, U>(options: RollbackOptions<P, U>): (ctx: TaskContex
 }
 
 async function announce<P, U>(ctx: TaskContext<P, U>, change: StageChange, hook: DeployHook | undefined): Promise<ProductionChange> {
-  const { db } = operatorRuntime();
+  const { db } = requireServices(ctx.services);
   const { artifactUri } = await getModelVersion(db, change.name, change.version);
   ctx.log.info(change.replayed ? 'production change already made by an earlier attempt' : 'production version changed', {
     model: change.name,

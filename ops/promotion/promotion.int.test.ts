@@ -13,18 +13,20 @@ import type { Database } from '../../db/schema.ts';
 import { getModel, modelHistory, productionVersion } from '../../registry/index.ts';
 import { NonRetryableError } from '../../sdk/errors.ts';
 import { testStack } from '../../test/stack.ts';
-import { setOperatorRuntime } from '../runtime.ts';
+import type { WeirServices } from '../../sdk/services.ts';
+import { testServices } from '../test-services.ts';
 import { DeployHookError, promote, registerModel, rollback } from './index.ts';
 import { testTaskContext } from './test-context.ts';
 
 let db: Kysely<Database>;
 let artifacts: ArtifactStore;
+let services: WeirServices;
 let hook: { server: Server; url: string; received: { body: unknown; idempotencyKey: string | undefined }[]; failNext: number };
 
 beforeAll(async () => {
   db = createDb(testStack().databaseUrl);
   artifacts = new ArtifactStore(await mkdtemp(path.join(tmpdir(), 'weir-promotion-')));
-  setOperatorRuntime({ db, artifacts, temporalUiUrl: 'http://localhost:8233', namespace: 'default', env: { WEIR_GIT_COMMIT: 'abc123' } });
+  services = testServices({ db, artifacts, env: { WEIR_GIT_COMMIT: 'abc123' } });
 
   const received: (typeof hook)['received'] = [];
   const server = createServer((request, response) => {
@@ -46,7 +48,6 @@ beforeAll(async () => {
   hook = { server, url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/deploy`, received, failNext: 0 };
 });
 afterAll(async () => {
-  setOperatorRuntime(undefined);
   hook?.server.close();
   await db?.destroy();
 });
@@ -69,7 +70,7 @@ function registerBody(name: string) {
 
 async function registeredVersion(name: string): Promise<number> {
   const runId = `run-${randomUUID().slice(0, 8)}`;
-  const ctx = testTaskContext({ runId, taskId: 'register', outputs: { train: { uri: await trainedModel(runId) } } });
+  const ctx = testTaskContext({ services, runId, taskId: 'register', outputs: { train: { uri: await trainedModel(runId) } } });
   return (await registerBody(name)(ctx)).version;
 }
 
@@ -79,8 +80,8 @@ describe('registerModel operator', () => {
     const runId = `run-${randomUUID().slice(0, 8)}`;
     const uri = await trainedModel(runId);
     const body = registerBody(name);
-    const first = await body(testTaskContext({ runId, taskId: 'register', outputs: { train: { uri } } }));
-    const retry = await body(testTaskContext({ runId, taskId: 'register', outputs: { train: { uri } }, attempt: 2 }));
+    const first = await body(testTaskContext({ services, runId, taskId: 'register', outputs: { train: { uri } } }));
+    const retry = await body(testTaskContext({ services, runId, taskId: 'register', outputs: { train: { uri } }, attempt: 2 }));
     expect(first).toMatchObject({ model: name, version: 1, artifactUri: uri, created: true });
     expect(retry).toMatchObject({ version: 1, sha256: first.sha256, created: false });
     const { versions } = await getModel(db, name);
@@ -92,9 +93,9 @@ describe('registerModel operator', () => {
   it('fails without retries for an artifact outside the artifact root or missing', async () => {
     const name = model();
     const outside = registerModel({ model: name, artifact: 'file:///etc/hostname', metrics: {}, data: { path: 'x', sha256: 'y' } });
-    await expect(outside(testTaskContext({ runId: 'r', taskId: 'register' }))).rejects.toThrow(NonRetryableError);
+    await expect(outside(testTaskContext({ services, runId: 'r', taskId: 'register' }))).rejects.toThrow(NonRetryableError);
     const missing = registerModel({ model: name, artifact: artifacts.uriFor('nope/model.bin'), metrics: {}, data: { path: 'x', sha256: 'y' } });
-    await expect(missing(testTaskContext({ runId: 'r', taskId: 'register' }))).rejects.toThrow(/does not exist/);
+    await expect(missing(testTaskContext({ services, runId: 'r', taskId: 'register' }))).rejects.toThrow(/does not exist/);
   });
 });
 
@@ -103,7 +104,7 @@ describe('promote operator', () => {
     const name = model();
     const v1 = await registeredVersion(name);
     const v2 = await registeredVersion(name);
-    await promote({ model: name, version: () => v1 })(testTaskContext({ runId: 'seed-run', taskId: 'promote' }));
+    await promote({ model: name, version: () => v1 })(testTaskContext({ services, runId: 'seed-run', taskId: 'promote' }));
 
     const runId = `run-${randomUUID().slice(0, 8)}`;
     const body = promote({
@@ -112,9 +113,9 @@ describe('promote operator', () => {
       deployHook: { url: hook.url },
       evidence: () => ({ reasons: ['auc up 2%'], comparison: { metric: 'auc', greaterIsBetter: true, challenger: 0.92, champion: 0.9 } }),
     });
-    const ctx = testTaskContext({ runId, taskId: 'promote' });
+    const ctx = testTaskContext({ services, runId, taskId: 'promote' });
     const first = await body(ctx);
-    const retry = await body(testTaskContext({ runId, taskId: 'promote', attempt: 2 }));
+    const retry = await body(testTaskContext({ services, runId, taskId: 'promote', attempt: 2 }));
 
     expect(first).toMatchObject({ model: name, version: v2, previousVersion: v1, replayed: false, deployed: true });
     expect(retry).toMatchObject({ version: v2, previousVersion: v1, replayed: true });
@@ -138,8 +139,8 @@ describe('promote operator', () => {
     const runId = `run-${randomUUID().slice(0, 8)}`;
     const body = promote({ model: name, version: () => version, deployHook: { url: hook.url } });
     hook.failNext = 1;
-    await expect(body(testTaskContext({ runId, taskId: 'promote' }))).rejects.toBeInstanceOf(DeployHookError);
-    await expect(body(testTaskContext({ runId, taskId: 'promote', attempt: 2 }))).resolves.toMatchObject({ replayed: true, deployed: true });
+    await expect(body(testTaskContext({ services, runId, taskId: 'promote' }))).rejects.toBeInstanceOf(DeployHookError);
+    await expect(body(testTaskContext({ services, runId, taskId: 'promote', attempt: 2 }))).resolves.toMatchObject({ replayed: true, deployed: true });
     expect((await modelHistory(db, name)).filter((step) => step.action === 'promote')).toHaveLength(1);
   });
 
@@ -148,7 +149,7 @@ describe('promote operator', () => {
     const version = await registeredVersion(name);
     const { artifactUri } = (await getModel(db, name)).versions[0] ?? { artifactUri: '' };
     await writeFile(artifacts.resolve(artifactUri), 'corrupted');
-    const error = await promote({ model: name, version: () => version })(testTaskContext({ runId: 'r', taskId: 'promote' })).catch((caught: unknown) => caught);
+    const error = await promote({ model: name, version: () => version })(testTaskContext({ services, runId: 'r', taskId: 'promote' })).catch((caught: unknown) => caught);
     expect(error).toBeInstanceOf(NonRetryableError);
     expect((error as Error).message).toMatch(/is corrupt/);
     expect(await productionVersion(db, name)).toBeNull();
@@ -160,13 +161,13 @@ describe('rollback operator', () => {
     const name = model();
     const v1 = await registeredVersion(name);
     const v2 = await registeredVersion(name);
-    await promote({ model: name, version: () => v1 })(testTaskContext({ runId: 'a', taskId: 'promote' }));
-    await promote({ model: name, version: () => v2 })(testTaskContext({ runId: 'b', taskId: 'promote' }));
+    await promote({ model: name, version: () => v1 })(testTaskContext({ services, runId: 'a', taskId: 'promote' }));
+    await promote({ model: name, version: () => v2 })(testTaskContext({ services, runId: 'b', taskId: 'promote' }));
 
     const runId = `run-${randomUUID().slice(0, 8)}`;
     const body = rollback({ model: name, reason: 'error rate', deployHook: { url: hook.url } });
-    const first = await body(testTaskContext({ runId, taskId: 'rollback' }));
-    const retry = await body(testTaskContext({ runId, taskId: 'rollback', attempt: 2 }));
+    const first = await body(testTaskContext({ services, runId, taskId: 'rollback' }));
+    const retry = await body(testTaskContext({ services, runId, taskId: 'rollback', attempt: 2 }));
     expect(first).toMatchObject({ version: v1, previousVersion: v2, replayed: false });
     expect(retry).toMatchObject({ version: v1, previousVersion: v2, replayed: true });
     expect((await modelHistory(db, name)).filter((step) => step.action === 'rollback')).toHaveLength(2);

@@ -3,7 +3,7 @@ import { ArtifactPathError } from '../../artifacts/store.ts';
 import { registerModelVersion } from '../../registry/index.ts';
 import type { TaskContext } from '../../sdk/context.ts';
 import { NonRetryableError } from '../../sdk/errors.ts';
-import { operatorRuntime } from '../runtime.ts';
+import { requireServices } from '../runtime.ts';
 import { resolveOption, taskIdempotencyKey, type Resolve } from './task-options.ts';
 import { failFastOnRegistryError } from './non-retryable.ts';
 
@@ -44,7 +44,7 @@ export interface RegisteredModel {
  */
 export function registerModel<P, U>(options: RegisterModelOptions<P, U>): (ctx: TaskContext<P, U>) => Promise<RegisteredModel> {
   return async (ctx) => {
-    const runtime = operatorRuntime();
+    const runtime = requireServices(ctx.services);
     const [name, artifact, metrics, params, data, gitCommit] = await Promise.all([
       resolveOption(options.model, ctx),
       resolveOption(options.artifact, ctx),

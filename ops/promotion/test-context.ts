@@ -1,4 +1,6 @@
 import type { TaskContext } from '../../sdk/context.ts';
+import type { WeirServices } from '../../sdk/services.ts';
+import { testServices } from '../test-services.ts';
 
 export interface RecordingContext<P, U> extends TaskContext<P, U> {
   /** What the body passed to ctx.emit, in order. */
@@ -13,6 +15,7 @@ export function testTaskContext<P = Record<string, unknown>, U = Record<string, 
   outputs?: U;
   attempt?: number;
   signal?: AbortSignal;
+  services?: WeirServices;
 }): RecordingContext<P, U> {
   const emitted: RecordingContext<P, U>['emitted'] = [];
   const quiet = () => {};
@@ -34,5 +37,6 @@ export function testTaskContext<P = Record<string, unknown>, U = Record<string, 
     log: { debug: quiet, info: quiet, warn: quiet, error: quiet },
     emit: (type, details) => void emitted.push({ type, details }),
     emitted,
+    services: input.services ?? testServices(),
   };
 }

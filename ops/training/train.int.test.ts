@@ -7,6 +7,7 @@ import { ArtifactStore } from '../../artifacts/store.ts';
 import { ensureBusyboxImage, ensurePodmanService, type PodmanService } from '../../infra/podman.ts';
 import type { TaskContext } from '../../sdk/context.ts';
 import { TrainingOutputError } from './errors.ts';
+import { testServices } from '../test-services.ts';
 import { recordingLog } from './test-support.ts';
 import { dockerRunner, localProcessRunner, train } from './train.ts';
 
@@ -31,6 +32,8 @@ function taskContext(runId: string, attempt: number, outputs: Record<string, unk
     heartbeat: () => {},
     log: recordingLog(),
     emit: () => {},
+    // train() is given its store in options; no other service is used.
+    services: testServices(),
   };
 }
 

@@ -2,7 +2,7 @@ import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { ArtifactStore } from '../../artifacts/store.ts';
 import type { TaskContext } from '../../sdk/context.ts';
-import { operatorRuntime } from '../runtime.ts';
+import { requireServices } from '../runtime.ts';
 import { DockerRunner, type DockerRunnerOptions } from './docker-runner.ts';
 import { TrainingOutputError } from './errors.ts';
 import { jobNames, type ContainerRunner, type JobInput, type TrainingJob } from './job.ts';
@@ -65,7 +65,7 @@ export function train<P = Record<string, unknown>, U = Record<string, unknown>>(
   options: TrainOptions<P, U>,
 ): (ctx: TaskContext<P, U>, mapItem?: unknown, mapIndex?: number) => Promise<TrainResult> {
   const body = async (ctx: TaskContext<P, U>, _mapItem?: unknown, mapIndex?: number): Promise<TrainResult> => {
-    const store = options.artifacts ?? operatorRuntime().artifacts;
+    const store = options.artifacts ?? requireServices(ctx.services).artifacts;
     const runner = options.runner ?? new LocalProcessRunner();
     // Mapped instances of one task run side by side; each needs its own name and orphan key.
     const taskId = mapIndex === undefined ? ctx.taskId : `${ctx.taskId}[${mapIndex}]`;

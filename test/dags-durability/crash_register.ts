@@ -1,7 +1,7 @@
 import { writeFile } from 'node:fs/promises';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { dag } from 'weir';
-import { operatorRuntime, registerModel } from 'weir/ops';
+import { registerModel } from 'weir/ops';
 import { z } from 'zod';
 
 /**
@@ -13,7 +13,7 @@ export default dag({
   params: z.object({ model: z.string(), committedMarker: z.string() }),
   defaults: { retries: 3, retryDelay: '200ms' },
 })
-  .task('train', async (ctx) => ({ modelUri: await operatorRuntime().artifacts.write(`runs/${ctx.run.runId}/model.bin`, `weights for ${ctx.params.model}`) }))
+  .task('train', async (ctx) => ({ modelUri: await ctx.services.artifacts.write(`runs/${ctx.run.runId}/model.bin`, `weights for ${ctx.params.model}`) }))
   .task('register', { needs: ['train'], heartbeatTimeout: '3s' }, async (ctx) => {
     const registered = await registerModel({
       model: ctx.params.model,

@@ -1,5 +1,5 @@
 import { dag } from 'weir';
-import { email, emailOn, operatorRuntime, promote, registerModel } from 'weir/ops';
+import { email, emailOn, promote, registerModel } from 'weir/ops';
 import { z } from 'zod';
 
 const TEAM = ['ml-team@weir.local'];
@@ -16,7 +16,7 @@ export default dag({
   callbacks: { onFailure: emailOn({ to: TEAM }), onSuccess: emailOn({ to: TEAM }), onPromotion: emailOn({ to: TEAM }) },
 })
   .task('train', async (ctx) => ({
-    modelUri: await operatorRuntime().artifacts.write(`runs/${ctx.run.runId}/model.bin`, `weights for ${ctx.params.model}`),
+    modelUri: await ctx.services.artifacts.write(`runs/${ctx.run.runId}/model.bin`, `weights for ${ctx.params.model}`),
     accuracy: 0.93,
   }))
   .task(

@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { dag } from 'weir';
-import { operatorRuntime, promote, registerModel } from 'weir/ops';
+import { promote, registerModel } from 'weir/ops';
 import { z } from 'zod';
 
 /** Holds a task until the test creates `file`, heartbeating so the wait is not a hang. */
@@ -27,7 +27,7 @@ export default dag({
   defaults: { heartbeatTimeout: '10s', timeout: '5m' },
 })
   .task('train', async (ctx) => {
-    const modelUri = await operatorRuntime().artifacts.write(`runs/${ctx.run.runId}/model.bin`, `weights for ${ctx.params.model}`);
+    const modelUri = await ctx.services.artifacts.write(`runs/${ctx.run.runId}/model.bin`, `weights for ${ctx.params.model}`);
     await holdUntilExists(ctx.params.releaseTrain, ctx);
     return { modelUri };
   })

@@ -1,0 +1,39 @@
+import type { Kysely } from 'kysely';
+import { ArtifactStore } from '../artifacts/store.ts';
+import { parseWeirEnv, type Env } from './config/index.ts';
+import type { Database } from '../db/schema.ts';
+import { mailConfigFromEnv } from '../ops/notify/config.ts';
+import { createMailer } from '../ops/notify/mailer.ts';
+import type { WeirServices } from '../sdk/services.ts';
+
+export interface ServiceInputs {
+  db: Kysely<Database>;
+  namespace: string;
+  /** The configuration's source; checked against the schema here. */
+  env: Env;
+  log?: (line: string) => void;
+}
+
+/**
+ * Builds the services a worker hands to its tasks and callbacks from its configuration: the
+ * artifact store (WEIR_ARTIFACT_ROOT), the mailer (SMTP_URL or the outbox), UI links
+ * (WEIR_UI_URL). A bad setting fails here, at start, not in the first task that needs it.
+ *
+ * @example
+ * const services = createWeirServices({ db, namespace: 'default', env: process.env });
+ */
+export function createWeirServices(inputs: ServiceInputs): WeirServices {
+  const weir = parseWeirEnv(inputs.env);
+  const env = { ...inputs.env };
+  // Parsing the mail settings now turns a malformed SMTP_URL into a start-up error.
+  mailConfigFromEnv(env);
+  return {
+    db: inputs.db,
+    artifacts: ArtifactStore.fromEnv(env),
+    openMailer: () => createMailer(env),
+    log: inputs.log ?? ((line) => console.log(line)),
+    temporalUiUrl: weir.WEIR_UI_URL ?? 'http://localhost:8233',
+    namespace: inputs.namespace,
+    env,
+  };
+}
