@@ -62,7 +62,7 @@ export async function startWeirWorkerWithoutPostgres(connection: NativeConnectio
     // Every engine activity as Weir registers it, minus the two that write run records.
     activities: {
       ...createActivities({ registry, db }),
-      default: createTaskRunner(registry, noAttemptRecords),
+      default: createTaskRunner(registry, noAttemptRecords, { store: async () => {}, print: () => {}, flush: async () => {} }),
       [RECORD_RUN_ACTIVITY]: async () => {},
     },
     ...WORKER_TUNING,

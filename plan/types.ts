@@ -129,12 +129,18 @@ export interface RunInfo {
 export interface TaskActivityResult {
   output: unknown;
   attempt: number;
+  /** When the attempt started and ended, by the clock of the worker that ran it. */
+  startedAt?: string;
+  endedAt?: string;
   events?: EmittedEvent[];
 }
 
 /** Details attached to a task failure so the workflow can report attempts. */
 export interface TaskFailureDetails {
   attempt: number;
+  /** When the failed attempt started and ended, by the clock of the worker that ran it. */
+  startedAt?: string;
+  endedAt?: string;
 }
 
 export interface TaskRunState {

@@ -11,6 +11,7 @@ import { setOperatorRuntime } from '../ops/runtime.ts';
 import type { PoolLimit } from './pools.ts';
 import { workflowSource } from './workflow-bundle.ts';
 import { dataConverterFromEnv, type DataConverter } from '../codec/index.ts';
+import { postgresTaskLogs } from '../logs/index.ts';
 
 export interface WeirWorkerOptions {
   connection: NativeConnection;
@@ -89,7 +90,9 @@ export async function createWeirWorker(options: WeirWorkerOptions): Promise<Weir
     env: process.env,
   });
   const attempts = postgresAttemptRecorder(options.db);
-  const activities = createActivities({ registry: registryOf(catalog), db: options.db, attempts });
+  // Task log lines print one per line (`dag.task#attempt level message`) where the worker's own lines go.
+  const logs = postgresTaskLogs(options.db, log);
+  const activities = createActivities({ registry: registryOf(catalog), db: options.db, attempts, logs });
   const common = {
     connection: options.connection,
     namespace: options.namespace,
@@ -120,7 +123,7 @@ export async function createWeirWorker(options: WeirWorkerOptions): Promise<Weir
     catalog,
     schedules,
     // Attempt reports still waiting for their batch are written before the caller closes the database.
-    runAll: () => (running ??= runWorkers(all).finally(() => attempts.flush().catch(() => {}))),
+    runAll: () => (running ??= runWorkers(all).finally(() => Promise.all([attempts.flush().catch(() => {}), logs.flush().catch(() => {})]))),
     shutdownAll: () => shutdownWorkers(all),
   };
 }
