@@ -8,6 +8,7 @@ import { registerCodecServerCommand } from './commands/codec-server.ts';
 import { registerDagsCommands } from './commands/dags.ts';
 import { registerDbCommands } from './commands/db.ts';
 import { registerDevCommand } from './commands/dev.ts';
+import { registerLogsCommand } from './commands/logs.ts';
 import { registerModelsCommands } from './commands/models.ts';
 import { registerRunsCommands } from './commands/runs.ts';
 import { registerScheduleCommands } from './commands/schedules.ts';
@@ -45,6 +46,7 @@ export function buildProgram(io: CliIo, createContext: (globals: GlobalOptions) 
   registerDagsCommands(program, contextFor);
   registerTriggerCommand(program, contextFor);
   registerRunsCommands(program, contextFor);
+  registerLogsCommand(program, contextFor);
   registerApproveCommand(program, contextFor);
   registerBackfillCommand(program, contextFor);
   registerScheduleCommands(program, contextFor);

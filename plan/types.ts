@@ -151,6 +151,8 @@ export interface TaskRunState {
   startedAt: string | null;
   endedAt: string | null;
   error: string | null;
+  /** Why a skipped or upstream_failed task did not run, e.g. "upstream `train` failed". */
+  reason?: string;
   /** For mapped tasks: the state of each instance. */
   instances?: MapInstanceState[];
 }

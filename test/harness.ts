@@ -40,6 +40,8 @@ export interface TestWorkerOptions {
   temporalAddress?: string;
   /** A database of the test's own instead of the shared one; migrated already. */
   databaseUrl?: string;
+  /** Receives the worker's terminal lines (task log lines included); default: printed only with WEIR_TEST_LOG. */
+  log?: (line: string) => void;
 }
 
 /**
@@ -64,7 +66,7 @@ export async function startTestWorker(options: TestWorkerOptions = {}): Promise<
     ...(options.pools ? { pools: options.pools } : {}),
     ...(options.maxConcurrentActivities ? { maxConcurrentActivities: options.maxConcurrentActivities } : {}),
     workflowBundlePath: inject('workflowBundlePath'),
-    log: process.env.WEIR_TEST_LOG ? (line) => console.log(line) : () => {},
+    log: options.log ?? (process.env.WEIR_TEST_LOG ? (line) => console.log(line) : () => {}),
   });
   const running = weir.runAll();
   return {
