@@ -80,7 +80,7 @@ describe('runs show: failures you can see', () => {
   it("takes each task's start and end from its attempt, inside the activity's scheduled..completed window", async () => {
     const run = await closedRun('branching', { side: 'right' });
     const history = await worker.client.workflow.getHandle(run.runId).fetchHistory();
-    const eventTime = (event: (typeof history.events)[number] | undefined) => {
+    const eventTime = (event: NonNullable<typeof history.events>[number] | undefined) => {
       const seconds = Number(event?.eventTime?.seconds ?? 0);
       return seconds * 1000 + Math.floor((event?.eventTime?.nanos ?? 0) / 1e6);
     };

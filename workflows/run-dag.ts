@@ -32,6 +32,7 @@ import {
 import { CallbackDispatcher } from './callbacks.ts';
 import { identifyRun, type RunOptions } from './run-identity.ts';
 import { RunState } from './run-state.ts';
+import { adoptRecordedTasks } from './rerun.ts';
 import { settleReason } from './settle-reasons.ts';
 import { TaskLauncher } from './task-launcher.ts';
 
@@ -100,6 +101,8 @@ export async function runDag(rawParams?: unknown, options?: RunOptions): Promise
   const prepared = await prepareOrFail(engine, { dagId: info.workflowType, runId, rawParams, logicalDate, ...record });
   Object.assign(state.run, { dataIntervalStart: prepared.dataIntervalStart, dataIntervalEnd: prepared.dataIntervalEnd });
   state.adopt(prepared.plan, prepared.params);
+  // A rerun of a closed run keeps what the original recorded outside the cleared tasks.
+  if (options?.rerunOf) adoptRecordedTasks(state, prepared.plan, options.rerunOf);
   if (!local) await recordQuietly(state);
 
   try {

@@ -1,4 +1,5 @@
 import { InvalidArgumentError, type Command } from 'commander';
+import { findRunLinks, rerunClosedRun, type RunLinks } from '../../control/rerun.ts';
 import { cancelRun, clearTask, getRunOutputs, getRunSnapshot, listRuns } from '../../control/runs.ts';
 import { findLogicalDates } from '../../db/run-records.ts';
 import { parseDuration, type Duration } from '../../plan/duration.ts';
@@ -75,8 +76,10 @@ export function registerRunsCommands(program: Command, contextFor: ContextFor): 
       const client = await context.client();
       const snapshot = await getRunSnapshot(client, runId);
       const outputs = options.outputs ? await getRunOutputs(client, runId).catch(() => ({})) : undefined;
-      if (options.json) return printJson(context.io.out, runToJson(snapshot, outputs));
-      const lines = [...renderRunHeader(snapshot), '', ...renderTaskTable(snapshot.tasks)];
+      const links = await findRunLinks(client, runId).catch((): RunLinks => ({ reruns: [] }));
+      if (options.json) return printJson(context.io.out, { ...runToJson(snapshot, outputs), ...links });
+      const linkLines = [...(links.rerunOf ? [`rerun of ${links.rerunOf}`] : []), ...links.reruns.map((id) => `rerun as ${id}`)];
+      const lines = [...renderRunHeader(snapshot), ...linkLines, '', ...renderTaskTable(snapshot.tasks)];
       if (outputs) lines.push('', 'outputs:', ...renderOutputs(snapshot.tasks, outputs));
       for (const line of lines) context.io.out(line);
     });
@@ -93,12 +96,19 @@ export function registerRunsCommands(program: Command, contextFor: ContextFor): 
 
   runs
     .command('clear')
-    .description('rerun a task and everything downstream of it, in the same run')
+    .description('rerun a task and everything downstream of it: in the same run while it is open, else in a new run of the same DAG, params and logical date')
     .argument('<runId>', 'run id')
     .argument('<taskId>', 'task to rerun')
     .action(async (runId: string, taskId: string, _options: unknown, command: Command) => {
       const context = contextFor(command);
-      const cleared = await clearTask(await context.client(), runId, taskId);
-      context.io.out(`cleared ${cleared.join(', ')} in run ${runId}; they run again now`);
+      const client = await context.client();
+      const snapshot = await getRunSnapshot(client, runId);
+      const open = (await client.workflow.getHandle(runId).describe()).status.name === 'RUNNING';
+      if (open) {
+        const cleared = await clearTask(client, runId, taskId);
+        return context.io.out(`cleared ${cleared.join(', ')} in run ${runId}; they run again now`);
+      }
+      const rerun = await rerunClosedRun(client, snapshot, taskId, context.taskQueue);
+      context.io.out(`run ${runId} has closed; started run ${rerun.runId}: ${taskId} and its downstream run again on the current DAG file, the other tasks keep their recorded outputs`);
     });
 }
