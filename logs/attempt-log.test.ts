@@ -52,4 +52,10 @@ describe('AttemptLog', () => {
     expect(stored.filter((line) => !line.message.startsWith('[weir]'))).toHaveLength(2);
     expect(stored.at(-1)?.message).toContain('3 line(s) (30 bytes)');
   });
+
+  it('does not wait for a store that hangs longer than its close timeout', async () => {
+    const log = new AttemptLog({ identity, store: () => new Promise<void>(() => {}), print: () => {}, closeTimeoutMs: 50 });
+    log.info('never stored');
+    await expect(log.close()).resolves.toBeUndefined();
+  });
 });

@@ -24,6 +24,8 @@ export interface AttemptLogOptions {
   limits?: AttemptLogLimits;
   /** Called when a store write fails; the task goes on. */
   onStoreError?: (error: unknown) => void;
+  /** How long `close()` waits for the store before giving up on the lines; default 5 s. */
+  closeTimeoutMs?: number;
 }
 
 /**
@@ -86,7 +88,11 @@ export class AttemptLog implements TaskLogger {
     }
     if (this.#writes.size === 0) return;
     void this.options.flush?.().catch(() => {});
-    await Promise.all([...this.#writes]);
+    // A store that hangs (a partitioned database) must not hold the task's result back for long.
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const timeout = new Promise<void>((resolve) => (timer = setTimeout(resolve, this.options.closeTimeoutMs ?? 5_000)));
+    await Promise.race([Promise.all([...this.#writes]), timeout]);
+    clearTimeout(timer);
   }
 
   #store(level: LogLevel, message: string, attrs?: Record<string, unknown>): void {
