@@ -7,6 +7,7 @@ import { createCallbackRunner } from './callbacks.ts';
 import { createPrepareRun } from './prepare-run.ts';
 import { createRecordRun, postgresAttemptRecorder } from './run-records.ts';
 import { createTaskRunner, type AttemptRecorder } from './task-runner.ts';
+import { postgresTaskLogs, type TaskLogService } from '../logs/index.ts';
 
 export { DagNotFoundError, TaskNotFoundError, type DagRegistry } from './dag-registry.ts';
 export { postgresAttemptRecorder } from './run-records.ts';
@@ -18,15 +19,17 @@ export interface ActivityDependencies {
   attempts?: AttemptRecorder;
   /** Handed to every task body (`ctx.services`) and callback. */
   services: WeirServices;
+  /** Where task log lines go; default Postgres (batched) and the process's stdout. */
+  logs?: TaskLogService;
 }
 
 /**
  * Every activity the worker registers. `default` serves all task activities
  * (`<dagId>.<taskId>`); the engine's own activities have fixed names.
  */
-export function createActivities({ registry, db, services, attempts = postgresAttemptRecorder(db) }: ActivityDependencies) {
+export function createActivities({ registry, db, services, attempts = postgresAttemptRecorder(db), logs = postgresTaskLogs(db, (line) => console.log(line)) }: ActivityDependencies) {
   return {
-    default: createTaskRunner(registry, attempts, services),
+    default: createTaskRunner(registry, attempts, services, logs),
     [PREPARE_RUN_ACTIVITY]: createPrepareRun(registry, db),
     [RECORD_RUN_ACTIVITY]: createRecordRun(db),
     [CALLBACK_ACTIVITY]: createCallbackRunner(registry, services),

@@ -1,9 +1,15 @@
 import { Context } from '@temporalio/activity';
 import { ApplicationFailure } from '@temporalio/common';
+import { AttemptLog } from '../logs/attempt-log.ts';
+import type { TaskLogService } from '../logs/index.ts';
+import { NO_SECRETS, type SecretMask } from '../logs/secret-mask.ts';
 import { MAX_OUTPUT_BYTES, RUN_EVENT_TYPES, type EmittedEvent, type TaskActivityInput, type TaskActivityResult, type TaskFailureDetails } from '../plan/types.ts';
 import type { TaskContext, WeirServices } from '../sdk/context.ts';
+import type { TaskDefinition } from '../sdk/definition.ts';
 import { NonRetryableError, OutputTooLargeError } from '../sdk/errors.ts';
+import type { LoadedDag } from '../sdk/load.ts';
 import { requireDag, TaskNotFoundError, type DagRegistry } from './dag-registry.ts';
+import { taskSecretMask } from './task-secrets.ts';
 
 /**
  * Where the task runner reports attempts; the worker wires it to Postgres. Reports of one attempt
@@ -17,38 +23,71 @@ export interface AttemptRecorder {
 /** How often a task that declares no heartbeat timeout heartbeats on its own, so cancellation reaches it. */
 const AUTO_HEARTBEAT_MS = 1000;
 
+interface ResolvedTask {
+  loaded: LoadedDag;
+  definition: TaskDefinition & { body: NonNullable<TaskDefinition['body']> };
+}
+
 /**
  * The default activity: serves every `<dagId>.<taskId>` activity type by dispatching to the
- * task body in the worker's loaded DAG code.
+ * task body in the worker's loaded DAG code. Everything the attempt sends out (output, events,
+ * error, log lines, heartbeat details) passes through the mask of the task's secrets first.
  */
-export function createTaskRunner(registry: DagRegistry, recorder: AttemptRecorder, services: WeirServices) {
+export function createTaskRunner(registry: DagRegistry, recorder: AttemptRecorder, services: WeirServices, logs: TaskLogService, env: Record<string, string | undefined> = services.env) {
   return async function runTask(input: TaskActivityInput): Promise<TaskActivityResult> {
     const activity = Context.current();
     const attempt = activity.info.attempt;
-    const log = activity.log;
+    // The attempt's own times, taken here where it runs; the workflow's clock only sees it start and end.
+    const startedAt = new Date();
     // Attempt rows are progress reports: they are written beside the body, never in its way.
     // The run's final snapshot rewrites every task row, so a lost write heals itself.
-    void quietly(log, () => recorder.attemptStarted(input, attempt, new Date()));
+    void quietly(activity, () => recorder.attemptStarted(input, attempt, startedAt));
+    let mask: SecretMask = NO_SECRETS;
+    let log: AttemptLog | undefined;
     let error: string | null = null;
+    let endedAt = startedAt;
     try {
+      const task = resolveTask(registry, input);
+      mask = taskSecretMask(task.loaded, task.definition, env);
+      log = openAttemptLog(input, attempt, mask, logs, activity);
       const events: EmittedEvent[] = [];
-      const output = await runBody(registry, input, activity, events, services);
-      return { output, attempt, ...(events.length > 0 ? { events } : {}) };
+      const output = await runBody(task, input, activity, events, log, mask, services);
+      endedAt = new Date();
+      return { output, attempt, startedAt: startedAt.toISOString(), endedAt: endedAt.toISOString(), ...(events.length > 0 ? { events } : {}) };
     } catch (thrown) {
-      error = thrown instanceof Error ? thrown.message : String(thrown);
-      throw toFailure(thrown, attempt);
+      endedAt = new Date();
+      const failure = toFailure(thrown, { attempt, startedAt: startedAt.toISOString(), endedAt: endedAt.toISOString() }, mask);
+      error = failure instanceof Error ? failure.message : String(failure);
+      throw failure;
     } finally {
-      const endedAt = new Date();
-      void quietly(log, () => recorder.attemptEnded(input, attempt, endedAt, error));
+      void quietly(activity, () => recorder.attemptEnded(input, attempt, endedAt, error));
+      // The attempt's lines are stored before its result reaches the workflow, so a reader who
+      // sees the task finished sees all of its lines.
+      await log?.close();
     }
   };
 }
 
-async function runBody(registry: DagRegistry, input: TaskActivityInput, activity: Context, events: EmittedEvent[], services: WeirServices): Promise<unknown> {
+function resolveTask(registry: DagRegistry, input: TaskActivityInput): ResolvedTask {
   const loaded = requireDag(registry, input.dagId);
   const definition = loaded.dag.tasks.find((task) => task.id === input.taskId);
   if (!definition?.body) throw new TaskNotFoundError(input.dagId, input.taskId);
-  const declaresHeartbeat = loaded.plan.tasks.find((task) => task.id === input.taskId)?.options.heartbeatTimeoutMs !== undefined;
+  return { loaded, definition: definition as ResolvedTask['definition'] };
+}
+
+function openAttemptLog(input: TaskActivityInput, attempt: number, mask: SecretMask, logs: TaskLogService, activity: Context): AttemptLog {
+  return new AttemptLog({
+    identity: { dagId: input.dagId, runId: input.runId, taskId: input.taskId, mapIndex: input.mapIndex ?? -1, attempt },
+    mask,
+    store: (line) => logs.store(line),
+    flush: () => logs.flush(),
+    print: (line) => logs.print(line),
+    onStoreError: (error) => activity.log.warn(`could not store the log lines of ${input.dagId}.${input.taskId}#${attempt}: ${mask.text(String(error))}`),
+  });
+}
+
+async function runBody(task: ResolvedTask, input: TaskActivityInput, activity: Context, events: EmittedEvent[], log: AttemptLog, mask: SecretMask, services: WeirServices): Promise<unknown> {
+  const declaresHeartbeat = task.loaded.plan.tasks.find((planned) => planned.id === input.taskId)?.options.heartbeatTimeoutMs !== undefined;
   const timer = declaresHeartbeat ? undefined : setInterval(() => activity.heartbeat(), AUTO_HEARTBEAT_MS);
   try {
     const ctx: TaskContext = {
@@ -57,17 +96,17 @@ async function runBody(registry: DagRegistry, input: TaskActivityInput, activity
       taskId: input.taskId,
       run: { ...input.run, attempt: activity.info.attempt },
       signal: activity.cancellationSignal,
-      heartbeat: (details?: unknown) => activity.heartbeat(details),
+      heartbeat: (details?: unknown) => activity.heartbeat(mask.value(details)),
       ...(activity.info.heartbeatDetails === undefined ? {} : { lastHeartbeat: activity.info.heartbeatDetails as unknown }),
-      log: activity.log,
+      log,
       emit: (type, details) => {
         if (!RUN_EVENT_TYPES.includes(type)) throw new Error(`unknown event type "${type}" (known: ${RUN_EVENT_TYPES.join(', ')})`);
-        events.push({ type, details: checkOutput(input, details) as Record<string, unknown> });
+        events.push({ type, details: mask.value(checkOutput(input, details)) as Record<string, unknown> });
       },
       services,
     };
-    const output = input.mapIndex === undefined ? await definition.body(ctx) : await definition.body(ctx, input.mapItem, input.mapIndex);
-    return checkOutput(input, output);
+    const output = input.mapIndex === undefined ? await task.definition.body(ctx) : await task.definition.body(ctx, input.mapItem, input.mapIndex);
+    return mask.value(checkOutput(input, output));
   } finally {
     if (timer) clearInterval(timer);
   }
@@ -86,25 +125,36 @@ function checkOutput(input: TaskActivityInput, output: unknown): unknown {
   return JSON.parse(json ?? 'null') as unknown;
 }
 
-/** Keeps cancellation as it is; everything else becomes an ApplicationFailure that carries the attempt. */
-function toFailure(thrown: unknown, attempt: number): unknown {
-  if (thrown instanceof ApplicationFailure) return thrown;
-  if (Context.current().cancellationSignal.aborted) return thrown;
+/**
+ * Keeps cancellation as it is; everything else becomes an ApplicationFailure that carries the
+ * attempt and its times, with secrets masked in its message, details and stack.
+ */
+function toFailure(thrown: unknown, details: TaskFailureDetails, mask: SecretMask): unknown {
+  if (Context.current().cancellationSignal.aborted && !(thrown instanceof ApplicationFailure)) return thrown;
+  if (thrown instanceof ApplicationFailure) {
+    if (mask.empty) return thrown;
+    return ApplicationFailure.create({
+      ...(thrown.type ? { type: thrown.type } : {}),
+      message: mask.text(thrown.message),
+      nonRetryable: thrown.nonRetryable === true,
+      details: mask.value(thrown.details ?? []),
+      ...(thrown.cause ? { cause: mask.error(thrown.cause) } : {}),
+    });
+  }
   const error = thrown instanceof Error ? thrown : new Error(String(thrown));
-  const details: TaskFailureDetails = { attempt };
   return ApplicationFailure.create({
     type: error.name,
-    message: error.message,
+    message: mask.text(error.message),
     nonRetryable: error instanceof NonRetryableError || error instanceof OutputTooLargeError || error instanceof TaskNotFoundError,
     details: [details],
-    cause: error,
+    cause: mask.error(error),
   });
 }
 
-async function quietly(log: Context['log'], write: () => Promise<void>): Promise<void> {
+async function quietly(activity: Context, write: () => Promise<void>): Promise<void> {
   try {
     await write();
   } catch (error) {
-    log.warn('could not record the task attempt in Postgres', { error: String(error) });
+    activity.log.warn('could not record the task attempt in Postgres', { error: String(error) });
   }
 }

@@ -64,7 +64,7 @@ export async function startWeirWorkerWithoutPostgres(connection: NativeConnectio
     // Every engine activity as Weir registers it, minus the two that write run records.
     activities: {
       ...createActivities({ registry, db, services }),
-      default: createTaskRunner(registry, noAttemptRecords, services),
+      default: createTaskRunner(registry, noAttemptRecords, services, { store: async () => {}, print: () => {}, flush: async () => {} }),
       [RECORD_RUN_ACTIVITY]: async () => {},
     },
     ...WORKER_TUNING,

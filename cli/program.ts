@@ -9,6 +9,7 @@ import { registerDagsCommands } from './commands/dags.ts';
 import { registerDagsTestCommand } from './commands/dags-test.ts';
 import { registerDbCommands } from './commands/db.ts';
 import { registerDevCommand } from './commands/dev.ts';
+import { registerLogsCommand } from './commands/logs.ts';
 import { registerModelsCommands } from './commands/models.ts';
 import { registerRunsCommands } from './commands/runs.ts';
 import { registerScheduleCommands } from './commands/schedules.ts';
@@ -49,6 +50,7 @@ export function buildProgram(io: CliIo, createContext: (globals: GlobalOptions) 
   registerTasksCommands(program, contextFor);
   registerTriggerCommand(program, contextFor);
   registerRunsCommands(program, contextFor);
+  registerLogsCommand(program, contextFor);
   registerApproveCommand(program, contextFor);
   registerBackfillCommand(program, contextFor);
   registerScheduleCommands(program, contextFor);

@@ -1,8 +1,13 @@
+import type { RunDetails } from '../control/runs.ts';
 import type { RunSnapshot, TaskRunState } from '../plan/types.ts';
 import { formatElapsed, formatTime, renderTable } from './format.ts';
 
-/** The stable JSON shape of `weir runs show --json`; scripts depend on these names. */
-export function runToJson(snapshot: RunSnapshot) {
+/**
+ * The stable JSON shape of `weir runs show --json`; scripts depend on these names. Fields are only
+ * ever added: `failure` (why the run itself failed), each task's `reason` (why it did not run)
+ * and, with `outputs`, each task's `output`.
+ */
+export function runToJson(snapshot: RunDetails, outputs?: Record<string, unknown>) {
   return {
     runId: snapshot.runId,
     dagId: snapshot.dagId,
@@ -12,6 +17,7 @@ export function runToJson(snapshot: RunSnapshot) {
     startedAt: snapshot.startedAt,
     endedAt: snapshot.endedAt,
     params: snapshot.params,
+    ...(snapshot.failure ? { failure: snapshot.failure } : {}),
     tasks: snapshot.tasks.map((task) => ({
       id: task.id,
       state: task.state,
@@ -20,23 +26,31 @@ export function runToJson(snapshot: RunSnapshot) {
       endedAt: task.endedAt,
       error: task.error,
       kind: task.kind,
+      ...(task.reason ? { reason: task.reason } : {}),
       ...(task.instances ? { instances: task.instances } : {}),
+      ...(outputs && task.id in outputs ? { output: outputs[task.id] } : {}),
     })),
   };
 }
 
-export function renderRunHeader(snapshot: RunSnapshot): string[] {
+export function renderRunHeader(snapshot: RunDetails): string[] {
   return [
     `run ${snapshot.runId}: ${snapshot.status}`,
     `DAG ${snapshot.dagId}, ${snapshot.runType} run, logical date ${formatTime(snapshot.logicalDate)}`,
     `started ${formatTime(snapshot.startedAt)}, ended ${formatTime(snapshot.endedAt)}`,
+    ...(snapshot.failure ? [`failed: ${snapshot.failure}`] : []),
   ];
+}
+
+/** Each task's output as one JSON line, for `runs show --outputs`. */
+export function renderOutputs(tasks: readonly TaskRunState[], outputs: Record<string, unknown>): string[] {
+  return tasks.filter((task) => task.id in outputs).map((task) => `${task.id}: ${JSON.stringify(outputs[task.id])}`);
 }
 
 export function renderTaskTable(tasks: readonly TaskRunState[]): string[] {
   return renderTable(
-    ['TASK', 'STATE', 'ATTEMPTS', 'STARTED', 'TOOK', 'ERROR'],
-    tasks.map((task) => [task.id, describeState(task), String(task.attempts), formatTime(task.startedAt), formatElapsed(task.startedAt, task.endedAt), task.error ?? '']),
+    ['TASK', 'STATE', 'ATTEMPTS', 'STARTED', 'TOOK', 'ERROR / REASON'],
+    tasks.map((task) => [task.id, describeState(task), String(task.attempts), formatTime(task.startedAt), formatElapsed(task.startedAt, task.endedAt), task.error ?? task.reason ?? '']),
   );
 }
 

@@ -1,10 +1,11 @@
-import { WorkflowFailedError, WorkflowNotFoundError, WorkflowUpdateFailedError, type Client, type WorkflowHandle } from '@temporalio/client';
-import { ApplicationFailure } from '@temporalio/common';
+import { WorkflowFailedError, WorkflowNotFoundError, WorkflowUpdateFailedError, type Client, type WorkflowExecutionDescription, type WorkflowHandle } from '@temporalio/client';
+import { ApplicationFailure, CancelledFailure, TerminatedFailure, TimeoutFailure } from '@temporalio/common';
 import {
   APPROVE_UPDATE,
   CLEAR_UPDATE,
   RUN_STATE_QUERY,
   SEARCH_ATTRIBUTES,
+  TASK_OUTPUTS_QUERY,
   type ApprovalDecision,
   type RunSnapshot,
   type RunStatus,
@@ -48,36 +49,83 @@ function handleFor(client: Client, runId: string): WorkflowHandle {
   return client.workflow.getHandle(runId);
 }
 
+/** A run's snapshot with what `weir runs show` adds: why the run itself failed, and links to related runs. */
+export interface RunDetails extends RunSnapshot {
+  /** The workflow's own failure message, for a run that closed failed (also before any task ran). */
+  failure?: string;
+}
+
 /** The run's state: from the live workflow while it runs, from its result once it closed. */
-export async function getRunSnapshot(client: Client, runId: string): Promise<RunSnapshot> {
+export async function getRunSnapshot(client: Client, runId: string): Promise<RunDetails> {
   const handle = handleFor(client, runId);
-  let status: string;
+  let description: WorkflowExecutionDescription;
   try {
-    status = (await handle.describe()).status.name;
+    description = await handle.describe();
   } catch (error) {
     if (error instanceof WorkflowNotFoundError) throw new RunNotFoundError(runId);
     throw error;
   }
+  const status = description.status.name;
   if (status === 'COMPLETED') return (await handle.result()) as RunSnapshot;
-  if (status === 'FAILED') {
+  let failure: string | undefined;
+  if (status !== 'RUNNING') {
     try {
       await handle.result();
     } catch (error) {
+      failure = closedRunFailure(error);
       const snapshot = snapshotFromFailure(error);
-      if (snapshot) return snapshot;
+      if (snapshot) return { ...snapshot, ...(failure ? { failure } : {}) };
     }
   }
-  const snapshot = await handle.query<RunSnapshot>(RUN_STATE_QUERY);
-  if (status !== 'RUNNING') return { ...snapshot, status: temporalStatusToRun(status) };
+  let snapshot: RunSnapshot;
+  try {
+    snapshot = await handle.query<RunSnapshot>(RUN_STATE_QUERY);
+  } catch (error) {
+    // A closed run that never loaded its plan may not answer queries; its description still says enough.
+    if (status === 'RUNNING') throw error;
+    snapshot = snapshotFromDescription(description);
+  }
+  if (status !== 'RUNNING') return { ...snapshot, status: temporalStatusToRun(status), endedAt: snapshot.endedAt ?? description.closeTime?.toISOString() ?? null, ...(failure ? { failure } : {}) };
   // Every task is done but the run is still recording and notifying: it has not closed yet.
   // A failed run stays open on purpose (the clear window), so it reports as failed at once.
   return snapshot.status === 'success' || snapshot.status === 'cancelled' ? { ...snapshot, status: 'running' } : snapshot;
+}
+
+/** The outputs of a run's tasks that succeeded, by task id. */
+export async function getRunOutputs(client: Client, runId: string): Promise<Record<string, unknown>> {
+  return handleFor(client, runId).query<Record<string, unknown>>(TASK_OUTPUTS_QUERY);
 }
 
 function snapshotFromFailure(error: unknown): RunSnapshot | null {
   if (!(error instanceof WorkflowFailedError) || !(error.cause instanceof ApplicationFailure)) return null;
   const details = error.cause.details?.[0] as RunSnapshot | undefined;
   return details && Array.isArray(details.tasks) ? details : null;
+}
+
+/** One line: the failure the workflow closed with ("DagNotFoundError: This worker has no DAG x"), or how it was ended. */
+function closedRunFailure(error: unknown): string | undefined {
+  if (!(error instanceof WorkflowFailedError)) return error instanceof Error ? error.message : undefined;
+  const cause = error.cause;
+  if (cause instanceof ApplicationFailure) return cause.type && cause.type !== 'DagRunFailed' ? `${cause.type}: ${cause.message}` : cause.message;
+  if (cause instanceof TerminatedFailure) return `terminated${cause.message ? `: ${cause.message}` : ''}`;
+  if (cause instanceof TimeoutFailure) return 'the run timed out';
+  if (cause instanceof CancelledFailure) return undefined;
+  return cause?.message ?? error.message;
+}
+
+function snapshotFromDescription(description: WorkflowExecutionDescription): RunSnapshot {
+  const attributes = description.searchAttributes as Record<string, unknown[] | undefined>;
+  return {
+    runId: description.workflowId,
+    dagId: description.type,
+    runType: ((attributes[SEARCH_ATTRIBUTES.runType]?.[0] as RunType | undefined) ?? 'manual'),
+    status: temporalStatusToRun(description.status.name),
+    logicalDate: description.startTime.toISOString(),
+    startedAt: description.startTime.toISOString(),
+    endedAt: description.closeTime?.toISOString() ?? null,
+    params: {},
+    tasks: [],
+  };
 }
 
 export function temporalStatusToRun(status: string): RunStatus {
@@ -98,24 +146,61 @@ export interface RunSummary {
   dagId: string;
   runType: string | null;
   status: RunStatus;
+  /** From the run records in Postgres; null when they are out of reach or not written yet. */
+  logicalDate: string | null;
   startedAt: string;
   endedAt: string | null;
+  durationMs: number | null;
 }
 
-export async function listRuns(client: Client, options: { dagId?: string; limit?: number } = {}): Promise<RunSummary[]> {
-  const query = options.dagId ? `${SEARCH_ATTRIBUTES.dagId} = '${options.dagId.replace(/'/g, '')}'` : `${SEARCH_ATTRIBUTES.dagId} IS NOT NULL`;
+export interface ListRunsOptions {
+  dagId?: string;
+  limit?: number;
+  /** Only runs in this state, as Temporal reports it (a failed run waiting in its clear window is still running). */
+  status?: RunStatus;
+  /** Only runs started at or after this time. */
+  since?: Date;
+  /** Looks up the logical dates of runs by id (the CLI reads them from Postgres). */
+  logicalDates?: (runIds: string[]) => Promise<Map<string, string>>;
+}
+
+const TEMPORAL_STATUSES: Record<RunStatus, string[]> = {
+  success: ['Completed'],
+  failed: ['Failed', 'TimedOut', 'Terminated'],
+  running: ['Running'],
+  queued: ['Running'],
+  cancelled: ['Canceled'],
+};
+
+/** Builds the visibility query for `runs list`; values are quoted, so no option can change its shape. */
+export function runListQuery(options: Pick<ListRunsOptions, 'dagId' | 'status' | 'since'>): string {
+  const quote = (text: string) => `'${text.replace(/['\\]/g, '')}'`;
+  const clauses = [options.dagId ? `${SEARCH_ATTRIBUTES.dagId} = ${quote(options.dagId)}` : `${SEARCH_ATTRIBUTES.dagId} IS NOT NULL`];
+  if (options.status) clauses.push(`ExecutionStatus IN (${TEMPORAL_STATUSES[options.status].map(quote).join(', ')})`);
+  if (options.since) clauses.push(`StartTime >= ${quote(options.since.toISOString())}`);
+  return clauses.join(' AND ');
+}
+
+export async function listRuns(client: Client, options: ListRunsOptions = {}): Promise<RunSummary[]> {
   const runs: RunSummary[] = [];
-  for await (const execution of client.workflow.list({ query, pageSize: 100 })) {
+  for await (const execution of client.workflow.list({ query: runListQuery(options), pageSize: 100 })) {
     const attributes = execution.searchAttributes as Record<string, unknown[] | undefined>;
+    const endedAt = execution.closeTime?.toISOString() ?? null;
     runs.push({
       runId: execution.workflowId,
       dagId: execution.type,
       runType: (attributes[SEARCH_ATTRIBUTES.runType]?.[0] as string | undefined) ?? null,
       status: temporalStatusToRun(execution.status.name),
+      logicalDate: null,
       startedAt: execution.startTime.toISOString(),
-      endedAt: execution.closeTime?.toISOString() ?? null,
+      endedAt,
+      durationMs: execution.closeTime ? execution.closeTime.getTime() - execution.startTime.getTime() : null,
     });
     if (runs.length >= (options.limit ?? 100)) break;
+  }
+  if (options.logicalDates && runs.length > 0) {
+    const dates = await options.logicalDates(runs.map((run) => run.runId)).catch(() => new Map<string, string>());
+    for (const run of runs) run.logicalDate = dates.get(run.runId) ?? null;
   }
   return runs;
 }

@@ -198,6 +198,13 @@ export async function listDagRuns(
   return (await query.execute()).map(toDagRunRecord);
 }
 
+/** The logical dates of the given runs that have a record, by run id. */
+export async function findLogicalDates(db: Kysely<Database>, runIds: readonly string[]): Promise<Map<string, string>> {
+  if (runIds.length === 0) return new Map();
+  const rows = await db.selectFrom('dag_runs').select(['run_id', 'logical_date']).where('run_id', 'in', [...runIds]).execute();
+  return new Map(rows.map((row) => [row.run_id, row.logical_date.toISOString()]));
+}
+
 export async function findDagRun(db: Kysely<Database>, runId: string): Promise<DagRunRecord | null> {
   const row = await db.selectFrom('dag_runs').selectAll().where('run_id', '=', runId).executeTakeFirst();
   return row === undefined ? null : toDagRunRecord(row);

@@ -2,6 +2,7 @@ import type { ColumnType, Generated, Insertable, JSONColumnType, Selectable, Upd
 import type { RunStatus, RunType, TaskState } from '../plan/types.ts';
 import type { ModelRegistryTables } from '../registry/schema.ts';
 import type { BaselineTables } from '../ops/drift/tables.ts';
+import type { TaskLogTables } from '../logs/tables.ts';
 
 /** Reads come back as Date (pg parses timestamptz); writes accept ISO strings too. */
 export type Timestamp = ColumnType<Date, Date | string, Date | string>;
@@ -48,7 +49,7 @@ export interface RunRecordTables {
  * The one typed view of the database; migrations alone use `Kysely<any>`. Each feature declares
  * its own tables and joins them here.
  */
-export type Database = RunRecordTables & ModelRegistryTables & BaselineTables;
+export type Database = RunRecordTables & ModelRegistryTables & BaselineTables & TaskLogTables;
 
 export type DagRunRow = Selectable<DagRunsTable>;
 export type NewDagRunRow = Insertable<DagRunsTable>;

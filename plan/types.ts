@@ -130,12 +130,18 @@ export interface RunInfo {
 export interface TaskActivityResult {
   output: unknown;
   attempt: number;
+  /** When the attempt started and ended, by the clock of the worker that ran it. */
+  startedAt?: string;
+  endedAt?: string;
   events?: EmittedEvent[];
 }
 
 /** Details attached to a task failure so the workflow can report attempts. */
 export interface TaskFailureDetails {
   attempt: number;
+  /** When the failed attempt started and ended, by the clock of the worker that ran it. */
+  startedAt?: string;
+  endedAt?: string;
 }
 
 export interface TaskRunState {
@@ -146,6 +152,8 @@ export interface TaskRunState {
   startedAt: string | null;
   endedAt: string | null;
   error: string | null;
+  /** Why a skipped or upstream_failed task did not run, e.g. "upstream `train` failed". */
+  reason?: string;
   /** For mapped tasks: the state of each instance. */
   instances?: MapInstanceState[];
 }

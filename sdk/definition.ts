@@ -32,6 +32,15 @@ export interface TaskOptions {
   heartbeatTimeout?: Duration;
   /** Task queue (worker pool) the task runs on. */
   queue?: string;
+  /**
+   * Worker environment variables whose values are secrets: they are shown as `***` in this
+   * task's logs, output, errors and everything else that leaves the worker. Set it in a DAG's
+   * `defaults` to mark them for every task. `train`'s `secretEnv` are masked without it.
+   *
+   * @example
+   * .task('upload', { secretEnv: ['S3_SECRET_KEY'] }, async () => { ... })
+   */
+  secretEnv?: readonly string[];
 }
 
 /** The schema a DAG's params are validated with; zod schemas fit it. */

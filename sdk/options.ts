@@ -10,7 +10,7 @@ export const BUILT_IN_DEFAULTS: PlanTaskOptions = {
   timeoutMs: 3_600_000,
 };
 
-const KNOWN_OPTIONS = new Set(['retries', 'retryDelay', 'backoff', 'maxRetryDelay', 'timeout', 'heartbeatTimeout', 'queue']);
+const KNOWN_OPTIONS = new Set(['retries', 'retryDelay', 'backoff', 'maxRetryDelay', 'timeout', 'heartbeatTimeout', 'queue', 'secretEnv']);
 
 export interface OptionProblem {
   field: string;
@@ -53,6 +53,9 @@ export function resolveTaskOptions(
   if (timeout !== undefined) resolved.timeoutMs = timeout;
   const heartbeat = duration('heartbeatTimeout', merged.heartbeatTimeout, 1);
   if (heartbeat !== undefined) resolved.heartbeatTimeoutMs = heartbeat;
+  if (merged.secretEnv !== undefined && !(Array.isArray(merged.secretEnv) && merged.secretEnv.every((name) => typeof name === 'string' && /^[A-Za-z_][A-Za-z0-9_]*$/.test(name)))) {
+    problems.push({ field: `${prefix}.secretEnv`, message: 'must be a list of environment variable names' });
+  }
   if (merged.queue !== undefined) {
     if (typeof merged.queue !== 'string' || merged.queue.trim() === '') {
       problems.push({ field: `${prefix}.queue`, message: 'must be a non-empty task queue name' });

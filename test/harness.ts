@@ -43,6 +43,8 @@ export interface TestWorkerOptions {
   databaseUrl?: string;
   /** What tasks get in `ctx.services`; built from the environment when omitted. Its `db` is replaced by the worker's. */
   services?: Omit<WeirServices, 'db'>;
+  /** Receives the worker's terminal lines (task log lines included); default: printed only with WEIR_TEST_LOG. */
+  log?: (line: string) => void;
 }
 
 /**
@@ -68,7 +70,7 @@ export async function startTestWorker(options: TestWorkerOptions = {}): Promise<
     ...(options.maxConcurrentActivities ? { maxConcurrentActivities: options.maxConcurrentActivities } : {}),
     ...(options.services ? { services: { ...options.services, db } } : {}),
     workflowBundlePath: inject('workflowBundlePath'),
-    log: process.env.WEIR_TEST_LOG ? (line) => console.log(line) : () => {},
+    log: options.log ?? (process.env.WEIR_TEST_LOG ? (line) => console.log(line) : () => {}),
   });
   const running = weir.runAll();
   return {

@@ -12,10 +12,11 @@ const noAttemptRecords: AttemptRecorder = { attemptStarted: async () => {}, atte
  * plan, data interval) and callbacks as production, but no run records. A test run lives in
  * a throwaway Temporal server, so a record of it in Postgres would point at nothing.
  */
-export function createTestActivities(registry: DagRegistry, services: WeirServices) {
+export function createTestActivities(registry: DagRegistry, services: WeirServices, printLogLine: (line: string) => void) {
   const prepareRun = createPrepareRun(registry, services.db);
   return {
-    default: createTaskRunner(registry, noAttemptRecords, services),
+    // Log lines are printed, not stored: the run lives in a throwaway server.
+    default: createTaskRunner(registry, noAttemptRecords, services, { store: async () => {}, print: printLogLine, flush: async () => {} }),
     [PREPARE_RUN_ACTIVITY]: ({ record: _record, ...input }: PrepareRunInput) => prepareRun(input),
     [RECORD_RUN_ACTIVITY]: async () => {},
     [CALLBACK_ACTIVITY]: createCallbackRunner(registry, services),

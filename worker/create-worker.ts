@@ -14,6 +14,7 @@ import { parseWeirEnv } from './config/index.ts';
 import type { PoolLimit } from './pools.ts';
 import { workflowSource } from './workflow-bundle.ts';
 import { dataConverterFromEnv, type DataConverter } from '../codec/index.ts';
+import { postgresTaskLogs } from '../logs/index.ts';
 
 export interface WeirWorkerOptions {
   connection: NativeConnection;
@@ -102,8 +103,10 @@ export async function createWeirWorker(options: WeirWorkerOptions): Promise<Weir
   const graceMs = options.shutdownGraceMs ?? parseWeirEnv(env).WEIR_SHUTDOWN_GRACE;
   const services = options.services ?? createWeirServices({ db: options.db, namespace: options.namespace, env, log });
   const attempts = postgresAttemptRecorder(options.db);
+  // Task log lines print one per line (`dag.task#attempt level message`) where the worker's own lines go.
+  const logs = postgresTaskLogs(options.db, log);
   const registry = registryOf(catalog);
-  const activities = createActivities({ registry, db: options.db, attempts, services });
+  const activities = createActivities({ registry, db: options.db, attempts, services, logs });
   const common = {
     connection: options.connection,
     namespace: options.namespace,
@@ -142,7 +145,7 @@ export async function createWeirWorker(options: WeirWorkerOptions): Promise<Weir
     registry,
     schedules,
     // Attempt reports still waiting for their batch are written before the caller closes the database.
-    runAll: () => (running ??= runWorkers(all).finally(() => (watcher?.close(), attempts.flush().catch(() => {})))),
+    runAll: () => (running ??= runWorkers(all).finally(() => (watcher?.close(), Promise.all([attempts.flush().catch(() => {}), logs.flush().catch(() => {})])))),
     shutdownAll: () => (watcher?.close(), shutdownWorkers(all)),
   };
 }

@@ -33,6 +33,8 @@ import {
 import { CallbackDispatcher } from './callbacks.ts';
 import { identifyRun, type RunOptions } from './run-identity.ts';
 import { RunState } from './run-state.ts';
+import { adoptRecordedTasks } from './rerun.ts';
+import { settleReason } from './settle-reasons.ts';
 import { TaskLauncher } from './task-launcher.ts';
 
 export const runStateQuery = defineQuery<RunSnapshot>(RUN_STATE_QUERY);
@@ -105,6 +107,8 @@ export async function runDag(rawParams?: unknown, options?: RunOptions): Promise
   const plan = prepared.packedPlan ? unpackPlan(prepared.packedPlan) : prepared.plan;
   if (!plan) throw ApplicationFailure.nonRetryable(`prepareRun gave run ${runId} no plan`);
   state.adopt(plan, prepared.params);
+  // A rerun of a closed run keeps what the original recorded outside the cleared tasks.
+  if (options?.rerunOf) adoptRecordedTasks(state, plan, options.rerunOf);
   if (!local) await recordQuietly(state);
 
   try {
@@ -175,6 +179,14 @@ function advance(state: RunState, launcher: TaskLauncher, semantics: SchedulingS
   const now = new Date().toISOString();
   for (const id of actions.skip) state.settle(id, 'skipped', now);
   for (const id of actions.upstreamFailed) state.settle(id, 'upstream_failed', now);
+  // Reasons read the states after every decision of this round, so upstream settles count too.
+  const states = state.states();
+  for (const task of plan.tasks) {
+    const settled = states[task.id];
+    if ((settled === 'skipped' || settled === 'upstream_failed') && state.task(task.id).reason === undefined) {
+      state.explain(task.id, settleReason(task, settled, states, state.branchChoices));
+    }
+  }
   for (const id of actions.start) launcher.start(id);
 }
 

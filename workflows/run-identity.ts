@@ -1,12 +1,15 @@
 import { defineSearchAttributeKey, SearchAttributeType } from '@temporalio/common';
 import { workflowInfo } from '@temporalio/workflow';
 import type { RunType } from '../plan/types.ts';
+import type { RerunOf } from './rerun.ts';
 
 /** Optional second workflow argument; the UI and `temporal workflow start` can omit it. */
 export interface RunOptions {
   runType?: RunType;
   /** ISO date; defaults to the schedule's time for scheduled runs, else the start time. */
   logicalDate?: string;
+  /** Set by `weir runs clear` on a closed run: the run this one reruns, and what it keeps from it. */
+  rerunOf?: RerunOf;
 }
 
 const SCHEDULED_START = defineSearchAttributeKey('TemporalScheduledStartTime', SearchAttributeType.DATETIME);

@@ -49,6 +49,18 @@ export class RunState {
     Object.assign(this.task(taskId), { state, startedAt: null, endedAt: now });
   }
 
+  /** Why a settled task did not run; shown by `weir runs show`. */
+  explain(taskId: string, reason: string): void {
+    this.task(taskId).reason = reason;
+  }
+
+  /** Takes the attempt's own start and end, as the worker that ran it measured them. */
+  useAttemptTimes(taskId: string, times: { startedAt?: string | undefined; endedAt?: string | undefined }): void {
+    const task = this.task(taskId);
+    if (times.startedAt) task.startedAt = times.startedAt;
+    if (times.endedAt) task.endedAt = times.endedAt;
+  }
+
   setInstances(taskId: string, instances: MapInstanceState[]): void {
     this.task(taskId).instances = instances;
   }
@@ -58,6 +70,7 @@ export class RunState {
       const task = this.task(id);
       Object.assign(task, { state: 'pending', attempts: 0, startedAt: null, endedAt: null, error: null });
       delete task.instances;
+      delete task.reason;
       this.outputs.delete(id);
       delete this.branchChoices[id];
     }

@@ -29,7 +29,7 @@ export function callTaskActivity(task: PlanTask, input: TaskActivityInput): Prom
 }
 
 /** A person-readable reason for a failed activity, and how many attempts it took. */
-export function describeTaskFailure(error: unknown, task: PlanTask): { message: string; attempts: number } {
+export function describeTaskFailure(error: unknown, task: PlanTask): { message: string; attempts: number; startedAt?: string; endedAt?: string } {
   const maxAttempts = task.options.retries + 1;
   if (!(error instanceof ActivityFailure)) return { message: errorMessage(error), attempts: 1 };
   const cause = error.cause;
@@ -39,7 +39,12 @@ export function describeTaskFailure(error: unknown, task: PlanTask): { message: 
   if (cause instanceof ApplicationFailure) {
     const details = cause.details?.[0] as TaskFailureDetails | undefined;
     const type = cause.type && cause.type !== 'Error' ? `${cause.type}: ` : '';
-    return { message: `${type}${cause.message}`, attempts: details?.attempt ?? maxAttempts };
+    return {
+      message: `${type}${cause.message}`,
+      attempts: details?.attempt ?? maxAttempts,
+      ...(details?.startedAt ? { startedAt: details.startedAt } : {}),
+      ...(details?.endedAt ? { endedAt: details.endedAt } : {}),
+    };
   }
   return { message: errorMessage(cause ?? error), attempts: maxAttempts };
 }

@@ -70,6 +70,7 @@ export class TaskLauncher {
         }
       }
       this.state.finish(task.id, 'success', now(), { attempts: result.attempt, output: task.kind === 'branch' ? this.state.branchChoices[task.id] : result.output });
+      this.state.useAttemptTimes(task.id, result);
       this.callbacks.dispatchEmitted(result.events, task.id);
     } catch (error) {
       this.recordFailure(task, error);
@@ -97,6 +98,7 @@ export class TaskLauncher {
     }
     if (items.length === 0) {
       this.state.finish(task.id, 'skipped', now(), { output: [] });
+      this.state.explain(task.id, `\`${task.mapOver}\` gave an empty list to map over`);
       return;
     }
     const { instances, outputs } = await this.runAllInstances(task, items);
@@ -159,6 +161,7 @@ export class TaskLauncher {
     }
     const failure = describeTaskFailure(error, task);
     this.state.finish(task.id, 'failed', now(), { attempts: failure.attempts, error: failure.message || errorMessage(error) });
+    this.state.useAttemptTimes(task.id, failure);
   }
 }
 

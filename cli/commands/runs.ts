@@ -1,8 +1,28 @@
 import { InvalidArgumentError, type Command } from 'commander';
-import { cancelRun, clearTask, getRunSnapshot, listRuns } from '../../control/runs.ts';
-import { formatTime, printJson, renderTable } from '../format.ts';
+import { findRunLinks, rerunClosedRun, type RunLinks } from '../../control/rerun.ts';
+import { cancelRun, clearTask, getRunOutputs, getRunSnapshot, listRuns } from '../../control/runs.ts';
+import { findLogicalDates } from '../../db/run-records.ts';
+import { parseDuration, type Duration } from '../../plan/duration.ts';
+import type { RunStatus } from '../../plan/types.ts';
+import { formatDuration, formatTime, printJson, renderTable } from '../format.ts';
 import type { ContextFor } from '../program.ts';
-import { renderRunHeader, renderTaskTable, runToJson } from '../run-view.ts';
+import { renderOutputs, renderRunHeader, renderTaskTable, runToJson } from '../run-view.ts';
+
+const LISTED_STATUSES: readonly RunStatus[] = ['running', 'success', 'failed', 'cancelled'];
+
+function parseStatus(text: string): RunStatus {
+  if (!LISTED_STATUSES.includes(text as RunStatus)) throw new InvalidArgumentError(`"${text}" is not a run status (${LISTED_STATUSES.join(', ')})`);
+  return text as RunStatus;
+}
+
+/** `--since 2026-11-01`, `--since 2026-11-01T12:00Z` or `--since 6h` (that long ago). */
+export function parseSince(text: string, now = new Date()): Date {
+  const ago = /^\d/.test(text) && !text.includes('-') ? parseDuration(text as Duration) : null;
+  if (ago !== null) return new Date(now.getTime() - ago);
+  const date = new Date(text);
+  if (Number.isNaN(date.getTime())) throw new InvalidArgumentError(`"${text}" is neither a date (2026-11-01, 2026-11-01T12:00Z) nor a duration (6h, 7d)`);
+  return date;
+}
 
 function parseLimit(text: string): number {
   const limit = Number(text);
@@ -17,27 +37,51 @@ export function registerRunsCommands(program: Command, contextFor: ContextFor): 
     .command('list')
     .description('recent runs, newest first')
     .option('--dag <id>', 'only runs of this DAG')
+    .option('--status <status>', `only runs in this state (${LISTED_STATUSES.join(', ')})`, parseStatus)
+    .option('--since <when>', 'only runs started since a date (2026-11-01) or that long ago (6h, 7d)', (text: string) => parseSince(text))
     .option('--limit <n>', 'at most this many runs', parseLimit, 50)
-    .option('--json', 'print JSON')
-    .action(async (options: { dag?: string; limit: number; json?: boolean }, command: Command) => {
+    .option('--json', 'print JSON: [{ runId, dagId, runType, status, logicalDate, startedAt, endedAt, durationMs }]')
+    .action(async (options: { dag?: string; status?: RunStatus; since?: Date; limit: number; json?: boolean }, command: Command) => {
       const context = contextFor(command);
-      const found = await listRuns(await context.client(), { ...(options.dag ? { dagId: options.dag } : {}), limit: options.limit });
+      const found = await listRuns(await context.client(), {
+        ...(options.dag ? { dagId: options.dag } : {}),
+        ...(options.status ? { status: options.status } : {}),
+        ...(options.since ? { since: options.since } : {}),
+        limit: options.limit,
+        // Logical dates live in the run records; without a database the column shows '-'.
+        logicalDates: async (runIds) => findLogicalDates(context.database(), runIds),
+      });
       if (options.json) return printJson(context.io.out, found);
       if (found.length === 0) return context.io.out(options.dag ? `no runs of DAG ${options.dag}` : 'no runs');
-      const rows = found.map((run) => [run.runId, run.dagId, run.runType ?? '-', run.status, formatTime(run.startedAt), formatTime(run.endedAt)]);
-      for (const line of renderTable(['RUN ID', 'DAG', 'TYPE', 'STATUS', 'STARTED', 'ENDED'], rows)) context.io.out(line);
+      const rows = found.map((run) => [
+        run.runId,
+        run.dagId,
+        run.runType ?? '-',
+        run.status,
+        formatTime(run.logicalDate),
+        formatTime(run.startedAt),
+        run.durationMs === null ? '-' : formatDuration(Math.round(run.durationMs / 100) * 100),
+      ]);
+      for (const line of renderTable(['RUN ID', 'DAG', 'TYPE', 'STATUS', 'LOGICAL DATE', 'STARTED', 'DURATION'], rows)) context.io.out(line);
     });
 
   runs
     .command('show')
-    .description('one run with the state of each task')
+    .description('one run with the state of each task, and why it failed')
     .argument('<runId>', 'run id (the workflow id)')
-    .option('--json', 'print JSON: { runId, dagId, status, tasks: [{ id, state, attempts, startedAt, endedAt, error }] }')
-    .action(async (runId: string, options: { json?: boolean }, command: Command) => {
+    .option('--outputs', "add each task's output")
+    .option('--json', 'print JSON: { runId, dagId, status, failure?, tasks: [{ id, state, attempts, startedAt, endedAt, error, reason?, output? }] }')
+    .action(async (runId: string, options: { json?: boolean; outputs?: boolean }, command: Command) => {
       const context = contextFor(command);
-      const snapshot = await getRunSnapshot(await context.client(), runId);
-      if (options.json) return printJson(context.io.out, runToJson(snapshot));
-      for (const line of [...renderRunHeader(snapshot), '', ...renderTaskTable(snapshot.tasks)]) context.io.out(line);
+      const client = await context.client();
+      const snapshot = await getRunSnapshot(client, runId);
+      const outputs = options.outputs ? await getRunOutputs(client, runId).catch(() => ({})) : undefined;
+      const links = await findRunLinks(client, runId).catch((): RunLinks => ({ reruns: [] }));
+      if (options.json) return printJson(context.io.out, { ...runToJson(snapshot, outputs), ...links });
+      const linkLines = [...(links.rerunOf ? [`rerun of ${links.rerunOf}`] : []), ...links.reruns.map((id) => `rerun as ${id}`)];
+      const lines = [...renderRunHeader(snapshot), ...linkLines, '', ...renderTaskTable(snapshot.tasks)];
+      if (outputs) lines.push('', 'outputs:', ...renderOutputs(snapshot.tasks, outputs));
+      for (const line of lines) context.io.out(line);
     });
 
   runs
@@ -52,12 +96,19 @@ export function registerRunsCommands(program: Command, contextFor: ContextFor): 
 
   runs
     .command('clear')
-    .description('rerun a task and everything downstream of it, in the same run')
+    .description('rerun a task and everything downstream of it: in the same run while it is open, else in a new run of the same DAG, params and logical date')
     .argument('<runId>', 'run id')
     .argument('<taskId>', 'task to rerun')
     .action(async (runId: string, taskId: string, _options: unknown, command: Command) => {
       const context = contextFor(command);
-      const cleared = await clearTask(await context.client(), runId, taskId);
-      context.io.out(`cleared ${cleared.join(', ')} in run ${runId}; they run again now`);
+      const client = await context.client();
+      const snapshot = await getRunSnapshot(client, runId);
+      const open = (await client.workflow.getHandle(runId).describe()).status.name === 'RUNNING';
+      if (open) {
+        const cleared = await clearTask(client, runId, taskId);
+        return context.io.out(`cleared ${cleared.join(', ')} in run ${runId}; they run again now`);
+      }
+      const rerun = await rerunClosedRun(client, snapshot, taskId, context.taskQueue);
+      context.io.out(`run ${runId} has closed; started run ${rerun.runId}: ${taskId} and its downstream run again on the current DAG file, the other tasks keep their recorded outputs`);
     });
 }

@@ -71,7 +71,7 @@ export function evaluate<P, U>(options: EvaluateOptions<P, U>): (ctx: TaskContex
     if (champion) await verifyArtifact(db, model, champion.version).catch(failFastOnRegistryError);
 
     ctx.log.info('evaluating challenger and champion', { model, challenger: version, champion: champion?.version ?? null });
-    const score = (uri: string, role: string) => run(uri, holdoutPath, { signal: ctx.signal, role });
+    const score = (uri: string, role: string) => run(uri, holdoutPath, { signal: ctx.signal, role, log: ctx.log });
     const [challengerMetrics, championMetrics] = await Promise.all([
       score(challenger.artifactUri, 'challenger'),
       champion ? score(champion.artifactUri, 'champion') : Promise.resolve(null),

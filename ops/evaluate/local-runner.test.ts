@@ -36,6 +36,14 @@ beforeAll(async () => {
 const run = () => localProcessEvaluation({ command: [process.execPath, path.join(dir, 'evaluate.cjs')] });
 
 describe('localProcessEvaluation', () => {
+  it("sends each line the evaluation prints to the task's log, stdout and stderr alike", async () => {
+    const lines: [string, Record<string, unknown> | undefined][] = [];
+    const info = (message: string, attrs?: Record<string, unknown>) => void lines.push([message, attrs]);
+    const log = { debug: info, info, warn: info, error: info };
+    await expect(run()(await modelWith({ mode: 'crash' }), path.join(dir, 'holdout.csv'), { log, role: 'challenger' })).rejects.toThrow(EvaluationFailedError);
+    expect(lines).toEqual([['boom: holdout has no label column', { stream: 'stderr', role: 'challenger' }]]);
+  });
+
   it('passes MODEL_PATH, HOLDOUT_PATH and OUTPUT_DIR and reads OUTPUT_DIR/metrics.json', async () => {
     await expect(run()(modelUri, path.join(dir, 'holdout.csv'))).resolves.toEqual({ auc: 0.87, holdout_bytes: 8 });
   });

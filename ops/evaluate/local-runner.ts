@@ -3,6 +3,7 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import type { TaskLogger } from '../../sdk/context.ts';
 
 /** Metrics an evaluation produced, such as `{ auc: 0.91, latency_ms: 12 }`. */
 export type EvaluationMetrics = Record<string, number>;
@@ -12,6 +13,8 @@ export interface EvaluationRequest {
   signal?: AbortSignal | undefined;
   /** `challenger` or `champion`, for messages. */
   role?: string | undefined;
+  /** Receives each line the evaluation prints on stdout and stderr: the task's log. */
+  log?: TaskLogger | undefined;
 }
 
 /** Evaluates one model on the holdout set; the container runner plugs in here. */
@@ -60,7 +63,7 @@ export function localProcessEvaluation(options: LocalEvaluationOptions): RunEval
     try {
       const env = { ...process.env, ...options.env, MODEL_PATH: toPath(modelUri), HOLDOUT_PATH: toPath(holdoutPath), OUTPUT_DIR: outputDir };
       const fail = (exitCode: number | null, stderr: string, detail: string) => new EvaluationFailedError(options.command, modelUri, exitCode, stderr.trim(), detail);
-      const { exitCode, stderr } = await runProcess(program, args, { cwd: options.cwd, env, signal: request.signal });
+      const { exitCode, stderr } = await runProcess(program, args, { cwd: options.cwd, env, signal: request.signal, log: request.log, role: request.role });
       if (exitCode !== 0) throw fail(exitCode, stderr, `exited with code ${exitCode}`);
       let text: string;
       try {
@@ -94,17 +97,43 @@ export function parseMetrics(text: string, fail: (detail: string) => Error): Eva
 function runProcess(
   program: string,
   args: readonly string[],
-  options: { cwd: string | undefined; env: NodeJS.ProcessEnv; signal: AbortSignal | undefined },
+  options: { cwd: string | undefined; env: NodeJS.ProcessEnv; signal: AbortSignal | undefined; log?: TaskLogger | undefined; role?: string | undefined },
 ): Promise<{ exitCode: number | null; stderr: string }> {
   return new Promise((resolve, reject) => {
-    const child = spawn(program, args, { cwd: options.cwd, env: options.env, stdio: ['ignore', 'ignore', 'pipe'], ...(options.signal ? { signal: options.signal } : {}) });
+    const child = spawn(program, args, { cwd: options.cwd, env: options.env, stdio: ['ignore', 'pipe', 'pipe'], ...(options.signal ? { signal: options.signal } : {}) });
     let stderr = '';
+    const attrs = (stream: string) => ({ stream, ...(options.role ? { role: options.role } : {}) });
+    const stdoutLines = lineSplitter((line) => options.log?.info(line, attrs('stdout')));
+    const stderrLines = lineSplitter((line) => options.log?.info(line, attrs('stderr')));
+    child.stdout.setEncoding('utf8');
+    child.stdout.on('data', stdoutLines.push);
     child.stderr.setEncoding('utf8');
     // Keep only the tail: the last lines of a failing script say what went wrong.
     child.stderr.on('data', (chunk: string) => {
       stderr = (stderr + chunk).slice(-STDERR_TAIL_BYTES);
+      stderrLines.push(chunk);
     });
     child.once('error', (error) => reject(error));
-    child.once('close', (exitCode) => resolve({ exitCode, stderr }));
+    child.once('close', (exitCode) => {
+      stdoutLines.end();
+      stderrLines.end();
+      resolve({ exitCode, stderr });
+    });
   });
+}
+
+/** Cuts a stream's text into lines; a line without a newline at the end is given at `end()`. */
+function lineSplitter(onLine: (line: string) => void): { push: (chunk: string) => void; end: () => void } {
+  let partial = '';
+  return {
+    push: (chunk) => {
+      const parts = (partial + chunk).split('\n');
+      partial = parts.pop() ?? '';
+      for (const line of parts) onLine(line.replace(/\r$/, ''));
+    },
+    end: () => {
+      if (partial !== '') onLine(partial);
+      partial = '';
+    },
+  };
 }

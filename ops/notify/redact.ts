@@ -1,7 +1,8 @@
 import { inspect } from 'node:util';
+import { MASKED, SecretMask } from '../../logs/secret-mask.ts';
 
 /** What a hidden value prints as, everywhere: messages, logs, JSON, `util.inspect`. */
-export const REDACTED = '***';
+export const REDACTED = MASKED;
 
 /**
  * A password held so that no accidental path prints it: string conversion, JSON and
@@ -74,9 +75,5 @@ export function redactUrlPasswords(text: string): string {
  * redactText('AUTH failed for hunter2', [new Secret('hunter2')]); // 'AUTH failed for ***'
  */
 export function redactText(text: string, secrets: readonly Secret[] = []): string {
-  let result = redactUrlPasswords(text);
-  for (const secret of secrets) {
-    for (const form of secret.variants()) result = result.split(form).join(REDACTED);
-  }
-  return result;
+  return new SecretMask(secrets.map((secret) => secret.reveal())).text(redactUrlPasswords(text));
 }

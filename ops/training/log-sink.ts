@@ -2,6 +2,7 @@ import { createWriteStream, type WriteStream } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { SecretMask } from '../../logs/secret-mask.ts';
 import type { TaskLogger } from '../../sdk/context.ts';
 
 export type JobStream = 'stdout' | 'stderr';
@@ -9,7 +10,6 @@ export type JobStream = 'stdout' | 'stderr';
 const TAIL_LINES = 20;
 // A job that prints without newlines must not grow memory without bound.
 const MAX_LINE_CHARS = 16_384;
-const REDACTED = '***';
 
 /**
  * Splits a job's stdout and stderr into lines, sends each to the task log and to the log
@@ -22,7 +22,7 @@ export class JobLogSink {
   private readonly tail: string[] = [];
   private readonly partial: Record<JobStream, string> = { stdout: '', stderr: '' };
   private readonly file: WriteStream;
-  private readonly secrets: string[];
+  private readonly mask: SecretMask;
   private closing: Promise<void> | undefined;
 
   private constructor(
@@ -34,8 +34,7 @@ export class JobLogSink {
   ) {
     this.logUri = pathToFileURL(logFile).href;
     this.file = file;
-    // Longest first, so a secret that contains a shorter one is masked whole.
-    this.secrets = [...new Set(secretValues.filter((value) => value.length > 0))].sort((a, b) => b.length - a.length);
+    this.mask = new SecretMask(secretValues);
   }
 
   static async open(logFile: string, jobName: string, log: TaskLogger, secretValues: readonly string[]): Promise<JobLogSink> {
@@ -86,12 +85,12 @@ export class JobLogSink {
   }
 
   private emit(stream: JobStream, rawLine: string): void {
-    let line = rawLine;
-    for (const secret of this.secrets) line = line.split(secret).join(REDACTED);
+    const line = this.mask.text(rawLine);
     this.lineCount++;
     this.tail.push(line);
     if (this.tail.length > TAIL_LINES) this.tail.shift();
     this.file.write(`${line}\n`);
+    // Each line is also a task log line: stored per attempt, and shown by `weir logs`.
     this.log.info(line, { job: this.jobName, stream });
   }
 }
