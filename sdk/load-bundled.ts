@@ -2,7 +2,7 @@ import { createHash, randomUUID } from 'node:crypto';
 import { mkdir, rename, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { build, type Plugin } from 'esbuild';
+import { build, type BuildFailure, type Plugin } from 'esbuild';
 
 /**
  * The fast way to load many DAG files: one esbuild pass compiles them all into a single module,
@@ -34,18 +34,58 @@ export async function importDagFilesTogether(files: readonly string[], cacheDir:
     return null;
   }
   // Inside the project, so the bare imports it keeps ('weir', 'zod', ...) resolve as the files' would.
-  await mkdir(cacheDir, { recursive: true });
-  const target = path.join(cacheDir, `dags-${createHash('sha256').update(code).digest('hex').slice(0, 16)}.mjs`);
-  // Unique per load, not per process: two loads of one folder may run at the same time.
-  const scratch = `${target}.${process.pid}.${randomUUID()}.tmp`;
-  await writeFile(scratch, code);
-  await rename(scratch, target);
+  const target = await writeCached(code, cacheDir, 'dags');
   try {
     const module = (await import(pathToFileURL(target).href)) as { default: Record<string, unknown>[] };
     return module.default;
   } catch {
     return null;
   }
+}
+
+/**
+ * Compiles one DAG file (and the relative modules it imports) with esbuild and imports the
+ * result, so Weir's compiled JavaScript needs no TypeScript loader. Unlike the fast path it
+ * throws what went wrong: a syntax error or an unresolvable import as esbuild words it (with
+ * `ERR_MODULE_NOT_FOUND` for the latter), or whatever the file threw.
+ */
+export async function importDagFile(file: string, cacheDir: string): Promise<Record<string, unknown>> {
+  let code: string;
+  try {
+    const result = await build({
+      entryPoints: [file],
+      bundle: true,
+      format: 'esm',
+      platform: 'node',
+      target: 'node20',
+      packages: 'external',
+      write: false,
+      logLevel: 'silent',
+      plugins: [keepOwnUrl],
+    });
+    code = result.outputFiles[0]?.text ?? '';
+  } catch (error) {
+    throw describeBuildFailure(error as BuildFailure);
+  }
+  return (await import(pathToFileURL(await writeCached(code, cacheDir, path.basename(file, path.extname(file)))).href)) as Record<string, unknown>;
+}
+
+function describeBuildFailure(failure: BuildFailure): Error {
+  const first = failure.errors?.[0];
+  if (!first) return failure;
+  const where = first.location ? `${first.location.file}:${first.location.line}:${first.location.column + 1}: ` : '';
+  if (/^Could not resolve/.test(first.text)) return Object.assign(new Error(`${where}${first.text}`), { code: 'ERR_MODULE_NOT_FOUND' });
+  return new SyntaxError(`${where}${first.text}`);
+}
+
+/** Content-addressed, written atomically: two loads of one folder may run at the same time. */
+async function writeCached(code: string, cacheDir: string, prefix: string): Promise<string> {
+  await mkdir(cacheDir, { recursive: true });
+  const target = path.join(cacheDir, `${prefix}-${createHash('sha256').update(code).digest('hex').slice(0, 16)}.mjs`);
+  const scratch = `${target}.${process.pid}.${randomUUID()}.tmp`;
+  await writeFile(scratch, code);
+  await rename(scratch, target);
+  return target;
 }
 
 /** Each bundled file keeps its own `import.meta.url`, so paths it computes from it stay right. */

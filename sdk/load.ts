@@ -1,9 +1,8 @@
-import { readdir, stat } from 'node:fs/promises';
+import { readdir } from 'node:fs/promises';
 import path from 'node:path';
-import { pathToFileURL } from 'node:url';
 import type { Plan } from '../plan/types.ts';
 import { checkDag } from './compile.ts';
-import { importDagFilesTogether } from './load-bundled.ts';
+import { importDagFile, importDagFilesTogether } from './load-bundled.ts';
 import type { Dag } from './dag.ts';
 import type { DagProblem } from './errors.ts';
 
@@ -51,7 +50,7 @@ export async function loadDagFiles(files: readonly string[], baseDir: string): P
   const together = absolute.length > 1 ? await importDagFilesTogether(absolute, dagCacheDir(baseDir)) : null;
   const results = together
     ? absolute.map((file, i) => checkLoaded(file, baseDir, together[i] ?? {}))
-    : await Promise.all(absolute.map((file) => loadOneFile(file, baseDir)));
+    : await Promise.all(absolute.map((file) => loadOneFile(file, baseDir, dagCacheDir(baseDir))));
   const catalog: DagCatalog = { dags: new Map(), problems: [], files: absolute };
   for (const result of results) {
     catalog.problems.push(...result.problems);
@@ -83,13 +82,12 @@ function checkLoaded(file: string, baseDir: string, module: Record<string, unkno
   return { loaded: { dag: module.default as LoadedDag['dag'], plan, file }, problems: [] };
 }
 
-async function loadOneFile(file: string, baseDir: string): Promise<{ loaded?: LoadedDag; problems: DagProblem[] }> {
+async function loadOneFile(file: string, baseDir: string, cacheDir: string): Promise<{ loaded?: LoadedDag; problems: DagProblem[] }> {
   const relative = path.relative(baseDir, file) || path.basename(file);
   let module: Record<string, unknown>;
   try {
-    // The modification time in the URL makes a long-lived process import an edited file afresh.
-    const version = Math.round((await stat(file)).mtimeMs);
-    module = (await import(`${pathToFileURL(file).href}?v=${version}`)) as Record<string, unknown>;
+    // Compiled by esbuild into a file named by its content, so an edited file is imported afresh.
+    module = await importDagFile(file, cacheDir);
   } catch (error) {
     return { problems: [{ file: relative, message: describeImportError(error) }] };
   }
