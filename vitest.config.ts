@@ -29,7 +29,7 @@ export default defineConfig({
           name: 'integration',
           include: ['**/*.int.test.ts'],
           exclude: ['node_modules/**', '.weir/**'],
-          globalSetup: ['test/global-setup.ts', 'test/workflow-bundle-setup.ts'],
+          globalSetup: ['test/build-setup.ts', 'test/global-setup.ts', 'test/workflow-bundle-setup.ts'],
           testTimeout: 120_000,
           hookTimeout: 180_000,
           maxWorkers: 2,

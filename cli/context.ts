@@ -3,7 +3,7 @@ import type { Client } from '@temporalio/client';
 import type { Kysely } from 'kysely';
 import { DEFAULT_TASK_QUEUE } from '../plan/types.ts';
 import { createDb, type Database } from '../db/index.ts';
-import { loadDagFolder, type DagCatalog, type LoadedDag } from '../sdk/index.ts';
+import type { DagCatalog, LoadedDag } from '../sdk/index.ts';
 import { connectClient } from '../worker/temporal-connection.ts';
 import type { TemporalSettings } from '../worker/config.ts';
 import { UnknownDagError } from './errors.ts';
@@ -40,7 +40,8 @@ export class CliContext {
   }
 
   catalog(): Promise<DagCatalog> {
-    this.catalogPromise ??= loadDagFolder(this.dagsDir);
+    // Imported on use: the loader brings esbuild, which commands without DAGs never need.
+    this.catalogPromise ??= import('../sdk/load.ts').then(({ loadDagFolder }) => loadDagFolder(this.dagsDir));
     return this.catalogPromise;
   }
 

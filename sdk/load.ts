@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import { readdir } from 'node:fs/promises';
 import path from 'node:path';
 import type { Plan } from '../plan/types.ts';
@@ -50,7 +51,7 @@ export async function loadDagFiles(files: readonly string[], baseDir: string): P
   const together = absolute.length > 1 ? await importDagFilesTogether(absolute, dagCacheDir(baseDir)) : null;
   const results = together
     ? absolute.map((file, i) => checkLoaded(file, baseDir, together[i] ?? {}))
-    : await Promise.all(absolute.map((file) => loadOneFile(file, baseDir, dagCacheDir(baseDir))));
+    : await Promise.all(absolute.map((file) => loadOneFile(file, baseDir, projectCacheDir(file))));
   const catalog: DagCatalog = { dags: new Map(), problems: [], files: absolute };
   for (const result of results) {
     catalog.problems.push(...result.problems);
@@ -73,6 +74,17 @@ export async function loadDagFiles(files: readonly string[], baseDir: string): P
 /** Beside the DAGs folder, so the compiled bundle resolves packages as the DAG files do. */
 function dagCacheDir(baseDir: string): string {
   return path.join(path.resolve(baseDir), '..', '.weir', 'dag-cache');
+}
+
+/**
+ * `.weir/dag-cache` of the project a file belongs to (the nearest folder above it with a
+ * package.json or node_modules), so its compiled copy resolves 'weir' and 'zod' as it does.
+ */
+function projectCacheDir(file: string): string {
+  for (let dir = path.dirname(file); ; dir = path.dirname(dir)) {
+    if (existsSync(path.join(dir, 'package.json')) || existsSync(path.join(dir, 'node_modules'))) return path.join(dir, '.weir', 'dag-cache');
+    if (path.dirname(dir) === dir) return path.join(path.dirname(file), '.weir', 'dag-cache');
+  }
 }
 
 function checkLoaded(file: string, baseDir: string, module: Record<string, unknown>): { loaded?: LoadedDag; problems: DagProblem[] } {
