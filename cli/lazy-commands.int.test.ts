@@ -48,9 +48,9 @@ describe('each weir command loads only its own modules', () => {
   it.each(['--help', 'runs list', 'runs show no-such-run', 'models list', 'approve no-such-run review', 'pause no_such_dag'])(
     'weir %s never imports the worker, the bundler, DuckDB or the operators',
     async (commandLine) => {
-    const modules = await modulesLoadedBy(...commandLine.split(' '));
-    expect(modules.some((module) => module.includes('/dist/cli/'))).toBe(true);
-    expect(heavyIn(modules)).toEqual([]);
+      const modules = await modulesLoadedBy(...commandLine.split(' '));
+      expect(modules.some((module) => module.includes('/dist/cli/'))).toBe(true);
+      expect(heavyIn(modules)).toEqual([]);
     },
   );
 
