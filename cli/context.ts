@@ -2,9 +2,8 @@ import path from 'node:path';
 import type { Client } from '@temporalio/client';
 import type { Kysely } from 'kysely';
 import { DEFAULT_TASK_QUEUE } from '../plan/types.ts';
-import { createDb, type Database } from '../db/index.ts';
+import type { Database } from '../db/index.ts';
 import type { DagCatalog, LoadedDag } from '../sdk/index.ts';
-import { connectClient } from '../worker/temporal-connection.ts';
 import type { TemporalSettings } from '../worker/config.ts';
 import { UnknownDagError } from './errors.ts';
 import type { CliIo } from './io.ts';
@@ -24,7 +23,7 @@ export class CliContext {
   readonly taskQueue: string;
   private catalogPromise: Promise<DagCatalog> | undefined;
   private clientPromise: Promise<Client> | undefined;
-  private db: Kysely<Database> | undefined;
+  private dbPromise: Promise<Kysely<Database>> | undefined;
 
   constructor(
     readonly io: CliIo,
@@ -64,18 +63,27 @@ export class CliContext {
       } catch (error) {
         return Promise.reject(error);
       }
-      this.clientPromise = connectClient(settings);
+      // Imported on use, like the database below: a command loads only the clients it needs.
+      this.clientPromise = import('../worker/temporal-connection.ts').then(({ connectClient }) => connectClient(settings));
     }
     return this.clientPromise;
   }
 
-  database(): Kysely<Database> {
-    this.db ??= createDb(resolveDatabaseUrl(this.io.env, this.io.cwd), { maxConnections: 2 });
-    return this.db;
+  database(): Promise<Kysely<Database>> {
+    if (!this.dbPromise) {
+      let url: string;
+      try {
+        url = resolveDatabaseUrl(this.io.env, this.io.cwd);
+      } catch (error) {
+        return Promise.reject(error);
+      }
+      this.dbPromise = import('../db/connection.ts').then(({ createDb }) => createDb(url, { maxConnections: 2 }));
+    }
+    return this.dbPromise;
   }
 
   async close(): Promise<void> {
-    const client = await this.clientPromise?.catch(() => undefined);
-    await Promise.allSettled([client?.connection.close(), this.db?.destroy()]);
+    const [client, db] = await Promise.all([this.clientPromise?.catch(() => undefined), this.dbPromise?.catch(() => undefined)]);
+    await Promise.allSettled([client?.connection.close(), db?.destroy()]);
   }
 }

@@ -129,7 +129,8 @@ describe('the npm package', () => {
     const typoDir = path.join(project, 'typo');
     await mkdir(typoDir, { recursive: true });
     await writeFile(path.join(typoDir, 'typo.ts'), TYPE_ERROR_SOURCE);
-    const failing = await run('npx', ['--no-install', 'tsc', '--noEmit', '--strict', '--module', 'NodeNext', '--moduleResolution', 'NodeNext', '--target', 'ES2022', '--skipLibCheck', path.join(typoDir, 'typo.ts')], { cwd: project, env: env() });
+    await writeFile(path.join(typoDir, 'tsconfig.json'), JSON.stringify({ extends: '../tsconfig.json', include: ['.'] }));
+    const failing = await run('npx', ['--no-install', 'tsc', '-p', 'typo'], { cwd: project, env: env() });
     expect(failing.code).not.toBe(0);
     expect(failing.stdout).toMatch(/typo\.ts.*error TS2339: Property 'toUpperCase' does not exist on type 'number'/);
   });
