@@ -59,6 +59,11 @@ describe('each weir command loads only its own modules', () => {
     expect(modules.filter((module) => /node_modules\/(@temporalio\/client|kysely|pg)\//.test(module))).toEqual([]);
   });
 
+  it('runs list loads no database driver, models list no Temporal client', async () => {
+    expect((await modulesLoadedBy('runs', 'list')).filter((module) => /node_modules\/(kysely|pg)\//.test(module))).toEqual([]);
+    expect((await modulesLoadedBy('models', 'list')).filter((module) => /node_modules\/@temporalio\/client\//.test(module))).toEqual([]);
+  });
+
   it('sees the bundler where a command needs it (dags validate compiles DAG files)', async () => {
     expect(heavyIn(await modulesLoadedBy('dags', 'validate'))).toContain('the bundler');
   });
