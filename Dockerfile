@@ -1,5 +1,15 @@
 # Weir worker image. Build: docker build -t weir .
 # The same image runs `weir db migrate` as a one-shot step (see docker-compose.yml).
+
+# Stage 1 compiles Weir's TypeScript to dist/ (it needs the dev dependencies: TypeScript).
+FROM node:20-bookworm-slim AS build
+WORKDIR /build
+COPY package.json package-lock.json ./
+# No scripts: `prepare` would build before the sources are here; the build runs below.
+RUN npm ci --ignore-scripts --no-audit --no-fund
+COPY . .
+RUN npm run build
+
 FROM node:20-bookworm-slim
 
 ENV NODE_ENV=production \
@@ -12,13 +22,15 @@ RUN chown node:node /app
 USER node
 
 # Manifests first: editing a DAG or the source reuses the cached dependency layer.
-# tsx is a runtime dependency, so the TypeScript sources run as they are, unbuilt.
+# Weir runs as compiled JavaScript (dist/, from the build stage); DAG files are TypeScript,
+# compiled by esbuild when they load. `prepare` (the build) is for checkouts, not this image.
 # The base image ships npm 10, which runs dependency install scripts as usual;
 # the `allowScripts` field in package.json is only read by npm 11.
 COPY --chown=node:node package.json package-lock.json ./
-RUN npm ci --omit=dev --no-audit --no-fund && npm cache clean --force
+RUN npm pkg delete scripts.prepare && npm ci --omit=dev --no-audit --no-fund && npm cache clean --force
 
 COPY --chown=node:node . .
+COPY --from=build --chown=node:node /build/dist ./dist
 
 # `--no` makes npx fail instead of fetching an unrelated package from the registry
 # if the project's own `weir` bin were ever missing.

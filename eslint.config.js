@@ -23,7 +23,7 @@ const sideEffectingPackages = [
 ];
 
 export default tseslint.config(
-  { ignores: ['node_modules/**', '.weir/**', 'coverage/**', 'bench/results/**', 'bench/.generated/**', 'test/.tmp/**'] },
+  { ignores: ['node_modules/**', 'dist/**', '.weir/**', 'coverage/**', 'bench/results/**', 'bench/.generated/**', 'test/.tmp/**'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

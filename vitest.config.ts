@@ -1,9 +1,22 @@
 import { defineConfig } from 'vitest/config';
 
+/**
+ * `import ... from 'weir'` in this repo's DAG files and tests resolves through package.json's
+ * `weir-source` condition to the TypeScript sources, the same module instances the tests import,
+ * not to the compiled dist/ a user gets. Child processes that load DAG files from the sources
+ * pass `--conditions=weir-source` for the same reason
+ * (test/worker-process-launcher.ts, bench/child-process.ts).
+ */
+// Vite's default server conditions, with ours first.
+const WEIR_SOURCE_CONDITIONS = ['weir-source', 'module', 'node', 'development|production'];
+
 export default defineConfig({
+  resolve: { conditions: WEIR_SOURCE_CONDITIONS },
+  ssr: { resolve: { conditions: WEIR_SOURCE_CONDITIONS, externalConditions: ['weir-source'] } },
   test: {
     projects: [
       {
+        extends: true,
         test: {
           name: 'unit',
           include: ['**/*.test.ts'],
@@ -11,11 +24,12 @@ export default defineConfig({
         },
       },
       {
+        extends: true,
         test: {
           name: 'integration',
           include: ['**/*.int.test.ts'],
           exclude: ['node_modules/**', '.weir/**'],
-          globalSetup: ['test/global-setup.ts', 'test/workflow-bundle-setup.ts'],
+          globalSetup: ['test/build-setup.ts', 'test/global-setup.ts', 'test/workflow-bundle-setup.ts'],
           testTimeout: 120_000,
           hookTimeout: 180_000,
           maxWorkers: 2,

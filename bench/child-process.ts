@@ -15,7 +15,7 @@ export interface ChildRun<T> {
 export function runTsChild<T>(script: string, args: readonly string[], env: NodeJS.ProcessEnv = {}): Promise<ChildRun<T>> {
   return new Promise((resolve, reject) => {
     const started = performance.now();
-    const child = spawn(process.execPath, ['--import', 'tsx', script, ...args], {
+    const child = spawn(process.execPath, ['--conditions=weir-source', '--import', 'tsx', script, ...args], {
       cwd: REPO_ROOT,
       env: { ...process.env, ...env },
       stdio: ['ignore', 'pipe', 'pipe'],

@@ -72,7 +72,7 @@ export async function runColdStartBenchmark(options: {
 
 async function startOnce(client: Client, taskQueue: string, args: string[]): Promise<Sample> {
   const started = performance.now();
-  const child = spawn(process.execPath, ['--import', 'tsx', CHILD, ...args], { cwd: REPO_ROOT, stdio: ['pipe', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, ['--conditions=weir-source', '--import', 'tsx', CHILD, ...args], { cwd: REPO_ROOT, stdio: ['pipe', 'pipe', 'pipe'] });
   let stderr = '';
   child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));

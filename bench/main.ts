@@ -3,7 +3,7 @@
  * prints a Markdown report and writes bench/results/latest.{json,md}. Asserts nothing about time.
  *
  *   npm run bench                          # everything, about 25 minutes on 2 cores (scale alone 15)
- *   npm run bench -- --only loading        # orchestration | loading | validate | trigger | cold-start | drift | load | scale, comma separated
+ *   npm run bench -- --only loading        # orchestration | loading | validate | trigger | cold-start | drift | load | scale | cli, comma separated
  *   BENCH_RUNS=5 npm run bench             # measured runs per case (default 3; the orchestration cases at least 7)
  *   BENCH_LOAD_RUNS=50 npm run bench       # concurrent runs per round in the load benchmark (default 200)
  *   BENCH_SCALE_FANOUT=2000 npm run bench  # items of the scale benchmark's fan-out (default 10,000)
@@ -15,7 +15,9 @@ import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { DefaultLogger, Runtime } from '@temporalio/worker';
+import { resolveTemporalBinary } from '../infra/temporal-binary.ts';
 import { prebundleWorkflows } from '../worker/workflow-bundle.ts';
+import { runCliStartupBenchmark } from './cli-startup.ts';
 import { runColdStartBenchmark } from './cold-start.ts';
 import { runDriftBenchmark } from './drift.ts';
 import { runLoadingBenchmark } from './dag-loading.ts';
@@ -30,7 +32,7 @@ import { renderMarkdown, writeResults, type BenchResults } from './report.ts';
 import { startBenchStack } from './stack.ts';
 import { round } from './stats.ts';
 
-const BENCHMARKS = ['orchestration', 'loading', 'validate', 'trigger', 'cold-start', 'drift', 'load', 'scale'] as const;
+const BENCHMARKS = ['orchestration', 'loading', 'validate', 'trigger', 'cold-start', 'drift', 'load', 'scale', 'cli'] as const;
 type Benchmark = (typeof BENCHMARKS)[number];
 
 const { values } = parseArgs({ options: { only: { type: 'string' } } });
@@ -55,7 +57,7 @@ const orchestrationDags = await writeDagFolder(path.join(GENERATED_DIR, 'orchest
   'bench_fanout.ts': fanOutDagSource('bench_fanout', TASKS),
 });
 
-const needsStack = (['orchestration', 'trigger', 'cold-start', 'load', 'scale'] as const).some((name) => selected.has(name));
+const needsStack = (['orchestration', 'trigger', 'cold-start', 'load', 'scale', 'cli'] as const).some((name) => selected.has(name));
 log(needsStack ? 'starting Temporal dev server and Postgres, bundling the interpreter' : 'no server needed');
 const [stack, bundlePath] = needsStack
   ? await Promise.all([startBenchStack(log), prebundleWorkflows(path.join(scratchDir, 'workflows.js'))])
@@ -106,6 +108,12 @@ try {
     const fanOut = Number(process.env.BENCH_SCALE_FANOUT ?? 10_000);
     log(`6. scale: a fan-out of ${fanOut.toLocaleString('en-US')} at run time and a static DAG of 2,000 tasks, vs plain Temporal of the same shapes`);
     results.scale = await runScaleBenchmark({ temporalAddress: stack.temporalAddress, databaseUrl: stack.databaseUrl, bundlePath, fanOut, scratchDir, log });
+  }
+  if (stack && selected.has('cli')) {
+    // After the others, so `runs list` lists the runs they made, as on a used stack.
+    log('7. CLI start-up: weir --help vs node -e 0 (CPU), weir runs list vs temporal workflow list (wall)');
+    const temporalBin = await resolveTemporalBinary({ log });
+    results.cli = runCliStartupBenchmark({ temporalAddress: stack.temporalAddress, databaseUrl: stack.databaseUrl, temporalBin, rounds: Math.max(runs, 10), log });
   }
 } finally {
   await stack?.stop();

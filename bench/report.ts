@@ -1,6 +1,7 @@
 import { driftSection, type DriftResult } from './drift.ts';
 import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
+import { cliStartupSection, type CliStartupResult } from './cli-startup.ts';
 import type { ColdStartResult } from './cold-start.ts';
 import type { LoadingResult } from './dag-loading.ts';
 import type { ValidateResult } from './dags-validate.ts';
@@ -22,6 +23,7 @@ export interface BenchResults {
   drift?: DriftResult;
   load?: LoadResult;
   scale?: ScaleResult;
+  cli?: CliStartupResult;
 }
 
 export async function writeResults(dir: string, results: BenchResults, markdown: string): Promise<void> {
@@ -54,6 +56,7 @@ export function renderMarkdown(results: BenchResults): string {
   if (results.drift) parts.push('', driftSection(results.drift));
   if (results.load) parts.push('', loadSection(results.load));
   if (results.scale) parts.push('', scaleSection(results.scale));
+  if (results.cli) parts.push('', cliStartupSection(results.cli));
   return `${parts.join('\n')}\n`;
 }
 
@@ -85,6 +88,11 @@ function summarySection(results: BenchResults): string {
     rows.push([`${load.concurrentRuns} concurrent ${load.tasksPerRun}-task runs, p95 latency`, ms(weir.p95Ms), `plain Temporal ${ms(raw.p95Ms)}`, x(load.p95Ratio), 'lower is better']);
   }
   for (const scaleCase of results.scale?.cases ?? []) rows.push(scaleSummaryRow(scaleCase, results.scale as ScaleResult));
+  const cli = results.cli;
+  if (cli) {
+    rows.push(['`weir --help`, CPU', ms(cli.help.weirCpuMs), `node -e 0 ${ms(cli.help.nodeCpuMs)}`, x(cli.help.ratio), '<= 4.00x']);
+    rows.push(['`weir runs list`, wall', ms(cli.runsList.weirMs), `temporal workflow list ${ms(cli.runsList.temporalMs)}`, x(cli.runsList.ratio), '<= 500 ms']);
+  }
   return ['## Summary', '', table(['benchmark', 'Weir', 'baseline (same run)', 'ratio', 'target'], rows)].join('\n');
 }
 

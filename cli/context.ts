@@ -2,9 +2,9 @@ import path from 'node:path';
 import type { Client } from '@temporalio/client';
 import type { Kysely } from 'kysely';
 import { parseWeirEnv } from '../worker/config/index.ts';
-import { createDb, type Database } from '../db/index.ts';
-import { formatProblem, importProvenDag, loadDagPlans, type DagPlanCatalog, type DagPlanEntry, type LoadedDag } from '../sdk/index.ts';
-import { connectClient } from '../worker/temporal-connection.ts';
+import type { Database } from '../db/index.ts';
+import type { DagPlanCatalog, DagPlanEntry, LoadedDag } from '../sdk/index.ts';
+import { formatProblem } from '../sdk/errors.ts';
 import type { TemporalSettings } from '../worker/config.ts';
 import { CliError, UnknownDagError } from './errors.ts';
 import type { CliIo } from './io.ts';
@@ -24,7 +24,7 @@ export class CliContext {
   readonly taskQueue: string;
   private catalogPromise: Promise<DagPlanCatalog> | undefined;
   private clientPromise: Promise<Client> | undefined;
-  private db: Kysely<Database> | undefined;
+  private dbPromise: Promise<Kysely<Database>> | undefined;
 
   constructor(
     readonly io: CliIo,
@@ -41,10 +41,11 @@ export class CliContext {
 
   /**
    * The plans of the DAGs folder. DAG files' code runs in a separate process, and only files
-   * whose content changed since the last command run again (see sdk/load.ts).
+   * whose content changed since the last command run again (see sdk/load.ts). Imported on use:
+   * the loader brings esbuild, which commands without DAGs never need.
    */
   catalog(): Promise<DagPlanCatalog> {
-    this.catalogPromise ??= loadDagPlans(this.dagsDir);
+    this.catalogPromise ??= import('../sdk/load.ts').then(({ loadDagPlans }) => loadDagPlans(this.dagsDir));
     return this.catalogPromise;
   }
 
@@ -57,6 +58,7 @@ export class CliContext {
 
   /** The DAG with its task bodies: imports the one module the loading process proved. */
   async importDag(dagId: string): Promise<LoadedDag> {
+    const { importProvenDag } = await import('../sdk/load.ts');
     const loaded = await importProvenDag(await this.requireDag(dagId));
     if ('problem' in loaded) throw new CliError(formatProblem(loaded.problem));
     return loaded;
@@ -74,18 +76,27 @@ export class CliContext {
       } catch (error) {
         return Promise.reject(error);
       }
-      this.clientPromise = connectClient(settings);
+      // Imported on use, like the database below: a command loads only the clients it needs.
+      this.clientPromise = import('../worker/temporal-connection.ts').then(({ connectClient }) => connectClient(settings));
     }
     return this.clientPromise;
   }
 
-  database(): Kysely<Database> {
-    this.db ??= createDb(resolveDatabaseUrl(this.io.env, this.io.cwd), { maxConnections: 2 });
-    return this.db;
+  database(): Promise<Kysely<Database>> {
+    if (!this.dbPromise) {
+      let url: string;
+      try {
+        url = resolveDatabaseUrl(this.io.env, this.io.cwd);
+      } catch (error) {
+        return Promise.reject(error);
+      }
+      this.dbPromise = import('../db/connection.ts').then(({ createDb }) => createDb(url, { maxConnections: 2 }));
+    }
+    return this.dbPromise;
   }
 
   async close(): Promise<void> {
-    const client = await this.clientPromise?.catch(() => undefined);
-    await Promise.allSettled([client?.connection.close(), this.db?.destroy()]);
+    const [client, db] = await Promise.all([this.clientPromise?.catch(() => undefined), this.dbPromise?.catch(() => undefined)]);
+    await Promise.allSettled([client?.connection.close(), db?.destroy()]);
   }
 }

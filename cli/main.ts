@@ -1,5 +1,5 @@
 /**
- * Process entry of the `weir` command (started by bin/weir.mjs under tsx).
+ * Process entry of the `weir` command, compiled to dist/cli/main.js and started by bin/weir.mjs.
  * It exits explicitly, so that an open gRPC channel or pool never keeps a finished command alive.
  */
 import { processIo } from './io.ts';

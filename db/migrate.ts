@@ -1,8 +1,7 @@
 import { readdir } from 'node:fs/promises';
 import path from 'node:path';
-import { pathToFileURL } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { Migrator, type Kysely, type Migration, type MigrationProvider, type MigrationResultSet } from 'kysely';
-import { projectRoot } from '../infra/project-root.ts';
 
 export class MigrationError extends Error {
   override readonly name = 'MigrationError';
@@ -16,11 +15,15 @@ export class MigrationError extends Error {
   }
 }
 
-/** `2026_11_26_000000_run_records.ts`: the timestamp keeps Kysely's alphabetical order right. */
-const MIGRATION_FILE = /^\d{4}_\d{2}_\d{2}_\d{6}_[a-z0-9_]+\.ts$/;
+/**
+ * `2026_11_26_000000_run_records.ts` (or `.js` once compiled): the timestamp keeps Kysely's
+ * alphabetical order right, and the name without its extension is what the database records.
+ */
+const MIGRATION_FILE = /^(\d{4}_\d{2}_\d{2}_\d{6}_[a-z0-9_]+)\.(ts|js)$/;
 
+/** migrations/ beside this module's folder: the sources' own, or dist/migrations once compiled. */
 export function migrationsFolder(): string {
-  return path.join(projectRoot(), 'migrations');
+  return fileURLToPath(new URL('../migrations', import.meta.url));
 }
 
 /**
@@ -39,7 +42,7 @@ export class TypeScriptFolderMigrationProvider implements MigrationProvider {
       if (!isMigration(loaded)) {
         throw new MigrationError(`Migration ${file} does not export an up(db) function`, file);
       }
-      migrations[file.slice(0, -'.ts'.length)] = loaded;
+      migrations[(MIGRATION_FILE.exec(file) as RegExpExecArray)[1] as string] = loaded;
     }
     return migrations;
   }
@@ -50,7 +53,7 @@ function isMigration(value: unknown): value is Migration {
 }
 
 /**
- * Applies every pending migration in `<projectRoot>/migrations`. Safe to run on every start:
+ * Applies every pending migration in `migrations/`. Safe to run on every start:
  * a second call applies nothing.
  *
  * @example

@@ -533,13 +533,21 @@ describe('Dockerfile and .dockerignore', () => {
   const indexOf = (pattern: RegExp): number => instructions.findIndex((line) => pattern.test(line));
 
   it('installs production dependencies from the lockfile before copying the source', () => {
-    expect(instructions[0]).toBe('FROM node:20-bookworm-slim');
-    const manifests = indexOf(/^COPY .*package\.json package-lock\.json \.\/$/);
-    const install = indexOf(/^RUN npm ci --omit=dev\b/);
+    // The last stage is the image; a build stage before it compiles dist/.
+    const runtime = instructions.lastIndexOf('FROM node:20-bookworm-slim');
+    expect(runtime).toBeGreaterThanOrEqual(0);
+    const manifests = instructions.findIndex((line, i) => i > runtime && /^COPY .*package\.json package-lock\.json \.\/$/.test(line));
+    const install = indexOf(/^RUN (npm pkg delete scripts\.prepare && )?npm ci --omit=dev\b/);
     const source = indexOf(/^COPY .*\s\.\s\.$/);
     expect(manifests).toBeGreaterThan(0);
     expect(install).toBeGreaterThan(manifests);
     expect(source).toBeGreaterThan(install);
+  });
+
+  it('ships the compiled dist/ from a build stage', () => {
+    expect(instructions[0]).toMatch(/^FROM node:20-bookworm-slim AS build$/);
+    expect(indexOf(/^RUN npm run build$/)).toBeGreaterThan(0);
+    expect(indexOf(/^COPY --from=build .*\/dist \.\/dist$/)).toBeGreaterThan(indexOf(/^RUN npm run build$/));
   });
 
   it('runs the worker by default, as a non-root user', () => {

@@ -105,10 +105,14 @@ function runChild(batch: ChildRequest['modules'], together: boolean, cwd: string
   });
 }
 
-/** Under tsx (this repository) the child needs it too to run its own TypeScript; compiled, it needs nothing. */
+/**
+ * Under tsx (this repository) the child needs it too to run its own TypeScript, and the
+ * `weir-source` condition so the DAG files' `import 'weir'` reaches the same sources as the
+ * checks it runs; compiled, it needs nothing.
+ */
 function loaderArgs(): string[] {
   if (!CHILD_SCRIPT.endsWith('.ts')) return [];
-  return ['--import', import.meta.resolve('tsx/esm')];
+  return ['--conditions=weir-source', '--import', import.meta.resolve('tsx/esm')];
 }
 
 function formatSeconds(ms: number): string {

@@ -24,7 +24,7 @@ export interface WorkerProcessOptions {
  */
 export function startWorkerProcess(options: WorkerProcessOptions): Promise<ChildProcess> {
   const stack = testStack();
-  const child = spawn(process.execPath, ['--import', 'tsx', path.join(REPO, 'test', 'worker-process.ts')], {
+  const child = spawn(process.execPath, ['--conditions=weir-source', '--import', 'tsx', path.join(REPO, 'test', 'worker-process.ts')], {
     cwd: REPO,
     env: {
       ...process.env,

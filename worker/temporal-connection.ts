@@ -1,5 +1,5 @@
 import { Client, Connection } from '@temporalio/client';
-import { NativeConnection } from '@temporalio/worker';
+import type { NativeConnection } from '@temporalio/worker';
 import { dataConverterFromEnv } from '../codec/index.ts';
 import type { TemporalSettings } from './config.ts';
 
@@ -31,6 +31,8 @@ export async function connectClient(settings: TemporalSettings, env: Record<stri
 }
 
 export async function connectWorker(settings: TemporalSettings): Promise<NativeConnection> {
+  // Imported here: clients (every CLI command) never load the worker package.
+  const { NativeConnection } = await import('@temporalio/worker');
   try {
     return await NativeConnection.connect(connectionOptions(settings));
   } catch (error) {

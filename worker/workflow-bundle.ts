@@ -4,8 +4,12 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { bundleWorkflowCode } from '@temporalio/worker';
 
-/** The interpreter's entry module: the only workflow code Weir has. */
-export const WORKFLOWS_ENTRY = fileURLToPath(new URL('../workflows/index.ts', import.meta.url));
+/**
+ * The interpreter's entry module: the only workflow code Weir has. Beside this module's own
+ * extension, so the compiled package (dist/, `.js`) bundles dist/workflows and the sources
+ * (vitest, tsx) bundle workflows/.
+ */
+export const WORKFLOWS_ENTRY = fileURLToPath(new URL(`../workflows/index${path.extname(fileURLToPath(import.meta.url))}`, import.meta.url));
 
 /** Bundles the interpreter once so workers start without webpack (cold start, tests, replay). */
 export async function prebundleWorkflows(outFile: string): Promise<string> {

@@ -22,7 +22,7 @@ export interface DagListing {
 }
 
 export function registerDagsCommands(program: Command, contextFor: ContextFor): void {
-  const dags = program.command('dags').description('list, show and validate DAG files');
+  const dags = program.command('dags').description('list, show, validate and test DAG files');
 
   dags
     .command('list')

@@ -10,7 +10,7 @@ export function registerDbCommands(program: Command, contextFor: ContextFor): vo
     .description('apply pending migrations; running it again is harmless')
     .action(async (_options: unknown, command: Command) => {
       const context = contextFor(command);
-      const { applied } = await migrateToLatest(context.database());
+      const { applied } = await migrateToLatest(await context.database());
       if (applied.length === 0) context.io.out('database is up to date');
       for (const name of applied) context.io.out(`applied ${name}`);
     });

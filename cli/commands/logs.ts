@@ -34,10 +34,10 @@ export function registerLogsCommand(program: Command, contextFor: ContextFor): v
       const query: RunLogQuery = { runId, ...(taskId ? { taskId } : {}), ...(options.attempt ? { attempt: options.attempt } : {}) };
       const print = (line: StoredTaskLogLine) => context.io.out(options.json ? JSON.stringify(toJson(line)) : formatLogLine(line));
       if (options.follow) {
-        for await (const line of followRunLogs(context.database(), await context.client(), query)) print(line);
+        for await (const line of followRunLogs(await context.database(), await context.client(), query)) print(line);
         return;
       }
-      const lines = await readRunLogs(context.database(), query);
+      const lines = await readRunLogs(await context.database(), query);
       if (lines.length === 0 && !options.json) context.io.err(`no log lines for run ${runId}${taskId ? ` task ${taskId}` : ''}${options.attempt ? ` attempt ${options.attempt}` : ''}`);
       for (const line of lines) print(line);
     });

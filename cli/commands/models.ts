@@ -33,7 +33,7 @@ export function registerModelsCommands(program: Command, contextFor: ContextFor)
     .option('--json', 'print JSON: [{ name, productionVersion, latestVersion, versions }]')
     .action(async (options: { json?: boolean }, command: Command) => {
       const context = contextFor(command);
-      const found = await listModels(context.database());
+      const found = await listModels(await context.database());
       if (options.json) {
         return printJson(
           context.io.out,
@@ -52,7 +52,7 @@ export function registerModelsCommands(program: Command, contextFor: ContextFor)
     .option('--json', 'print JSON: { name, versions: [{ version, stage, metrics, artifactUri, sha256, createdAt, lineage }] }')
     .action(async (name: string, options: { json?: boolean }, command: Command) => {
       const context = contextFor(command);
-      const model = await getModel(context.database(), name);
+      const model = await getModel(await context.database(), name);
       if (options.json) {
         const versions = model.versions.map((v) => ({ version: v.version, stage: v.stage, metrics: v.metrics, artifactUri: v.artifactUri, sha256: v.sha256, createdAt: v.createdAt.toISOString(), lineage: v.lineage }));
         return printJson(context.io.out, { name: model.name, versions });
@@ -68,7 +68,7 @@ export function registerModelsCommands(program: Command, contextFor: ContextFor)
     .option('--json', 'print JSON: [{ id, version, from, to, action, actor, reason, at }]')
     .action(async (name: string, options: { json?: boolean }, command: Command) => {
       const context = contextFor(command);
-      const trail = await modelHistory(context.database(), name);
+      const trail = await modelHistory(await context.database(), name);
       if (options.json) return printJson(context.io.out, trail.map(transitionToJson));
       const rows = trail.map((step) => [formatTime(step.at.toISOString()), `v${step.version}`, step.fromStage ?? '-', step.toStage, step.action, step.actor, step.reason ?? '']);
       for (const line of renderTable(['AT', 'VERSION', 'FROM', 'TO', 'ACTION', 'ACTOR', 'REASON'], rows)) context.io.out(line);
@@ -84,7 +84,7 @@ export function registerModelsCommands(program: Command, contextFor: ContextFor)
     .action(async (name: string, version: number, options: { reason?: string; json?: boolean }, command: Command) => {
       const context = contextFor(command);
       // Each invocation is its own change; the key only guards against a double commit inside it.
-      const change = await promoteModel(context.database(), { name, version, actor: context.actor, reason: options.reason, idempotencyKey: `cli:${randomUUID()}` });
+      const change = await promoteModel(await context.database(), { name, version, actor: context.actor, reason: options.reason, idempotencyKey: `cli:${randomUUID()}` });
       if (options.json) return printJson(context.io.out, { name: change.name, version: change.version, previousVersion: change.previousVersion });
       context.io.out(describeChange('promoted', change));
     });
@@ -98,7 +98,7 @@ export function registerModelsCommands(program: Command, contextFor: ContextFor)
     .option('--json', 'print JSON: { name, version, previousVersion }')
     .action(async (name: string, options: { to?: number; reason?: string; json?: boolean }, command: Command) => {
       const context = contextFor(command);
-      const change = await rollbackModel(context.database(), { name, to: options.to, actor: context.actor, reason: options.reason });
+      const change = await rollbackModel(await context.database(), { name, to: options.to, actor: context.actor, reason: options.reason });
       if (options.json) return printJson(context.io.out, { name: change.name, version: change.version, previousVersion: change.previousVersion });
       context.io.out(describeChange('rolled back', change));
     });

@@ -49,7 +49,7 @@ export function registerRunsCommands(program: Command, contextFor: ContextFor): 
         ...(options.since ? { since: options.since } : {}),
         limit: options.limit,
         // Logical dates live in the run records; without a database the column shows '-'.
-        logicalDates: async (runIds) => findLogicalDates(context.database(), runIds),
+        logicalDates: async (runIds) => findLogicalDates(await context.database(), runIds),
       });
       if (options.json) return printJson(context.io.out, found);
       if (found.length === 0) return context.io.out(options.dag ? `no runs of DAG ${options.dag}` : 'no runs');
