@@ -22,7 +22,7 @@ beforeAll(async () => {
     artifacts: ws.artifacts,
     temporalUiUrl: 'http://localhost:8233',
     namespace: 'default',
-    env: {},
+    env: { WEIR_DATA_ROOTS: ws.dir },
   });
 });
 afterAll(async () => {
