@@ -1,5 +1,5 @@
 import type { Kysely } from 'kysely';
-import { ArtifactStore } from '../artifacts/store.ts';
+import type { ArtifactStore } from '../artifacts/artifact-store.ts';
 import type { Database } from '../db/schema.ts';
 
 /**
@@ -38,4 +38,4 @@ export function runUrl(runtime: Pick<OperatorRuntime, 'temporalUiUrl' | 'namespa
   return `${runtime.temporalUiUrl.replace(/\/$/, '')}/namespaces/${encodeURIComponent(runtime.namespace)}/workflows/${encodeURIComponent(runId)}`;
 }
 
-export { ArtifactStore };
+export type { ArtifactStore };

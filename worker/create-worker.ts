@@ -6,7 +6,7 @@ import { syncSchedules, type ScheduleSyncResult } from '../control/schedules.ts'
 import type { Database } from '../db/schema.ts';
 import { formatProblem } from '../sdk/errors.ts';
 import { loadDagFolder, type DagCatalog } from '../sdk/load.ts';
-import { ArtifactStore } from '../artifacts/store.ts';
+import { artifactSettingsFromEnv, createArtifactStore } from '../artifacts/index.ts';
 import { setOperatorRuntime } from '../ops/runtime.ts';
 import type { PoolLimit } from './pools.ts';
 import { workflowSource } from './workflow-bundle.ts';
@@ -83,7 +83,7 @@ export async function createWeirWorker(options: WeirWorkerOptions): Promise<Weir
   }
   setOperatorRuntime({
     db: options.db,
-    artifacts: ArtifactStore.fromEnv(),
+    artifacts: createArtifactStore(artifactSettingsFromEnv(process.env)),
     temporalUiUrl: options.temporalUiUrl ?? process.env.WEIR_UI_URL ?? 'http://localhost:8233',
     namespace: options.namespace,
     env: process.env,

@@ -1,4 +1,4 @@
-import type { ArtifactStore } from '../../artifacts/store.ts';
+import type { ArtifactStore } from '../../artifacts/artifact-store.ts';
 import { assertValidExpectations } from './check-expectations.ts';
 import { DuckDbSession } from './duckdb-session.ts';
 import type { Expectations } from './expectations.ts';

@@ -62,13 +62,13 @@ export function evaluate<P, U>(options: EvaluateOptions<P, U>): (ctx: TaskContex
   const latencyMetric = options.latencyMetric ?? 'latency_ms';
 
   return async (ctx) => {
-    const { db } = operatorRuntime();
+    const { db, artifacts } = operatorRuntime();
     const [model, version, holdoutPath] = await Promise.all([resolveOption(options.model, ctx), resolveOption(options.challengerVersion, ctx), resolveOption(options.holdoutPath, ctx)]);
-    const [challenger, champion] = await Promise.all([verifyArtifact(db, model, version), productionVersion(db, model)]).catch(failFastOnRegistryError);
+    const [challenger, champion] = await Promise.all([verifyArtifact(db, model, version, artifacts), productionVersion(db, model)]).catch(failFastOnRegistryError);
     if (champion?.version === challenger.version) {
       throw new NonRetryableError(`${model} v${version} is already the production version; there is nothing to compare it with`);
     }
-    if (champion) await verifyArtifact(db, model, champion.version).catch(failFastOnRegistryError);
+    if (champion) await verifyArtifact(db, model, champion.version, artifacts).catch(failFastOnRegistryError);
 
     ctx.log.info('evaluating challenger and champion', { model, challenger: version, champion: champion?.version ?? null });
     const score = (uri: string, role: string) => run(uri, holdoutPath, { signal: ctx.signal, role });
