@@ -42,3 +42,4 @@ export function createArtifactStore(settings: ArtifactSettings): ArtifactStore {
   if (settings.root.startsWith('s3://')) return new S3ArtifactStore({ root: settings.root, ...settings.s3 });
   return new FileArtifactStore(settings.root);
 }
+export { withLocalCopy } from './local-copy.ts';

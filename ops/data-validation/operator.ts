@@ -8,7 +8,7 @@ import type { DataFormat } from './input-file.ts';
 import type { CsvOptions } from './load-table.ts';
 import type { ValidationSummary } from './report.ts';
 import { dataRootsFromEnv } from './data-roots.ts';
-import { withLocalCopy } from './local-copy.ts';
+import { withLocalCopy } from '../../artifacts/local-copy.ts';
 import { validateFile } from './validate-file.ts';
 
 export interface ValidateDataOptions<P, U> {

@@ -1,7 +1,7 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import type { ArtifactStore } from '../../artifacts/artifact-store.ts';
+import type { ArtifactStore } from './artifact-store.ts';
 
 /**
  * Runs `use` on a local path for `file`. A URI of a remote artifact store (`s3://…`) is first
