@@ -14,3 +14,4 @@ export type { RegisteredModel, ProductionChange } from './promotion/index.ts';
 export { email, emailOn, notifyOnDrift, notifyOnFailure, notifyOnPromotion, notifyOnRejection, notifyOnSuccess } from './notify/index.ts';
 export { operatorRuntime, setOperatorRuntime, runUrl } from './runtime.ts';
 export type { OperatorRuntime } from './runtime.ts';
+export { withLocalCopy } from '../artifacts/local-copy.ts';

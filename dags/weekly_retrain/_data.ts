@@ -14,7 +14,8 @@ export const WEATHER_CSV = path.join(path.dirname(path.dirname(createRequire(imp
 export const SCRIPTS_DIR = fileURLToPath(new URL('.', import.meta.url));
 /** Where the project's setup installs scikit-learn (see infra/python-deps.ts). */
 export const PYTHON_PATH = process.env.WEIR_PYTHONPATH ?? fileURLToPath(new URL('../../.weir/python', import.meta.url));
-export const MODEL_NAME = 'seattle_weather';
+/** `WEIR_EXAMPLE_MODEL` renames it, so two test runs of the example can share one registry. */
+export const MODEL_NAME = process.env.WEIR_EXAMPLE_MODEL ?? 'seattle_weather';
 
 export interface WeeklyBatch {
   batchEnd: string;

@@ -1,3 +1,4 @@
+import { withLocalCopy } from '../../artifacts/local-copy.ts';
 import { productionVersion, verifyArtifact } from '../../registry/index.ts';
 import type { TaskContext } from '../../sdk/context.ts';
 import { NonRetryableError } from '../../sdk/errors.ts';
@@ -71,7 +72,9 @@ export function evaluate<P, U>(options: EvaluateOptions<P, U>): (ctx: TaskContex
     if (champion) await verifyArtifact(db, model, champion.version, artifacts).catch(failFastOnRegistryError);
 
     ctx.log.info('evaluating challenger and champion', { model, challenger: version, champion: champion?.version ?? null });
-    const score = (uri: string, role: string) => run(uri, holdoutPath, { signal: ctx.signal, role });
+    // A model or holdout in a remote store (s3://) is scored from a local copy.
+    const score = (uri: string, role: string) =>
+      withLocalCopy(artifacts, uri, (model) => withLocalCopy(artifacts, holdoutPath, (holdout) => run(model, holdout, { signal: ctx.signal, role })));
     const [challengerMetrics, championMetrics] = await Promise.all([
       score(challenger.artifactUri, 'challenger'),
       champion ? score(champion.artifactUri, 'champion') : Promise.resolve(null),
