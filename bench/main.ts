@@ -3,7 +3,8 @@
  * prints a Markdown report and writes bench/results/latest.{json,md}. Asserts nothing about time.
  *
  *   npm run bench                          # everything, about 25 minutes on 2 cores (scale alone 15)
- *   npm run bench -- --only loading        # orchestration | loading | validate | trigger | cold-start | drift | load | scale | cli, comma separated
+ *   npm run bench -- --only loading        # orchestration | loading | validate | trigger | cold-start | drift | csv-memory | load | scale | cli, comma separated
+ *   BENCH_CSV_BYTES=500000000 npm run bench # size of the csv-memory benchmark's CSV (default 2 GB)
  *   BENCH_RUNS=5 npm run bench             # measured runs per case (default 3; the orchestration cases at least 7)
  *   BENCH_LOAD_RUNS=50 npm run bench       # concurrent runs per round in the load benchmark (default 200)
  *   BENCH_SCALE_FANOUT=2000 npm run bench  # items of the scale benchmark's fan-out (default 10,000)
@@ -20,6 +21,7 @@ import { prebundleWorkflows } from '../worker/workflow-bundle.ts';
 import { runCliStartupBenchmark } from './cli-startup.ts';
 import { runColdStartBenchmark } from './cold-start.ts';
 import { runDriftBenchmark } from './drift.ts';
+import { runCsvMemoryBenchmark } from './csv-memory.ts';
 import { runLoadingBenchmark } from './dag-loading.ts';
 import { runValidateBenchmark } from './dags-validate.ts';
 import { runTriggerWaitBenchmark } from './trigger-wait.ts';
@@ -32,7 +34,7 @@ import { renderMarkdown, writeResults, type BenchResults } from './report.ts';
 import { startBenchStack } from './stack.ts';
 import { round } from './stats.ts';
 
-const BENCHMARKS = ['orchestration', 'loading', 'validate', 'trigger', 'cold-start', 'drift', 'load', 'scale', 'cli'] as const;
+const BENCHMARKS = ['orchestration', 'loading', 'validate', 'trigger', 'cold-start', 'drift', 'csv-memory', 'load', 'scale', 'cli'] as const;
 type Benchmark = (typeof BENCHMARKS)[number];
 
 const { values } = parseArgs({ options: { only: { type: 'string' } } });
@@ -98,6 +100,11 @@ try {
     const rows = Number(process.env.BENCH_DRIFT_ROWS ?? 10_000_000);
     log(`4. validation + drift over ${rows} rows x 20 columns, vs one DuckDB pass`);
     results.drift = await runDriftBenchmark({ dir: scratchDir, rows, log });
+  }
+  if (selected.has('csv-memory')) {
+    const bytes = Number(process.env.BENCH_CSV_BYTES ?? 2e9);
+    log(`4b. validation of a ${(bytes / 1e9).toFixed(1)} GB CSV: peak RSS, vs one DuckDB pass`);
+    results.csvMemory = await runCsvMemoryBenchmark({ dir: scratchDir, bytes, log });
   }
   if (stack && bundlePath && selected.has('load')) {
     const concurrentRuns = Number(process.env.BENCH_LOAD_RUNS ?? 200);

@@ -1,4 +1,5 @@
 import { driftSection, type DriftResult } from './drift.ts';
+import { csvMemorySection, type CsvMemoryResult } from './csv-memory.ts';
 import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { cliStartupSection, type CliStartupResult } from './cli-startup.ts';
@@ -21,6 +22,7 @@ export interface BenchResults {
   triggerWait?: TriggerWaitResult;
   coldStart?: ColdStartResult;
   drift?: DriftResult;
+  csvMemory?: CsvMemoryResult;
   load?: LoadResult;
   scale?: ScaleResult;
   cli?: CliStartupResult;
@@ -54,6 +56,7 @@ export function renderMarkdown(results: BenchResults): string {
   if (results.triggerWait) parts.push('', triggerWaitSection(results.triggerWait));
   if (results.coldStart) parts.push('', coldStartSection(results.coldStart));
   if (results.drift) parts.push('', driftSection(results.drift));
+  if (results.csvMemory) parts.push('', csvMemorySection(results.csvMemory));
   if (results.load) parts.push('', loadSection(results.load));
   if (results.scale) parts.push('', scaleSection(results.scale));
   if (results.cli) parts.push('', cliStartupSection(results.cli));

@@ -1,5 +1,5 @@
 import { dag } from 'weir';
-import { detectDrift, email, emailOn, evaluate, localProcessEvaluation, findBaseline, promote, registerModel, rollback, train, validateData, computeBaseline, saveBaseline } from 'weir/ops';
+import { detectDrift, email, emailOn, withLocalCopy, evaluate, localProcessEvaluation, findBaseline, promote, registerModel, rollback, train, validateData, computeBaseline, saveBaseline } from 'weir/ops';
 import { z } from 'zod';
 import { batchEndFor, MODEL_NAME, prepareWeeklyBatch, PYTHON_PATH, runSmokeCheck, SCRIPTS_DIR } from './weekly_retrain/_data.ts';
 
@@ -108,8 +108,9 @@ export default dag({
     }),
   )
   .task('store_baseline', { needs: ['promote', 'prepare'] }, async (ctx) => {
-    const computed = await computeBaseline(ctx.outputs.prepare.trainUri, { columns: FEATURES, categorical: ['weather'] });
-    const saved = await saveBaseline(ctx.services.db, { modelName: MODEL_NAME, modelVersion: String(ctx.outputs.promote.version), ...computed });
+    const { artifacts, db } = ctx.services;
+    const computed = await withLocalCopy(artifacts, ctx.outputs.prepare.trainUri, (train) => computeBaseline(train, { columns: FEATURES, categorical: ['weather'] }));
+    const saved = await saveBaseline(db, { modelName: MODEL_NAME, modelVersion: String(ctx.outputs.promote.version), ...computed });
     return { baselineId: saved.id };
   })
   .task(
@@ -124,7 +125,11 @@ export default dag({
         `Challenger: ${JSON.stringify(ctx.outputs.evaluate.challenger.metrics)}\nChampion: ${JSON.stringify(ctx.outputs.evaluate.champion?.metrics ?? null)}`,
     }),
   )
-  .task('smoke_check', { needs: ['promote'] }, async (ctx) => runSmokeCheck(new URL(ctx.outputs.promote.artifactUri).pathname, ctx.signal, ctx.params.smokeFail))
+  .task('smoke_check', { needs: ['promote'] }, async (ctx) =>
+    withLocalCopy(ctx.services.artifacts, ctx.outputs.promote.artifactUri, (model) =>
+      runSmokeCheck(model.startsWith('file:') ? new URL(model).pathname : model, ctx.signal, ctx.params.smokeFail),
+    ),
+  )
   .branch('after_smoke', { needs: ['smoke_check'] }, (ctx) => (ctx.outputs.smoke_check.passed ? [] : ['rollback']))
   .task('rollback', { needs: ['after_smoke'] }, rollback({ model: MODEL_NAME, reason: (ctx) => `smoke check failed in run ${ctx.run.runId}` }))
   .task(

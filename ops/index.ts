@@ -15,3 +15,4 @@ export { email, emailOn, notifyOnDrift, notifyOnFailure, notifyOnPromotion, noti
 export { runUrl, OperatorRuntimeMissingError } from './runtime.ts';
 export type { OperatorRuntime } from './runtime.ts';
 export type { WeirServices } from '../sdk/services.ts';
+export { withLocalCopy } from '../artifacts/local-copy.ts';

@@ -1,4 +1,4 @@
-import { ArtifactStore } from '../artifacts/store.ts';
+import type { ArtifactStore } from '../artifacts/artifact-store.ts';
 import type { WeirServices } from '../sdk/services.ts';
 
 /** The services operators use; the worker builds them and hands them over in `ctx.services`. */
@@ -22,4 +22,4 @@ export function runUrl(runtime: Pick<OperatorRuntime, 'temporalUiUrl' | 'namespa
   return `${runtime.temporalUiUrl.replace(/\/$/, '')}/namespaces/${encodeURIComponent(runtime.namespace)}/workflows/${encodeURIComponent(runId)}`;
 }
 
-export { ArtifactStore };
+export type { ArtifactStore };

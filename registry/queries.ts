@@ -1,5 +1,6 @@
 import { sql, type Kysely } from 'kysely';
 import type { Database } from '../db/schema.ts';
+import type { ArtifactStore } from '../artifacts/artifact-store.ts';
 import { digestArtifact } from './checksum.ts';
 import { ArtifactChecksumMismatchError, ModelNotFoundError, ModelVersionNotFoundError } from './errors.ts';
 import { toModelTransition, toModelVersion, type ModelDetails, type ModelSummary, type ModelTransition, type ModelVersion } from './types.ts';
@@ -96,9 +97,9 @@ export async function modelHistory(db: Db, name: string): Promise<ModelTransitio
  * @example
  * await verifyArtifact(db, 'churn', 3);
  */
-export async function verifyArtifact(db: Db, name: string, version: number): Promise<ModelVersion> {
+export async function verifyArtifact(db: Db, name: string, version: number, artifacts?: ArtifactStore): Promise<ModelVersion> {
   const found = await getModelVersion(db, name, version);
-  const { sha256 } = await digestArtifact(found.artifactUri);
+  const { sha256 } = await digestArtifact(found.artifactUri, artifacts);
   if (sha256 !== found.sha256) throw new ArtifactChecksumMismatchError(name, version, found.artifactUri, found.sha256, sha256);
   return found;
 }

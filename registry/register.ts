@@ -1,4 +1,5 @@
 import { sql, type Kysely } from 'kysely';
+import type { ArtifactStore } from '../artifacts/artifact-store.ts';
 import type { Database } from '../db/schema.ts';
 import { digestArtifact } from './checksum.ts';
 import { IdempotencyConflictError } from './errors.ts';
@@ -36,7 +37,7 @@ export interface RegisteredVersion extends ModelVersion {
  *   idempotencyKey: 'r1:register',
  * }); // v.version === 4
  */
-export async function registerModelVersion(db: Kysely<Database>, input: RegisterModelVersionInput): Promise<RegisteredVersion> {
+export async function registerModelVersion(db: Kysely<Database>, input: RegisterModelVersionInput, options: { artifacts?: ArtifactStore } = {}): Promise<RegisteredVersion> {
   checkModelName(input.name);
   checkNonEmpty('idempotencyKey', input.idempotencyKey);
   checkMetrics(input.metrics);
@@ -46,7 +47,7 @@ export async function registerModelVersion(db: Kysely<Database>, input: Register
   if (earlier) return { ...earlier, created: false };
 
   // Hash outside the transaction: a big artifact must not hold the model's row lock for long.
-  const digest = await digestArtifact(input.artifactUri);
+  const digest = await digestArtifact(input.artifactUri, options.artifacts);
   try {
     return await db.transaction().execute(async (trx) => {
       await trx.insertInto('models').values({ name: input.name }).onConflict((oc) => oc.column('name').doNothing()).execute();

@@ -1,5 +1,5 @@
 import type { Kysely } from 'kysely';
-import type { ArtifactStore } from '../artifacts/store.ts';
+import type { ArtifactStore } from '../artifacts/artifact-store.ts';
 import type { Database } from '../db/schema.ts';
 import type { Mailer } from '../ops/notify/message.ts';
 

@@ -12,6 +12,12 @@ export interface TestStack {
   temporalDbFile: string;
   /** postgres:// URL of a migrated `weir` database. */
   databaseUrl: string;
+  /** http:// endpoint of the shared S3-compatible server (versitygw); use path-style addressing. */
+  s3Endpoint: string;
+  s3AccessKey: string;
+  s3SecretKey: string;
+  /** A bucket that exists; tests use a unique prefix in it. */
+  s3Bucket: string;
 }
 
 declare module 'vitest' {
@@ -21,6 +27,10 @@ declare module 'vitest' {
     temporalBin: string;
     temporalDbFile: string;
     databaseUrl: string;
+    s3Endpoint: string;
+    s3AccessKey: string;
+    s3SecretKey: string;
+    s3Bucket: string;
   }
 }
 
@@ -37,5 +47,9 @@ export function testStack(): TestStack {
     temporalBin: inject('temporalBin'),
     temporalDbFile: inject('temporalDbFile'),
     databaseUrl: inject('databaseUrl'),
+    s3Endpoint: inject('s3Endpoint'),
+    s3AccessKey: inject('s3AccessKey'),
+    s3SecretKey: inject('s3SecretKey'),
+    s3Bucket: inject('s3Bucket'),
   };
 }

@@ -11,6 +11,8 @@ export interface WorkerProcessOptions {
   dagsDir: string;
   /** WEIR_ARTIFACT_ROOT of the worker. */
   artifactRoot: string;
+  /** More environment for the worker (S3 settings, TMPDIR, ...). */
+  env?: NodeJS.ProcessEnv;
 }
 
 /**
@@ -34,6 +36,7 @@ export function startWorkerProcess(options: WorkerProcessOptions): Promise<Child
       WEIR_DAGS_DIR: options.dagsDir,
       WEIR_ARTIFACT_ROOT: options.artifactRoot,
       WEIR_WORKFLOW_BUNDLE: inject('workflowBundlePath'),
+      ...options.env,
     },
     stdio: ['ignore', 'pipe', 'pipe'],
   });

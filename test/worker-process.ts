@@ -1,7 +1,8 @@
 /**
  * A Weir worker in its own process, for tests that kill it with SIGKILL the way a machine
  * dies. Configured like `weir worker`: TEMPORAL_ADDRESS, DATABASE_URL, WEIR_TASK_QUEUE,
- * WEIR_DAGS_DIR, plus WEIR_WORKFLOW_BUNDLE for a prebuilt workflow bundle.
+ * WEIR_DAGS_DIR, plus WEIR_WORKFLOW_BUNDLE for a prebuilt workflow bundle and
+ * WEIR_TEST_MAX_CACHED_WORKFLOWS (0 spreads one run's tasks over every worker of the queue).
  */
 import { createDb } from '../db/index.ts';
 import { workerSettingsFromEnv } from '../worker/config.ts';
@@ -18,6 +19,7 @@ const { worker } = await createWeirWorker({
   dagsDir: settings.dagsDir,
   db,
   ...(process.env.WEIR_WORKFLOW_BUNDLE ? { workflowBundlePath: process.env.WEIR_WORKFLOW_BUNDLE } : {}),
+  ...(process.env.WEIR_TEST_MAX_CACHED_WORKFLOWS ? { maxCachedWorkflows: Number(process.env.WEIR_TEST_MAX_CACHED_WORKFLOWS) } : {}),
   log: () => {},
 });
 const running = worker.run();

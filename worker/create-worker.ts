@@ -27,6 +27,8 @@ export interface WeirWorkerOptions {
   workflowBundlePath?: string;
   maxConcurrentActivities?: number;
   maxConcurrentWorkflowTasks?: number;
+  /** Workflows kept in the worker's sticky cache; 0 sends every workflow task to any worker of the queue. */
+  maxCachedWorkflows?: number;
   /**
    * Extra task queues served by activity-only workers, each with its own limit on concurrent
    * activities (Airflow's pools). A task joins one with `queue: '<pool name>'`.
@@ -126,6 +128,7 @@ export async function createWeirWorker(options: WeirWorkerOptions): Promise<Weir
     ...workflowSource(options.workflowBundlePath),
     maxConcurrentActivityTaskExecutions: options.maxConcurrentActivities ?? 100,
     maxConcurrentWorkflowTaskExecutions: options.maxConcurrentWorkflowTasks ?? 40,
+    ...(options.maxCachedWorkflows === undefined ? {} : { maxCachedWorkflows: options.maxCachedWorkflows }),
   });
   const poolWorkers: PoolWorker[] = [];
   for (const pool of options.pools ?? []) {

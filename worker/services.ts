@@ -1,5 +1,5 @@
 import type { Kysely } from 'kysely';
-import { ArtifactStore } from '../artifacts/store.ts';
+import { artifactSettingsFromEnv, createArtifactStore } from '../artifacts/index.ts';
 import { parseWeirEnv, type Env } from './config/index.ts';
 import type { Database } from '../db/schema.ts';
 import { mailConfigFromEnv } from '../ops/notify/config.ts';
@@ -29,7 +29,7 @@ export function createWeirServices(inputs: ServiceInputs): WeirServices {
   mailConfigFromEnv(env);
   return {
     db: inputs.db,
-    artifacts: ArtifactStore.fromEnv(env),
+    artifacts: createArtifactStore(artifactSettingsFromEnv(env)),
     openMailer: () => createMailer(env),
     log: inputs.log ?? ((line) => console.log(line)),
     temporalUiUrl: weir.WEIR_UI_URL ?? 'http://localhost:8233',

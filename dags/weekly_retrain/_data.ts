@@ -1,7 +1,8 @@
 import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { createRequire } from 'node:module';
-import { readFile } from 'node:fs/promises';
+import { copyFile, mkdtemp, readFile, rm } from 'node:fs/promises';
+import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { DuckDBInstance } from '@duckdb/node-api';
@@ -13,7 +14,8 @@ export const WEATHER_CSV = path.join(path.dirname(path.dirname(createRequire(imp
 export const SCRIPTS_DIR = fileURLToPath(new URL('.', import.meta.url));
 /** Where the project's setup installs scikit-learn (see infra/python-deps.ts). */
 export const PYTHON_PATH = process.env.WEIR_PYTHONPATH ?? fileURLToPath(new URL('../../.weir/python', import.meta.url));
-export const MODEL_NAME = 'seattle_weather';
+/** `WEIR_EXAMPLE_MODEL` renames it, so two test runs of the example can share one registry. */
+export const MODEL_NAME = process.env.WEIR_EXAMPLE_MODEL ?? 'seattle_weather';
 
 export interface WeeklyBatch {
   batchEnd: string;
@@ -42,10 +44,11 @@ export async function prepareWeeklyBatch(artifacts: WeirServices['artifacts'], r
     throw new NonRetryableError(`batchEnd must be a date such as 2015-03-29, got "${batchEnd}"`);
   }
   const prefix = `runs/${runId.replace(/[^A-Za-z0-9_.-]/g, '_')}/${taskId}`;
-  const train = artifacts.pathFor(`${prefix}/train.csv`);
-  const holdout = artifacts.pathFor(`${prefix}/holdout.csv`);
-  const batch = artifacts.pathFor(`${prefix}/batch.csv`);
-  await artifacts.write(`${prefix}/.keep`, '');
+  // DuckDB writes local files; they are then uploaded, so the same code serves a shared S3 store.
+  const staging = await mkdtemp(path.join(os.tmpdir(), 'weir-prepare-'));
+  const train = path.join(staging, 'train.csv');
+  const holdout = path.join(staging, 'holdout.csv');
+  const batch = path.join(staging, 'batch.csv');
   const instance = await DuckDBInstance.create(':memory:');
   const db = await instance.connect();
   try {
@@ -55,22 +58,23 @@ export async function prepareWeeklyBatch(artifacts: WeirServices['artifacts'], r
     await db.run(
       `COPY (SELECT * FROM ${source} WHERE date > ${end} - INTERVAL 393 DAY AND date <= ${end} - INTERVAL 28 DAY ORDER BY date) TO '${train}' (HEADER, DELIMITER ',')`,
     );
-    if (batchFile) await artifacts.write(`${prefix}/batch.csv`, await readFile(batchFile));
+    if (batchFile) await copyFile(batchFile, batch);
     else await db.run(`COPY (SELECT * FROM ${source} WHERE date > ${end} - INTERVAL 7 DAY AND date <= ${end} ORDER BY date) TO '${batch}' (HEADER, DELIMITER ',')`);
     const counted = await db.runAndReadAll(`SELECT count(*)::INTEGER AS n FROM read_csv('${train}', header = true)`);
     const trainRows = Number(counted.getRowObjectsJson()[0]?.n ?? 0);
     if (trainRows < 100) throw new NonRetryableError(`only ${trainRows} training rows before ${batchEnd}; the dataset covers 2012-01-01 to 2015-12-31`);
     return {
       batchEnd,
-      batchUri: artifacts.uriFor(`${prefix}/batch.csv`),
-      trainUri: artifacts.uriFor(`${prefix}/train.csv`),
+      batchUri: await artifacts.upload(`${prefix}/batch.csv`, batch),
+      trainUri: await artifacts.upload(`${prefix}/train.csv`, train),
       trainSha256: createHash('sha256').update(await readFile(train)).digest('hex'),
       trainRows,
-      holdoutUri: artifacts.uriFor(`${prefix}/holdout.csv`),
+      holdoutUri: await artifacts.upload(`${prefix}/holdout.csv`, holdout),
     };
   } finally {
     db.closeSync();
     instance.closeSync();
+    await rm(staging, { recursive: true, force: true });
   }
 }
 

@@ -7,6 +7,13 @@ import type { DuckDBConnection } from '@duckdb/node-api';
 export type JsonRow = Record<string, unknown>;
 
 /**
+ * DuckDB's own default is 80% of the machine's memory, which lets one 2 GB CSV grow the worker
+ * by several GiB; with a cap it spills to the temp folder instead. Peak RSS is measured by the
+ * `csv-memory` benchmark.
+ */
+export const VALIDATION_MEMORY_LIMIT = '1GB';
+
+/**
  * One private in-memory DuckDB per validation. Its spill directory is a fresh temp folder rather
  * than DuckDB's default `.tmp` in the working directory, so a 10M-row file never litters the
  * worker's checkout, and the folder goes when the session closes.
@@ -21,7 +28,7 @@ export class DuckDbSession {
 
   static async open(signal?: AbortSignal): Promise<DuckDbSession> {
     const spillDir = await mkdtemp(path.join(os.tmpdir(), 'weir-validate-'));
-    const instance = await DuckDBInstance.create(':memory:', { temp_directory: spillDir });
+    const instance = await DuckDBInstance.create(':memory:', { temp_directory: spillDir, memory_limit: VALIDATION_MEMORY_LIMIT });
     const connection = await instance.connect();
     // A cancelled run must not leave a long scan running in the worker.
     const onAbort = (): void => connection.interrupt();

@@ -1,6 +1,7 @@
 import { open, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { checkDataFile } from './data-roots.ts';
 
 export type DataFormat = 'csv' | 'parquet';
 
@@ -40,11 +41,21 @@ export function localPathOf(file: string): string | InputProblem {
 /**
  * Checks the file exists, is a regular file with content, and settles its format. The checks
  * happen here rather than in DuckDB because DuckDB reads a 0-byte file as one empty column and
- * would block forever on a named pipe.
+ * would block forever on a named pipe. With `dataRoots`, a file whose real path lies outside
+ * them (or that is not a regular file) throws `DataPathRefusedError` before it is opened.
  */
-export async function openInputFile(file: string, format?: DataFormat): Promise<InputFile | InputProblem> {
-  const resolved = localPathOf(file);
-  if (typeof resolved !== 'string') return resolved;
+export async function openInputFile(file: string, format?: DataFormat, dataRoots?: readonly string[]): Promise<InputFile | InputProblem> {
+  const local = localPathOf(file);
+  if (typeof local !== 'string') return local;
+  let resolved = local;
+  if (dataRoots !== undefined) {
+    try {
+      resolved = await checkDataFile(local, dataRoots);
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return { path: local, message: `file not found: ${local}` };
+      throw error;
+    }
+  }
   let info;
   try {
     info = await stat(resolved);

@@ -18,7 +18,7 @@ beforeAll(async () => {
   ws = await createWorkspace();
   weatherCsv = await ws.writeQuery('weather.csv', WEATHER_QUERY);
   // The operator never touches the database; the artifact store is the real one under test.
-  services = testServices({ artifacts: ws.artifacts });
+  services = testServices({ artifacts: ws.artifacts, env: { WEIR_DATA_ROOTS: ws.dir } });
 });
 afterAll(async () => {
   await ws.cleanup();

@@ -1,4 +1,4 @@
-import { ArtifactStore } from '../../artifacts/store.ts';
+import { taskPrefix } from '../../artifacts/artifact-store.ts';
 import type { TaskContext } from '../../sdk/context.ts';
 import { NonRetryableError } from '../../sdk/errors.ts';
 import { requireServices } from '../runtime.ts';
@@ -7,10 +7,16 @@ import type { Expectations } from './expectations.ts';
 import type { DataFormat } from './input-file.ts';
 import type { CsvOptions } from './load-table.ts';
 import type { ValidationSummary } from './report.ts';
+import { dataRootsFromEnv } from './data-roots.ts';
+import { withLocalCopy } from '../../artifacts/local-copy.ts';
 import { validateFile } from './validate-file.ts';
 
 export interface ValidateDataOptions<P, U> {
-  /** Local path or `file://` URI; a function reads it from params or upstream outputs. */
+  /**
+   * Local path, `file://` URI or artifact URI (`s3://` of the configured store); a function reads
+   * it from params or upstream outputs. Local files must lie in the artifact root or a data
+   * root (`WEIR_DATA_ROOTS`, default the working folder).
+   */
   file: string | ((ctx: TaskContext<P, U>) => string);
   expectations: Expectations;
   format?: DataFormat;
@@ -43,16 +49,19 @@ export function validateData<P = Record<string, unknown>, U = Record<string, unk
   options: ValidateDataOptions<P, U>,
 ): (ctx: TaskContext<P, U>) => Promise<ValidationSummary> {
   return async (ctx) => {
-    const { artifacts } = requireServices(ctx.services);
+    const { artifacts, env } = requireServices(ctx.services);
     const file = resolveFile(options.file, ctx);
-    const key = `${ArtifactStore.taskPrefix(ctx.run.runId, ctx.taskId)}/${options.reportName ?? 'validation-report.json'}`;
-    const summary = await validateFile(file, options.expectations, {
-      artifacts,
-      key,
-      format: options.format,
-      csv: options.csv,
-      signal: ctx.signal,
-    });
+    const key = `${taskPrefix(ctx.run.runId, ctx.taskId)}/${options.reportName ?? 'validation-report.json'}`;
+    const summary = await withLocalCopy(artifacts, file, async (local, copyDir) =>
+      validateFile(local, options.expectations, {
+        artifacts,
+        key,
+        format: options.format,
+        csv: options.csv,
+        signal: ctx.signal,
+        dataRoots: copyDir === undefined ? dataRootsFromEnv(env, artifacts.isLocal ? artifacts.root : undefined) : [copyDir],
+      }),
+    );
     if (!summary.passed) {
       ctx.log.error('data validation failed', { file, reportUri: summary.reportUri, failures: summary.failures });
       throw new DataValidationFailedError(file, summary.reportUri, summary.failures);

@@ -1,14 +1,17 @@
-import type { ArtifactStore } from '../../artifacts/store.ts';
+import type { ArtifactStore } from '../../artifacts/artifact-store.ts';
 import { assertValidExpectations } from './check-expectations.ts';
 import { DuckDbSession } from './duckdb-session.ts';
 import type { Expectations } from './expectations.ts';
-import type { DataFormat } from './input-file.ts';
+import type { DataFormat, InputFile } from './input-file.ts';
 import { headerLine, isInputProblem, openInputFile } from './input-file.ts';
 import type { CsvOptions } from './load-table.ts';
 import { isLoadProblem, loadTable } from './load-table.ts';
 import type { CheckResult, ValidationReport, ValidationSummary } from './report.ts';
 import { failureLines } from './report.ts';
+import type { RaggedCsvLine } from './ragged-csv.ts';
+import { findRaggedCsvLine, guessDelimiter, raggedCsvMessage } from './ragged-csv.ts';
 import { runChecks } from './run-checks.ts';
+import { wrongDelimiterHint } from './delimiter-hint.ts';
 
 export interface ValidateFileOptions {
   artifacts: ArtifactStore;
@@ -19,6 +22,11 @@ export interface ValidateFileOptions {
   csv?: CsvOptions;
   /** Interrupts DuckDB mid-query, e.g. when the run is cancelled. */
   signal?: AbortSignal;
+  /**
+   * Folders the file must really lie in (symlinks resolved); see `dataRootsFromEnv`. The
+   * `validateData` operator always passes them; without them any local file is read.
+   */
+  dataRoots?: readonly string[];
 }
 
 /**
@@ -42,9 +50,16 @@ export async function validateFile(file: string, expectations: Expectations, opt
 
 async function buildReport(file: string, expectations: Expectations, options: ValidateFileOptions): Promise<ValidationReport> {
   const base = { checkedAt: new Date().toISOString(), expectations };
-  const input = await openInputFile(file, options.format);
+  const input = await openInputFile(file, options.format, options.dataRoots);
   if (isInputProblem(input)) {
     return { ...base, file: input.path, format: 'unknown', passed: false, rowCount: null, columns: [], results: [inputFailure(input.message)] };
+  }
+  const ragged = await raggedLine(input, options);
+  if (ragged) {
+    const hint = wrongDelimiterHint(ragged.header, ragged.delimiter, Object.keys(expectations.columns ?? {}).filter((column) => !ragged.header.split(ragged.delimiter).map((field) => field.trim()).includes(column)));
+    const { line, fields, headerFields } = ragged;
+    const result = inputFailure(`${raggedCsvMessage(input.path, ragged)}${hint ? ` (${hint})` : ''}`, { line, fields, headerFields });
+    return { ...base, file: input.path, format: input.format, passed: false, rowCount: null, columns: [], results: [{ ...result, expectation: 'every row has as many fields as the header' }] };
   }
   const session = await DuckDbSession.open(options.signal);
   try {
@@ -68,6 +83,16 @@ async function buildReport(file: string, expectations: Expectations, options: Va
   } finally {
     await session.close();
   }
+}
+
+// DuckDB reads a ragged row as missing columns or no rows at all; name the line instead.
+async function raggedLine(input: InputFile, options: ValidateFileOptions): Promise<(RaggedCsvLine & { header: string; delimiter: string }) | null> {
+  const header = input.format === 'csv' ? headerLine(input) : undefined;
+  if (header === undefined) return null;
+  const configured = options.csv?.delimiter;
+  const delimiter = configured === undefined ? (/\.tsv$/i.test(input.path) ? '\t' : ',') : configured === 'auto' ? guessDelimiter(header) : configured;
+  const found = await findRaggedCsvLine(input.path, { delimiter, ...(options.signal ? { signal: options.signal } : {}) });
+  return found && { ...found, header, delimiter };
 }
 
 function inputFailure(message: string, observed: Record<string, unknown> = {}): CheckResult {

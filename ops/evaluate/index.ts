@@ -1,3 +1,4 @@
+import { withLocalCopy } from '../../artifacts/local-copy.ts';
 import { productionVersion, verifyArtifact } from '../../registry/index.ts';
 import type { TaskContext } from '../../sdk/context.ts';
 import { NonRetryableError } from '../../sdk/errors.ts';
@@ -62,16 +63,18 @@ export function evaluate<P, U>(options: EvaluateOptions<P, U>): (ctx: TaskContex
   const latencyMetric = options.latencyMetric ?? 'latency_ms';
 
   return async (ctx) => {
-    const { db } = requireServices(ctx.services);
+    const { db, artifacts } = requireServices(ctx.services);
     const [model, version, holdoutPath] = await Promise.all([resolveOption(options.model, ctx), resolveOption(options.challengerVersion, ctx), resolveOption(options.holdoutPath, ctx)]);
-    const [challenger, champion] = await Promise.all([verifyArtifact(db, model, version), productionVersion(db, model)]).catch(failFastOnRegistryError);
+    const [challenger, champion] = await Promise.all([verifyArtifact(db, model, version, artifacts), productionVersion(db, model)]).catch(failFastOnRegistryError);
     if (champion?.version === challenger.version) {
       throw new NonRetryableError(`${model} v${version} is already the production version; there is nothing to compare it with`);
     }
-    if (champion) await verifyArtifact(db, model, champion.version).catch(failFastOnRegistryError);
+    if (champion) await verifyArtifact(db, model, champion.version, artifacts).catch(failFastOnRegistryError);
 
     ctx.log.info('evaluating challenger and champion', { model, challenger: version, champion: champion?.version ?? null });
-    const score = (uri: string, role: string) => run(uri, holdoutPath, { signal: ctx.signal, role, log: ctx.log });
+    // A model or holdout in a remote store (s3://) is scored from a local copy.
+    const score = (uri: string, role: string) =>
+      withLocalCopy(artifacts, uri, (model) => withLocalCopy(artifacts, holdoutPath, (holdout) => run(model, holdout, { signal: ctx.signal, role, log: ctx.log })));
     const [challengerMetrics, championMetrics] = await Promise.all([
       score(challenger.artifactUri, 'challenger'),
       champion ? score(champion.artifactUri, 'champion') : Promise.resolve(null),

@@ -57,10 +57,10 @@ export interface RollbackOptions<P, U> {
  */
 export function promote<P, U>(options: PromoteOptions<P, U>): (ctx: TaskContext<P, U>) => Promise<ProductionChange> {
   return async (ctx) => {
-    const { db } = requireServices(ctx.services);
+    const { db, artifacts } = requireServices(ctx.services);
     const [model, version, reason] = await Promise.all([resolveOption(options.model, ctx), options.version(ctx), resolveOption(options.reason ?? 'promoted by a DAG run', ctx)]);
     // A corrupt artifact must never reach production.
-    await verifyArtifact(db, model, version).catch(failFastOnRegistryError);
+    await verifyArtifact(db, model, version, artifacts).catch(failFastOnRegistryError);
     const change = await promoteModel(db, { name: model, version, actor: ctx.run.runId, reason, idempotencyKey: taskIdempotencyKey(ctx) }).catch(failFastOnRegistryError);
     const result = await announce(ctx, change, options.deployHook);
     const evidence = options.evidence?.(ctx);

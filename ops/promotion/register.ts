@@ -1,5 +1,4 @@
-import { pathToFileURL } from 'node:url';
-import { ArtifactPathError } from '../../artifacts/store.ts';
+import { ArtifactPathError } from '../../artifacts/artifact-store.ts';
 import { registerModelVersion } from '../../registry/index.ts';
 import type { TaskContext } from '../../sdk/context.ts';
 import { NonRetryableError } from '../../sdk/errors.ts';
@@ -56,7 +55,7 @@ export function registerModel<P, U>(options: RegisterModelOptions<P, U>): (ctx: 
     let artifactUri: string;
     try {
       // Confines the model to the artifact root, like every other artifact a task touches.
-      artifactUri = pathToFileURL(runtime.artifacts.resolve(artifact)).href;
+      artifactUri = runtime.artifacts.uriFor(runtime.artifacts.keyOf(artifact));
     } catch (error) {
       if (error instanceof ArtifactPathError) throw new NonRetryableError(error.message, { cause: error });
       throw error;
@@ -68,7 +67,7 @@ export function registerModel<P, U>(options: RegisterModelOptions<P, U>): (ctx: 
       params,
       lineage: { dagId: ctx.run.dagId, runId: ctx.run.runId, dataPath: data.path, dataSha256: data.sha256, gitCommit },
       idempotencyKey: taskIdempotencyKey(ctx),
-    }).catch(failFastOnRegistryError);
+    }, { artifacts: runtime.artifacts }).catch(failFastOnRegistryError);
     ctx.log.info(registered.created ? 'registered model version' : 'model version already registered by an earlier attempt', { model: name, version: registered.version });
     return {
       model: name,

@@ -1,6 +1,10 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import os from 'node:os';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { ArtifactStore } from '../../artifacts/store.ts';
+import type { ArtifactStore } from '../../artifacts/artifact-store.ts';
+import { taskPrefix } from '../../artifacts/artifact-store.ts';
+import { FileArtifactStore } from '../../artifacts/store.ts';
 import type { TaskContext } from '../../sdk/context.ts';
 import { requireServices } from '../runtime.ts';
 import { DockerRunner, type DockerRunnerOptions } from './docker-runner.ts';
@@ -69,43 +73,71 @@ export function train<P = Record<string, unknown>, U = Record<string, unknown>>(
     const runner = options.runner ?? new LocalProcessRunner();
     // Mapped instances of one task run side by side; each needs its own name and orphan key.
     const taskId = mapIndex === undefined ? ctx.taskId : `${ctx.taskId}[${mapIndex}]`;
-    const attemptKey = path.posix.join(ArtifactStore.taskPrefix(ctx.run.runId, taskId.replace(/[[\]]/g, '_')), `attempt-${ctx.run.attempt}`);
-    const outputDir = store.pathFor(`${attemptKey}/output`);
+    const attemptKey = path.posix.join(taskPrefix(ctx.run.runId, taskId.replace(/[[\]]/g, '_')), `attempt-${ctx.run.attempt}`);
     const named = typeof options.inputs === 'function' ? options.inputs(ctx) : (options.inputs ?? {});
-    const inputs: JobInput[] = Object.entries(named).map(([name, where]) => ({
-      name,
-      hostPath: path.isAbsolute(where) ? where : store.resolve(where),
-      containerPath: path.posix.join(CONTAINER_INPUT_ROOT, name),
-    }));
-
-    const job: TrainingJob = {
-      ...jobNames({ runId: ctx.run.runId, taskId, attempt: ctx.run.attempt }),
-      runId: ctx.run.runId,
-      taskId,
-      attempt: ctx.run.attempt,
-      command: options.command,
-      outputDir,
-      logFile: store.pathFor(`${attemptKey}/train.log`),
-      inputs,
-      ...(options.image === undefined ? {} : { image: options.image }),
-      ...(options.env === undefined ? {} : { env: options.env }),
-      ...(options.secretEnv === undefined ? {} : { secretEnv: options.secretEnv }),
-      ...(options.optionalSecretEnv === undefined ? {} : { optionalSecretEnv: options.optionalSecretEnv }),
-      ...(options.workingDir === undefined ? {} : { workingDir: options.workingDir }),
-      ...(options.cpuLimit === undefined ? {} : { cpuLimit: options.cpuLimit }),
-      ...(options.memoryLimitBytes === undefined ? {} : { memoryLimitBytes: options.memoryLimitBytes }),
-    };
-    const result = await runner.run(job, { signal: ctx.signal, heartbeat: ctx.heartbeat, log: ctx.log });
-
-    let modelUri = pathToFileURL(outputDir).href;
-    if (options.modelPath !== undefined) {
-      const wanted = path.posix.normalize(options.modelPath);
-      if (!result.outputs.files.includes(wanted)) {
-        throw new TrainingOutputError(job.name, path.join(outputDir, wanted), `was not written; the job wrote: ${result.outputs.files.join(', ') || 'nothing'}`);
+    // A local store is the job's working area; a remote one (S3) gets a private staging folder:
+    // inputs are downloaded into it, and the outputs and log uploaded from it afterwards.
+    const staging = store instanceof FileArtifactStore ? null : await mkdtemp(path.join(os.tmpdir(), 'weir-train-'));
+    const local = staging === null ? (store as FileArtifactStore) : new FileArtifactStore(staging);
+    try {
+      const outputDir = local.pathFor(`${attemptKey}/output`);
+      const inputs: JobInput[] = [];
+      for (const [name, where] of Object.entries(named)) {
+        let hostPath: string;
+        if (path.isAbsolute(where)) hostPath = where;
+        else if (staging === null) hostPath = local.resolve(where);
+        else {
+          hostPath = local.pathFor(`inputs/${name}/${path.posix.basename(store.keyOf(where)) || name}`);
+          ctx.log.info('downloading training input', { name, uri: store.uriFor(store.keyOf(where)) });
+          await store.download(where, hostPath);
+        }
+        inputs.push({ name, hostPath, containerPath: path.posix.join(CONTAINER_INPUT_ROOT, name) });
       }
-      modelUri = store.uriFor(`${attemptKey}/output/${wanted}`);
+
+      const job: TrainingJob = {
+        ...jobNames({ runId: ctx.run.runId, taskId, attempt: ctx.run.attempt }),
+        runId: ctx.run.runId,
+        taskId,
+        attempt: ctx.run.attempt,
+        command: options.command,
+        outputDir,
+        logFile: local.pathFor(`${attemptKey}/train.log`),
+        inputs,
+        ...(options.image === undefined ? {} : { image: options.image }),
+        ...(options.env === undefined ? {} : { env: options.env }),
+        ...(options.secretEnv === undefined ? {} : { secretEnv: options.secretEnv }),
+        ...(options.optionalSecretEnv === undefined ? {} : { optionalSecretEnv: options.optionalSecretEnv }),
+        ...(options.workingDir === undefined ? {} : { workingDir: options.workingDir }),
+        ...(options.cpuLimit === undefined ? {} : { cpuLimit: options.cpuLimit }),
+        ...(options.memoryLimitBytes === undefined ? {} : { memoryLimitBytes: options.memoryLimitBytes }),
+      };
+      let result;
+      try {
+        result = await runner.run(job, { signal: ctx.signal, heartbeat: ctx.heartbeat, log: ctx.log });
+      } finally {
+        // The log of a failed job matters most; it reaches the shared store either way.
+        if (staging !== null) await store.upload(`${attemptKey}/train.log`, job.logFile).catch(() => undefined);
+      }
+
+      if (options.modelPath !== undefined) {
+        const wanted = path.posix.normalize(options.modelPath);
+        if (!result.outputs.files.includes(wanted)) {
+          throw new TrainingOutputError(job.name, path.join(outputDir, wanted), `was not written; the job wrote: ${result.outputs.files.join(', ') || 'nothing'}`);
+        }
+      }
+      if (staging !== null) {
+        for (const file of result.outputs.files) {
+          ctx.heartbeat();
+          await store.upload(`${attemptKey}/output/${file}`, path.join(outputDir, ...file.split('/')));
+        }
+      }
+      const outputUri = staging === null ? pathToFileURL(outputDir).href : store.uriFor(`${attemptKey}/output`);
+      const modelUri = options.modelPath === undefined ? outputUri : store.uriFor(`${attemptKey}/output/${path.posix.normalize(options.modelPath)}`);
+      const logUri = staging === null ? result.logUri : store.uriFor(`${attemptKey}/train.log`);
+      return { modelUri, metrics: result.outputs.metrics, logUri, outputUri };
+    } finally {
+      if (staging !== null) await rm(staging, { recursive: true, force: true });
     }
-    return { modelUri, metrics: result.outputs.metrics, logUri: result.logUri, outputUri: pathToFileURL(outputDir).href };
   };
   return declareSecretEnv(body, [...(options.secretEnv ?? []), ...(options.optionalSecretEnv ?? [])]);
 }
