@@ -11,6 +11,8 @@ import { setOperatorRuntime } from '../ops/runtime.ts';
 import type { PoolLimit } from './pools.ts';
 import { workflowSource } from './workflow-bundle.ts';
 import { dataConverterFromEnv, type DataConverter } from '../codec/index.ts';
+import type { WeirMetrics } from './metrics.ts';
+import { metricsInterceptor } from './metrics-interceptor.ts';
 
 export interface WeirWorkerOptions {
   connection: NativeConnection;
@@ -33,6 +35,8 @@ export interface WeirWorkerOptions {
   dataConverter?: DataConverter;
   /** Base URL of the Temporal Web UI for links in notifications (env WEIR_UI_URL). */
   temporalUiUrl?: string;
+  /** When given, every activity this worker runs is counted in these metrics. */
+  metrics?: WeirMetrics;
 }
 
 export interface PoolWorker {
@@ -95,6 +99,7 @@ export async function createWeirWorker(options: WeirWorkerOptions): Promise<Weir
     namespace: options.namespace,
     activities,
     dataConverter: options.dataConverter ?? dataConverterFromEnv(process.env),
+    ...(options.metrics ? { interceptors: { activity: [metricsInterceptor(options.metrics)] } } : {}),
     // Cancellation reaches an activity through its heartbeat; keep that prompt.
     defaultHeartbeatThrottleInterval: '1 second',
     maxHeartbeatThrottleInterval: '5 seconds',
