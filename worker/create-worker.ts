@@ -1,5 +1,5 @@
 import type { Kysely } from 'kysely';
-import { Worker, type NativeConnection } from '@temporalio/worker';
+import { Worker, type NativeConnection, type WorkerInterceptors } from '@temporalio/worker';
 import type { Client } from '@temporalio/client';
 import { createActivities, postgresAttemptRecorder, type DagRegistry } from '../activities/index.ts';
 import { syncSchedules, type ScheduleSyncResult } from '../control/schedules.ts';
@@ -13,6 +13,7 @@ import { workflowSource } from './workflow-bundle.ts';
 import { dataConverterFromEnv, type DataConverter } from '../codec/index.ts';
 import type { WeirMetrics } from './metrics.ts';
 import { metricsInterceptor } from './metrics-interceptor.ts';
+import type { WorkerTracing } from './tracing.ts';
 
 export interface WeirWorkerOptions {
   connection: NativeConnection;
@@ -37,6 +38,8 @@ export interface WeirWorkerOptions {
   temporalUiUrl?: string;
   /** When given, every activity this worker runs is counted in these metrics. */
   metrics?: WeirMetrics;
+  /** OpenTelemetry spans for runs and tasks (see worker/tracing.ts). */
+  tracing?: WorkerTracing;
 }
 
 export interface PoolWorker {
@@ -94,12 +97,18 @@ export async function createWeirWorker(options: WeirWorkerOptions): Promise<Weir
   });
   const attempts = postgresAttemptRecorder(options.db);
   const activities = createActivities({ registry: registryOf(catalog), db: options.db, attempts });
+  const interceptors: WorkerInterceptors = {
+    activity: [...(options.tracing?.workerOptions.activityInterceptors ?? []), ...(options.metrics ? [metricsInterceptor(options.metrics)] : [])],
+    // Used only when the worker bundles its workflow code itself, which tracing asks for below.
+    workflowModules: options.tracing?.workerOptions.workflowModules ?? [],
+  };
   const common = {
     connection: options.connection,
     namespace: options.namespace,
     activities,
     dataConverter: options.dataConverter ?? dataConverterFromEnv(process.env),
-    ...(options.metrics ? { interceptors: { activity: [metricsInterceptor(options.metrics)] } } : {}),
+    interceptors,
+    ...(options.tracing ? { sinks: options.tracing.workerOptions.sinks } : {}),
     // Cancellation reaches an activity through its heartbeat; keep that prompt.
     defaultHeartbeatThrottleInterval: '1 second',
     maxHeartbeatThrottleInterval: '5 seconds',
@@ -107,7 +116,8 @@ export async function createWeirWorker(options: WeirWorkerOptions): Promise<Weir
   const worker = await Worker.create({
     ...common,
     taskQueue: options.taskQueue,
-    ...workflowSource(options.workflowBundlePath),
+    // A prebuilt bundle has no room for interceptor modules: with tracing, bundle now.
+    ...workflowSource(options.tracing ? undefined : options.workflowBundlePath),
     maxConcurrentActivityTaskExecutions: options.maxConcurrentActivities ?? 100,
     maxConcurrentWorkflowTaskExecutions: options.maxConcurrentWorkflowTasks ?? 40,
   });

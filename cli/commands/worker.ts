@@ -7,6 +7,7 @@ import type { ContextFor } from '../program.ts';
 import { waitForShutdownSignal } from '../signals.ts';
 import { readLiveStackFile } from '../stack-file.ts';
 import { setUpWorkerObservability } from '../../worker/observability.ts';
+import { tracingFromEnv } from '../../worker/tracing.ts';
 import { UsageError } from '../errors.ts';
 
 export function registerWorkerCommand(program: Command, contextFor: ContextFor): void {
@@ -25,9 +26,12 @@ export function registerWorkerCommand(program: Command, contextFor: ContextFor):
       const shutdownRequested = waitForShutdownSignal();
       const metricsPort = parseMetricsPort(options.metricsPort ?? io.env.WEIR_METRICS_PORT);
       const observability = metricsPort === undefined ? undefined : await setUpWorkerObservability(metricsPort);
+      const tracing = tracingFromEnv(io.env);
 
       const db = createDb(settings.databaseUrl);
       const closers: (() => Promise<unknown>)[] = [() => db.destroy()];
+      // Last to close, so the spans of the final tasks are sent.
+      if (tracing) closers.unshift(() => tracing.shutdown());
       try {
         if (options.migrate) {
           const { applied } = await migrateToLatest(db);
@@ -45,6 +49,7 @@ export function registerWorkerCommand(program: Command, contextFor: ContextFor):
           db,
           ...(options.syncSchedules && io.env.WEIR_SYNC_SCHEDULES !== 'false' ? { scheduleClient: client } : {}),
           ...(observability ? { metrics: observability.metrics } : {}),
+          ...(tracing ? { tracing } : {}),
           maxConcurrentActivities: settings.maxConcurrentActivities,
           maxConcurrentWorkflowTasks: settings.maxConcurrentWorkflowTasks,
           pools: settings.pools,
