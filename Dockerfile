@@ -1,37 +1,42 @@
 # Weir worker image. Build: docker build -t weir .
-# The same image runs `weir db migrate` as a one-shot step (see docker-compose.yml).
+# The same image runs the one-shot steps: `db migrate` and `schedules sync` (see
+# docker-compose.yml and deploy/kubernetes/). Its entrypoint is the `weir` command.
 
-# Stage 1 compiles Weir's TypeScript to dist/ (it needs the dev dependencies: TypeScript).
+# Build stage: every dependency, then Weir compiled to dist/.
 FROM node:20-bookworm-slim AS build
-WORKDIR /build
+WORKDIR /app
 COPY package.json package-lock.json ./
-# No scripts: `prepare` would build before the sources are here; the build runs below.
-RUN npm ci --ignore-scripts --no-audit --no-fund
+RUN npm ci --no-audit --no-fund
 COPY . .
 RUN npm run build
 
+# Run stage: production dependencies, the compiled code, the DAGs, Python for training.
 FROM node:20-bookworm-slim
-
 ENV NODE_ENV=production \
     WEIR_DAGS_DIR=/app/dags
-
+# Training and evaluation scripts of the example run as local processes: python3 with
+# the example's packages (scikit-learn) in /app/.weir/python, where Weir looks for them.
+RUN apt-get update \
+ && apt-get install -y --no-install-recommends python3 python3-pip \
+ && rm -rf /var/lib/apt/lists/*
 WORKDIR /app
-# The worker runs as the unprivileged `node` user; it owns /app so it can write
-# scratch files (for example .weir/) next to the code.
 RUN chown node:node /app
 USER node
 
 # Manifests first: editing a DAG or the source reuses the cached dependency layer.
-# Weir runs as compiled JavaScript (dist/, from the build stage); DAG files are TypeScript,
-# compiled by esbuild when they load. `prepare` (the build) is for checkouts, not this image.
-# The base image ships npm 10, which runs dependency install scripts as usual;
-# the `allowScripts` field in package.json is only read by npm 11.
 COPY --chown=node:node package.json package-lock.json ./
-RUN npm pkg delete scripts.prepare && npm ci --omit=dev --no-audit --no-fund && npm cache clean --force
+RUN npm ci --omit=dev --no-audit --no-fund && npm cache clean --force
+# The example's data set ships in an npm package that is only a development dependency.
+COPY --from=build --chown=node:node /app/node_modules/vega-datasets ./node_modules/vega-datasets
+COPY --chown=node:node dags/weekly_retrain/requirements.txt /tmp/requirements.txt
+# The stamp is the requirements file's sha256, so the worker knows they are installed.
+RUN python3 -m pip install --no-cache-dir --quiet --break-system-packages --target /app/.weir/python -r /tmp/requirements.txt \
+ && sha256sum /tmp/requirements.txt | cut -d' ' -f1 | tr -d '\n' > /app/.weir/python/.requirements-sha256
 
-COPY --chown=node:node . .
-COPY --from=build --chown=node:node /build/dist ./dist
+COPY --from=build --chown=node:node /app/dist ./dist
+COPY --chown=node:node bin ./bin
+COPY --chown=node:node migrations ./migrations
+COPY --chown=node:node dags ./dags
 
-# `--no` makes npx fail instead of fetching an unrelated package from the registry
-# if the project's own `weir` bin were ever missing.
-CMD ["npx", "--no", "weir", "worker"]
+ENTRYPOINT ["node", "/app/bin/weir.mjs"]
+CMD ["worker"]

@@ -439,7 +439,7 @@ describe('the Weir stack in docker-compose.yml', () => {
 
   it('runs migrations once, with the worker image, before any worker starts', () => {
     const migrate = service('weir-migrate');
-    expect(asArray(migrate.command).join(' ')).toMatch(/\bweir db migrate$/);
+    expect(asArray(migrate.command).join(' ')).toBe('db migrate');
     expect(migrate.image).toBe(worker.image);
     expect(migrate.restart).toBe('no');
     expect(environmentOf(migrate).DATABASE_URL).toBe(workerEnv.DATABASE_URL);
@@ -519,6 +519,28 @@ describe('the Weir stack in docker-compose.yml', () => {
     }
   });
 
+  it('shares one S3 artifact store between the workers, with its bucket made before they start', () => {
+    const root = new URL(workerEnv.WEIR_ARTIFACT_ROOT ?? '');
+    expect(root.protocol).toBe('s3:');
+    const endpoint = new URL(workerEnv.WEIR_S3_ENDPOINT ?? '');
+    const s3 = service(endpoint.hostname);
+    expect(s3.image).toMatch(/^versity\/versitygw:/);
+    const command = asArray(s3.command);
+    expect(command[command.indexOf('--port') + 1]).toBe(`:${endpoint.port}`);
+    expect(command[command.indexOf('--access') + 1]).toBe(workerEnv.AWS_ACCESS_KEY_ID);
+    expect(command[command.indexOf('--secret') + 1]).toBe(workerEnv.AWS_SECRET_ACCESS_KEY);
+    expect(namedVolumesOf(s3)).toHaveLength(1);
+    expect(scriptOf('s3-bucket')).toContain(`--bucket ${root.hostname}`);
+    expect(dependenciesOf(worker)['s3-bucket']).toBe('service_completed_successfully');
+  });
+
+  it('syncs schedules once per deploy and checks worker readiness on the metrics port', () => {
+    expect(workerEnv.WEIR_SYNC_SCHEDULES).toBe('false');
+    expect(asArray(service('weir-schedules-sync').command).join(' ')).toBe('schedules sync');
+    expect(dependenciesOf(worker)['weir-schedules-sync']).toBe('service_completed_successfully');
+    expect(asArray(worker.healthcheck?.test).join(' ')).toContain(`127.0.0.1:${workerEnv.WEIR_METRICS_PORT}/readyz`);
+  });
+
   it('publishes the Weir database on loopback only', () => {
     for (const port of publishedPortsOf(service('weir-db'))) expect(port.hostIp).toBe('127.0.0.1');
   });
@@ -532,27 +554,30 @@ describe('Dockerfile and .dockerignore', () => {
     .filter((line) => line !== '' && !line.startsWith('#'));
   const indexOf = (pattern: RegExp): number => instructions.findIndex((line) => pattern.test(line));
 
-  it('installs production dependencies from the lockfile before copying the source', () => {
-    // The last stage is the image; a build stage before it compiles dist/.
-    const runtime = instructions.lastIndexOf('FROM node:20-bookworm-slim');
-    expect(runtime).toBeGreaterThanOrEqual(0);
-    const manifests = instructions.findIndex((line, i) => i > runtime && /^COPY .*package\.json package-lock\.json \.\/$/.test(line));
-    const install = indexOf(/^RUN (npm pkg delete scripts\.prepare && )?npm ci --omit=dev\b/);
-    const source = indexOf(/^COPY .*\s\.\s\.$/);
-    expect(manifests).toBeGreaterThan(0);
+  const runStage = instructions.findLastIndex((line) => line.startsWith('FROM '));
+
+  it('compiles in a build stage and installs production dependencies from the lockfile in the image', () => {
+    expect(instructions[0]).toBe('FROM node:20-bookworm-slim AS build');
+    expect(indexOf(/^RUN npm run build$/)).toBeLessThan(runStage);
+    expect(instructions[runStage]).toBe('FROM node:20-bookworm-slim');
+    const manifests = instructions.findIndex((line, i) => i > runStage && /^COPY .*package\.json package-lock\.json \.\/$/.test(line));
+    const install = indexOf(/^RUN npm ci --omit=dev\b/);
+    const compiled = indexOf(/^COPY --from=build .*\/app\/dist \.\/dist$/);
+    expect(manifests).toBeGreaterThan(runStage);
     expect(install).toBeGreaterThan(manifests);
-    expect(source).toBeGreaterThan(install);
+    expect(compiled).toBeGreaterThan(install);
   });
 
-  it('ships the compiled dist/ from a build stage', () => {
-    expect(instructions[0]).toMatch(/^FROM node:20-bookworm-slim AS build$/);
-    expect(indexOf(/^RUN npm run build$/)).toBeGreaterThan(0);
-    expect(indexOf(/^COPY --from=build .*\/dist \.\/dist$/)).toBeGreaterThan(indexOf(/^RUN npm run build$/));
+  it("has Python 3 and the example's packages where the example looks for them", () => {
+    expect(indexOf(/^RUN apt-get update .*apt-get install .*\bpython3\b/)).toBeGreaterThan(runStage);
+    expect(indexOf(/pip install .*--target \/app\/\.weir\/python -r \/tmp\/requirements\.txt/)).toBeGreaterThan(runStage);
+    expect(indexOf(/^COPY .*dags\/weekly_retrain\/requirements\.txt /)).toBeGreaterThan(runStage);
   });
 
   it('runs the worker by default, as a non-root user', () => {
-    expect(instructions.at(-1)).toMatch(/^CMD \["npx", ("--no", )?"weir", "worker"\]$/);
-    expect(indexOf(/^USER node$/)).toBeGreaterThan(0);
+    expect(instructions.at(-2)).toBe('ENTRYPOINT ["node", "/app/bin/weir.mjs"]');
+    expect(instructions.at(-1)).toBe('CMD ["worker"]');
+    expect(indexOf(/^USER node$/)).toBeGreaterThan(runStage);
   });
 
   it('keeps local state out of the build context', () => {

@@ -1,5 +1,5 @@
 import type { Kysely } from 'kysely';
-import { Worker, type NativeConnection } from '@temporalio/worker';
+import { Worker, type NativeConnection, type WorkerInterceptors } from '@temporalio/worker';
 import type { Client } from '@temporalio/client';
 import { createActivities, postgresAttemptRecorder } from '../activities/index.ts';
 import { LiveDagRegistry } from '../activities/dag-registry.ts';
@@ -15,6 +15,9 @@ import type { PoolLimit } from './pools.ts';
 import { workflowSource } from './workflow-bundle.ts';
 import { dataConverterFromEnv, type DataConverter } from '../codec/index.ts';
 import { postgresTaskLogs } from '../logs/index.ts';
+import type { WeirMetrics } from './metrics.ts';
+import { metricsInterceptor } from './metrics-interceptor.ts';
+import type { WorkerTracing } from './tracing.ts';
 
 export interface WeirWorkerOptions {
   connection: NativeConnection;
@@ -48,6 +51,10 @@ export interface WeirWorkerOptions {
   env?: Record<string, string | undefined>;
   /** How long a graceful shutdown lets running tasks finish before they are cancelled; default WEIR_SHUTDOWN_GRACE of `env`, else 30 s. */
   shutdownGraceMs?: number;
+  /** When given, every activity this worker runs is counted in these metrics. */
+  metrics?: WeirMetrics;
+  /** OpenTelemetry spans for runs and tasks (see worker/tracing.ts). */
+  tracing?: WorkerTracing;
 }
 
 export interface PoolWorker {
@@ -109,6 +116,11 @@ export async function createWeirWorker(options: WeirWorkerOptions): Promise<Weir
   const logs = postgresTaskLogs(options.db, log);
   const registry = registryOf(catalog);
   const activities = createActivities({ registry, db: options.db, attempts, services, logs });
+  const interceptors: WorkerInterceptors = {
+    activity: [...(options.tracing?.workerOptions.activityInterceptors ?? []), ...(options.metrics ? [metricsInterceptor(options.metrics)] : [])],
+    // Used only when the worker bundles its workflow code itself, which tracing asks for below.
+    workflowModules: options.tracing?.workerOptions.workflowModules ?? [],
+  };
   const common = {
     connection: options.connection,
     namespace: options.namespace,
@@ -118,6 +130,8 @@ export async function createWeirWorker(options: WeirWorkerOptions): Promise<Weir
     shutdownGraceTime: graceMs,
     // A task that ignores cancellation must not keep the process alive forever.
     shutdownForceTime: graceMs + SHUTDOWN_FORCE_MARGIN_MS,
+    interceptors,
+    ...(options.tracing ? { sinks: options.tracing.workerOptions.sinks } : {}),
     // Cancellation reaches an activity through its heartbeat; keep that prompt.
     defaultHeartbeatThrottleInterval: '1 second',
     maxHeartbeatThrottleInterval: '5 seconds',
@@ -125,7 +139,8 @@ export async function createWeirWorker(options: WeirWorkerOptions): Promise<Weir
   const worker = await Worker.create({
     ...common,
     taskQueue: options.taskQueue,
-    ...workflowSource(options.workflowBundlePath),
+    // A prebuilt bundle has no room for interceptor modules: with tracing, bundle now.
+    ...workflowSource(options.tracing ? undefined : options.workflowBundlePath),
     maxConcurrentActivityTaskExecutions: options.maxConcurrentActivities ?? 100,
     maxConcurrentWorkflowTaskExecutions: options.maxConcurrentWorkflowTasks ?? 40,
     ...(options.maxCachedWorkflows === undefined ? {} : { maxCachedWorkflows: options.maxCachedWorkflows }),

@@ -6,22 +6,32 @@ import { connectClient, connectWorker } from '../../worker/temporal-connection.t
 import type { ContextFor } from '../program.ts';
 import { waitForShutdownSignal } from '../signals.ts';
 import { readLiveStackFile } from '../stack-file.ts';
+import { setUpWorkerObservability } from '../../worker/observability.ts';
+import { tracingFromEnv } from '../../worker/tracing.ts';
+import { UsageError } from '../errors.ts';
 
 export function registerWorkerCommand(program: Command, contextFor: ContextFor): void {
   program
     .command('worker')
     .description('run a worker (TEMPORAL_ADDRESS, DATABASE_URL, WEIR_TASK_QUEUE...) until SIGINT or SIGTERM; running tasks get WEIR_SHUTDOWN_GRACE (30s) to finish, a second Ctrl-C stops at once')
     .option('--migrate', 'apply pending database migrations before starting')
-    .action(async (options: { migrate?: boolean }, command: Command) => {
+    .option('--no-sync-schedules', 'leave Temporal Schedules to `weir schedules sync` (run it once per deploy)')
+    .option('--metrics-port <port>', 'serve /metrics, /livez and /readyz on this port (env WEIR_METRICS_PORT)')
+    .action(async (options: { migrate?: boolean; syncSchedules: boolean; metricsPort?: string }, command: Command) => {
       const context = contextFor(command);
       const { io } = context;
       // On a laptop the dev stack fills in what the environment leaves out.
       const stack = readLiveStackFile(io.cwd);
       const settings = workerSettingsFromEnv(io.env, stack ? { temporalAddress: stack.temporalAddress, databaseUrl: stack.databaseUrl } : {});
       const shutdownRequested = waitForShutdownSignal();
+      const metricsPort = parseMetricsPort(options.metricsPort ?? io.env.WEIR_METRICS_PORT);
+      const observability = metricsPort === undefined ? undefined : await setUpWorkerObservability(metricsPort);
+      const tracing = tracingFromEnv(io.env);
 
       const db = createDb(settings.databaseUrl);
       const closers: (() => Promise<unknown>)[] = [() => db.destroy()];
+      // Last to close, so the spans of the final tasks are sent.
+      if (tracing) closers.unshift(() => tracing.shutdown());
       try {
         if (options.migrate) {
           const { applied } = await migrateToLatest(db);
@@ -38,7 +48,9 @@ export function registerWorkerCommand(program: Command, contextFor: ContextFor):
           dagsDir: context.dagsDir,
           watchDags: true,
           db,
-          scheduleClient: client,
+          ...(options.syncSchedules && io.env.WEIR_SYNC_SCHEDULES !== 'false' ? { scheduleClient: client } : {}),
+          ...(observability ? { metrics: observability.metrics } : {}),
+          ...(tracing ? { tracing } : {}),
           maxConcurrentActivities: settings.maxConcurrentActivities,
           maxConcurrentWorkflowTasks: settings.maxConcurrentWorkflowTasks,
           pools: settings.pools,
@@ -47,6 +59,11 @@ export function registerWorkerCommand(program: Command, contextFor: ContextFor):
           log: io.out,
         });
         const running = weir.runAll();
+        if (observability) {
+          const health = await observability.serve(() => weir.worker.getState());
+          closers.push(() => health.close());
+          io.out(`metrics and probes on ${health.url} (/metrics, /livez, /readyz)`);
+        }
         io.out(`worker serving task queue "${settings.taskQueue}" on ${settings.temporal.address}; SIGINT or SIGTERM stops it`);
         // The SDK also shuts its workers down on these signals; whichever comes first, drain once.
         const stoppedBySignal = await Promise.race([running.then(() => false), shutdownRequested.then(() => true)]);
@@ -65,4 +82,11 @@ export function registerWorkerCommand(program: Command, contextFor: ContextFor):
 
 function formatSeconds(ms: number): string {
   return `${Math.round(ms / 100) / 10} s`;
+}
+
+function parseMetricsPort(raw: string | undefined): number | undefined {
+  if (raw === undefined || raw === '') return undefined;
+  const port = Number(raw);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new UsageError(`--metrics-port (WEIR_METRICS_PORT) must be a port number 0-65535, got "${raw}"`);
+  return port;
 }
