@@ -109,6 +109,7 @@ async function profile(session: DataFileSession, options: ComputeBaselineOptions
     sampleSize,
     bins,
     quantileMethod,
+    categorical: [...forcedCategorical],
     columns: columns.map((column) => (isNumericalBase(column) ? numerical.get(column.name)! : column)),
     skipped,
   };

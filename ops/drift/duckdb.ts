@@ -98,6 +98,17 @@ function doubles(vector: DuckDBVector): Float64Array {
   return Float64Array.from(vector.toArray(), (value) => (typeof value === 'number' ? value : Number.NaN));
 }
 
+/** The SQL table expression reading a data file (path or `file://` URI), after checking it is readable. */
+export async function dataFileSource(fileOrUri: string): Promise<{ file: string; source: string }> {
+  const file = fileOrUri.startsWith('file:') ? fileURLToPath(fileOrUri) : fileOrUri;
+  try {
+    await access(file);
+  } catch {
+    throw new DriftInputError(`Data file ${file} does not exist or cannot be read`, file);
+  }
+  return { file, source: sourceFor(file) };
+}
+
 function sourceFor(file: string): string {
   const lower = file.toLowerCase();
   if (lower.endsWith('.parquet') || lower.endsWith('.pq')) return `read_parquet(${sqlString(file)})`;

@@ -47,7 +47,7 @@ export function detectDrift<P = Record<string, unknown>, U = Record<string, unkn
     const [currentFile, ref] = await Promise.all([resolve(options.current, ctx), resolve(options.baseline, ctx)]);
     const baseline = await loadBaseline(runtime.db, ref);
     ctx.log.info('checking drift', { currentFile, baselineId: baseline.id, modelName: baseline.modelName });
-    const evaluation = await checkDrift(currentFile, baseline.stats, options);
+    const evaluation = await checkDrift(currentFile, baseline, options);
     const report = buildDriftReport(evaluation, baseline, currentFile);
     const prefix = ArtifactStore.taskPrefix(ctx.run.runId, ctx.taskId);
     const reportUri = await runtime.artifacts.writeJson(path.posix.join(prefix, 'drift-report.json'), report);

@@ -75,7 +75,7 @@ function shares(counts: readonly number[]): number[] {
 }
 
 function testName(test: ColumnDrift['test']): string {
-  return { ks: 'Kolmogorov–Smirnov', chisquare: 'chi-squared', wasserstein: 'normed Wasserstein', jensenshannon: 'Jensen–Shannon', psi: 'PSI' }[test];
+  return { ks: 'Kolmogorov–Smirnov', chisquare: 'chi-squared', z: 'two-proportion z-test', wasserstein: 'normed Wasserstein', jensenshannon: 'Jensen–Shannon', psi: 'PSI' }[test];
 }
 
 function pct(share: number): string {

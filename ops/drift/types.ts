@@ -57,6 +57,8 @@ export interface BaselineStats {
   /** 'exact' up to 1M rows, 'approximate' (t-digest) above. */
   quantileMethod: 'exact' | 'approximate';
   columns: ColumnBaseline[];
+  /** Numeric columns the baseline was told to treat as categories (compared value by value). */
+  categorical?: string[];
   /** Columns of types drift does not compare (dates, lists...), with the reason. */
   skipped: { name: string; sqlType: string; reason: string }[];
 }
