@@ -7,3 +7,4 @@ export { wassersteinDistance, normedWassersteinDistance, populationStd } from '.
 export { ksTwoSamplePValue, exactTwoSidedPValue, KS_EXACT_MAX_N, type KsMethod, type KsPValue } from './ks-exact.ts';
 export { twoProportionZTest, normalCdf } from './z-test.ts';
 export { sturgesEdges, binIndex } from './sturges.ts';
+export { kolmogorovNSf, smirnovSf, pelzGoodCdf } from './kolmogorov-n.ts';

@@ -1,4 +1,4 @@
-import { kolmogorovSf } from './ks.ts';
+import { kolmogorovNSf } from './kolmogorov-n.ts';
 
 /**
  * p-value of the two-sided two-sample KS test the way scipy's `ks_2samp(method='auto')` picks
@@ -81,15 +81,10 @@ function outsideBand(a: number, b: number, g: number, h: number): number {
   return column[maxj - minj - 1]!;
 }
 
-/**
- * Above 10,000 values scipy evaluates `kstwo.sf(D, round(nm/(n+m)))`. Weir uses the limiting
- * Kolmogorov distribution at sqrt(nm/(n+m)) * D instead; at these sizes the two differ by less
- * than KS_ASYMPTOTIC_P_TOLERANCE in the p-value region around any usual threshold, and
- * `ksDecisionIsClose` flags a p-value within that distance of its threshold.
- */
+/** Above 10,000 values scipy evaluates `kstwo.sf(D, round(nm/(n+m)))`; so does Weir. */
 function asymptoticPValue(statistic: number, n1: number, n2: number): number {
-  const en = (n1 * n2) / (n1 + n2);
-  return kolmogorovSf(Math.sqrt(en) * statistic);
+  const en = Math.round((n1 * n2) / (n1 + n2));
+  return kolmogorovNSf(en, statistic);
 }
 
 function gcd(a: number, b: number): number {
