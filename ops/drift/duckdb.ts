@@ -1,6 +1,6 @@
 import { access } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
-import { DuckDBDoubleVector, DuckDBInstance, type DuckDBConnection, type DuckDBVector } from '@duckdb/node-api';
+import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
 import { DriftInputError } from './errors.ts';
 
 /** One DuckDB session over one data file; heavy work stays in DuckDB, only small results reach JS. */
@@ -10,16 +10,8 @@ export interface DataFileSession {
   source: string;
   query(sql: string): Promise<Record<string, unknown>[]>;
   columns(): Promise<{ name: string; sqlType: string }[]>;
-  /**
-   * Streams numeric columns as DOUBLE, in file order, one chunk of rows at a time; a missing
-   * value arrives as NaN. Nothing but the current chunk is held in memory.
-   */
-  scanNumbers(columns: readonly string[], onChunk: (values: readonly NumberColumn[]) => void): Promise<void>;
   close(): void;
 }
-
-/** One chunk of one streamed DOUBLE column; NaN marks a missing value. */
-export type NumberColumn = Float64Array;
 
 export interface DuckDbLimits {
   /** DuckDB worker threads; default: DuckDB's own (all cores). */
@@ -64,38 +56,11 @@ export async function openDataFile(fileOrUri: string, limits: DuckDbLimits = {})
       const rows = await query(`DESCRIBE SELECT * FROM ${source}`);
       return rows.map((row) => ({ name: String(row.column_name), sqlType: String(row.column_type) }));
     },
-    async scanNumbers(columns, onChunk) {
-      const projection = columns.map((column) => `coalesce(CAST(${sqlIdentifier(column)} AS DOUBLE), 'NaN'::DOUBLE)`).join(', ');
-      try {
-        const result = await connection.stream(`SELECT ${projection} FROM ${source}`);
-        // Ask for the next chunk before working on this one, so DuckDB decodes while JS counts.
-        let next = result.fetchChunk();
-        for (;;) {
-          const chunk = await next;
-          if (!chunk || chunk.rowCount === 0) break;
-          next = result.fetchChunk();
-          onChunk(columns.map((_, index) => doubles(chunk.getColumnVector(index))));
-        }
-      } catch (error) {
-        throw new DriftInputError(`Reading ${file} failed: ${error instanceof Error ? error.message : String(error)}`, file);
-      }
-    },
     close() {
       connection.closeSync();
       instance.closeSync();
     },
   };
-}
-
-/**
- * The values of a DOUBLE vector without a per-value call: the vector keeps them in a
- * Float64Array over DuckDB's own memory. Should a release stop exposing it, copying value by value
- * still works, only slower.
- */
-function doubles(vector: DuckDBVector): Float64Array {
-  const items = (vector as unknown as { items?: unknown }).items;
-  if (vector instanceof DuckDBDoubleVector && items instanceof Float64Array) return items;
-  return Float64Array.from(vector.toArray(), (value) => (typeof value === 'number' ? value : Number.NaN));
 }
 
 /** The SQL table expression reading a data file (path or `file://` URI), after checking it is readable. */
