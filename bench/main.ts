@@ -18,6 +18,7 @@ import { DefaultLogger, Runtime } from '@temporalio/worker';
 import { prebundleWorkflows } from '../worker/workflow-bundle.ts';
 import { runColdStartBenchmark } from './cold-start.ts';
 import { runDriftBenchmark } from './drift.ts';
+import { runEvidentlyComparison } from './drift-evidently.ts';
 import { runLoadingBenchmark } from './dag-loading.ts';
 import { runLoadBenchmark } from './load.ts';
 import { chainDagSource, fanOutDagSource, writeDagFolder, writeLoadCorpus } from './generate-dags.ts';
@@ -85,6 +86,9 @@ try {
     const rows = Number(process.env.BENCH_DRIFT_ROWS ?? 10_000_000);
     log(`4. validation + drift over ${rows} rows x 20 columns, vs one DuckDB pass`);
     results.drift = await runDriftBenchmark({ dir: scratchDir, rows, log });
+    const evidentlyRows = Number(process.env.BENCH_DRIFT_EVIDENTLY_ROWS ?? 1_000_000);
+    log(`4b. drift vs Evidently's Report.run over ${evidentlyRows} rows x 20 columns`);
+    results.driftVsEvidently = await runEvidentlyComparison({ dir: scratchDir, rows: evidentlyRows, log });
   }
   if (stack && bundlePath && selected.has('load')) {
     const concurrentRuns = Number(process.env.BENCH_LOAD_RUNS ?? 200);

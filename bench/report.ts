@@ -1,4 +1,5 @@
 import { driftSection, type DriftResult } from './drift.ts';
+import { evidentlySection, type EvidentlyComparison } from './drift-evidently.ts';
 import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { ColdStartResult } from './cold-start.ts';
@@ -16,6 +17,7 @@ export interface BenchResults {
   loading?: LoadingResult;
   coldStart?: ColdStartResult;
   drift?: DriftResult;
+  driftVsEvidently?: EvidentlyComparison;
   load?: LoadResult;
   scale?: ScaleResult;
 }
@@ -46,6 +48,7 @@ export function renderMarkdown(results: BenchResults): string {
   if (results.loading) parts.push('', loadingSection(results.loading));
   if (results.coldStart) parts.push('', coldStartSection(results.coldStart));
   if (results.drift) parts.push('', driftSection(results.drift));
+  if (results.driftVsEvidently) parts.push('', evidentlySection(results.driftVsEvidently));
   if (results.load) parts.push('', loadSection(results.load));
   if (results.scale) parts.push('', scaleSection(results.scale));
   return `${parts.join('\n')}\n`;

@@ -87,7 +87,10 @@ export async function checkDrift(file: string, reference: ReferenceData, options
         integers: INTEGER_TYPE.test(referenceType) && INTEGER_TYPE.test(currentType),
       };
       const override = options.overrides?.[column.name];
-      results.push(await compareColumn(session, { name: column.name, kind: column.compareAs, sources, referenceRows, currentRows, ...(override ? { override } : {}) }));
+      const known = column.kind === 'numerical' && column.compareAs === 'numerical'
+        ? { referenceStd: column.std, displayRange: [column.quantiles['0.01'], column.quantiles['0.99']] as [number, number] }
+        : {};
+      results.push(await compareColumn(session, { name: column.name, kind: column.compareAs, sources, referenceRows, currentRows, ...known, ...(override ? { override } : {}) }));
     }
     return decideDataset(results, datasetDriftShare, referenceRows, currentRows);
   } finally {

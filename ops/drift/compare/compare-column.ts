@@ -38,6 +38,9 @@ export interface ColumnToCompare {
   referenceRows: number;
   currentRows: number;
   override?: ColumnTestOverride;
+  /** From the baseline: the reference's population std and its 1st/99th percentiles, when known. */
+  referenceStd?: number;
+  displayRange?: [number, number];
 }
 
 /** Evidently bins numbers with more than this many distinct reference values (Sturges); fewer are compared value by value. */
@@ -45,7 +48,7 @@ const BINNED_ABOVE_DISTINCT = 20;
 
 /** One column of both files, compared exactly as Evidently 0.7 compares it, on the full data. */
 export async function compareColumn(session: DataFileSession, column: ColumnToCompare): Promise<ColumnDrift> {
-  const numeric = column.kind === 'numerical' ? await numericSummary(session, column.sources) : undefined;
+  const numeric = column.kind === 'numerical' ? await numericSummary(session, column.sources, column.referenceStd) : undefined;
   const counts = numeric === undefined ? await valueCounts(session, column.sources) : undefined;
   const referenceValues = numeric?.referenceValues ?? sum(counts!, 'reference');
   const currentValues = numeric?.currentValues ?? sum(counts!, 'current');

@@ -23,18 +23,18 @@ export const MAX_CATEGORY_BARS = 12;
 
 /**
  * Bars for people, independent of the test's own binning: numbers in equal-width bins between
- * the 1st and 99th percentiles of both sides (so a heavy tail does not squash the rest), with the
+ * the 1st and 99th percentiles of the reference (so a heavy tail does not squash the rest), with the
  * clipped counts kept; categories by combined frequency, new ones always named.
  */
 export async function displayHistogram(
   session: DataFileSession,
-  column: { kind: ColumnKind; sources: ColumnSources },
+  column: { kind: ColumnKind; sources: ColumnSources; displayRange?: [number, number] },
   numeric: NumericSummary | undefined,
   values: readonly ValueCounts[] | undefined,
 ): Promise<HistogramView> {
   if (values && (column.kind === 'categorical' || values.length <= MAX_CATEGORY_BARS)) return categoryBars(values);
   if (!numeric || numeric.distinct === 0) return { axis: 'range', labels: [], reference: [], current: [] };
-  return rangeBars(session, column.sources);
+  return rangeBars(session, column.sources, column.displayRange);
 }
 
 function categoryBars(values: readonly ValueCounts[]): HistogramView {
@@ -61,10 +61,11 @@ function categoryBars(values: readonly ValueCounts[]): HistogramView {
   };
 }
 
-async function rangeBars(session: DataFileSession, sources: ColumnSources): Promise<HistogramView> {
+async function rangeBars(session: DataFileSession, sources: ColumnSources, knownRange?: [number, number]): Promise<HistogramView> {
   const side = (s: { source: string; valueSql: string }, a: number) => `SELECT ${s.valueSql} AS v, ${a} AS a FROM ${s.source}`;
   const both = `(SELECT v, a FROM (${side(sources.reference, 1)} UNION ALL ${side(sources.current, 0)}) WHERE v IS NOT NULL)`;
-  const q = (await session.query(`SELECT quantile_cont(v, [0.01, 0.99]) AS q FROM ${both}`))[0]?.q as number[] | undefined;
+  // The reference's percentiles from the baseline when there are some, else both sides'.
+  const q = knownRange ?? ((await session.query(`SELECT quantile_cont(v, [0.01, 0.99]) AS q FROM ${both}`))[0]?.q as number[] | undefined);
   let lo = Number(q?.[0] ?? 0);
   let hi = Number(q?.[1] ?? 0);
   if (!(hi > lo)) {

@@ -44,7 +44,11 @@ export interface NumericSummary {
  * Exact KS statistic and Wasserstein distance over the full data, in one query: both CDFs are
  * running sums over the merged sorted values, evaluated at every value either side has.
  */
-export async function numericSummary(session: DataFileSession, sources: ColumnSources): Promise<NumericSummary> {
+export async function numericSummary(session: DataFileSession, sources: ColumnSources, knownReferenceStd?: number): Promise<NumericSummary> {
+  // The baseline already holds the reference's population std over the same values; no need to scan again.
+  const std = knownReferenceStd !== undefined && Number.isFinite(knownReferenceStd)
+    ? doubleSql(knownReferenceStd)
+    : `(SELECT stddev_pop(v) FROM (SELECT ${sources.reference.valueSql} AS v FROM ${sources.reference.source}))`;
   const sql = `WITH ${mergedSql(sources)},
 t AS (SELECT sum(a) AS na, sum(b) AS nb FROM g),
 c AS (SELECT v, a, sum(a) OVER w AS ca, sum(b) OVER w AS cb, lead(v) OVER (ORDER BY v) AS nv FROM g
@@ -53,7 +57,7 @@ SELECT count(*) AS k, count(*) FILTER (WHERE a > 0) AS kref, min(v) AS lo, max(v
   any_value(t.na) AS na, any_value(t.nb) AS nb,
   max(abs(ca / t.na - cb / t.nb)) AS d,
   sum(abs(ca / t.na - cb / t.nb) * (nv - v)) AS w,
-  (SELECT stddev_pop(v) FROM (SELECT ${sources.reference.valueSql} AS v FROM ${sources.reference.source})) AS std
+  ${std} AS std
 FROM c, t`;
   const row = (await session.query(sql))[0] ?? {};
   const num = (key: string) => (row[key] === null || row[key] === undefined ? 0 : Number(row[key]));
