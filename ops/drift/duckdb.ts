@@ -1,6 +1,6 @@
 import { access } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
-import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
+import { DuckDBDoubleVector, DuckDBInstance, type DuckDBConnection, type DuckDBVector } from '@duckdb/node-api';
 import { DriftInputError } from './errors.ts';
 
 /** One DuckDB session over one data file; heavy work stays in DuckDB, only small results reach JS. */
@@ -10,6 +10,8 @@ export interface DataFileSession {
   source: string;
   query(sql: string): Promise<Record<string, unknown>[]>;
   columns(): Promise<{ name: string; sqlType: string }[]>;
+  /** One numeric expression's non-null values, sorted ascending, as one array (DuckDB sorts; JS only copies). */
+  sortedNumbers(source: string, valueSql: string): Promise<Float64Array>;
   close(): void;
 }
 
@@ -56,11 +58,44 @@ export async function openDataFile(fileOrUri: string, limits: DuckDbLimits = {})
       const rows = await query(`DESCRIBE SELECT * FROM ${source}`);
       return rows.map((row) => ({ name: String(row.column_name), sqlType: String(row.column_type) }));
     },
+    async sortedNumbers(from, valueSql) {
+      try {
+        const result = await connection.stream(`SELECT v FROM (SELECT ${valueSql} AS v FROM ${from}) WHERE v IS NOT NULL ORDER BY v`);
+        const parts: Float64Array[] = [];
+        let total = 0;
+        for (;;) {
+          const chunk = await result.fetchChunk();
+          if (!chunk || chunk.rowCount === 0) break;
+          parts.push(doubles(chunk.getColumnVector(0), chunk.rowCount));
+          total += chunk.rowCount;
+        }
+        const values = new Float64Array(total);
+        let offset = 0;
+        for (const part of parts) {
+          values.set(part, offset);
+          offset += part.length;
+        }
+        return values;
+      } catch (error) {
+        throw new DriftInputError(`Reading ${file} failed: ${error instanceof Error ? error.message : String(error)}`, file);
+      }
+    },
     close() {
       connection.closeSync();
       instance.closeSync();
     },
   };
+}
+
+/**
+ * A copy of a DOUBLE vector's values: the vector keeps them in a Float64Array over DuckDB's own
+ * memory, valid only until the next chunk. Should a release stop exposing it, copying value by
+ * value still works, only slower.
+ */
+function doubles(vector: DuckDBVector, rows: number): Float64Array {
+  const items = (vector as unknown as { items?: unknown }).items;
+  if (vector instanceof DuckDBDoubleVector && items instanceof Float64Array) return items.slice(0, rows);
+  return Float64Array.from(vector.toArray().slice(0, rows), (value) => (typeof value === 'number' ? value : Number.NaN));
 }
 
 /** The SQL table expression reading a data file (path or `file://` URI), after checking it is readable. */

@@ -41,37 +41,57 @@ export interface NumericSummary {
 }
 
 /**
- * Exact KS statistic and Wasserstein distance over the full data, in one query: both CDFs are
- * running sums over the merged sorted values, evaluated at every value either side has.
+ * Exact KS statistic and Wasserstein distance over the full data: DuckDB sorts each side's
+ * values, and one merge walks both sorted arrays, evaluating both ECDFs at every value either
+ * side has (ties stepped over together, as scipy does).
  */
 export async function numericSummary(session: DataFileSession, sources: ColumnSources, knownReferenceStd?: number): Promise<NumericSummary> {
-  // The baseline already holds the reference's population std over the same values; no need to scan again.
-  const std = knownReferenceStd !== undefined && Number.isFinite(knownReferenceStd)
-    ? doubleSql(knownReferenceStd)
-    : `(SELECT stddev_pop(v) FROM (SELECT ${sources.reference.valueSql} AS v FROM ${sources.reference.source}))`;
-  const sql = `WITH ${mergedSql(sources)},
-t AS (SELECT sum(a) AS na, sum(b) AS nb FROM g),
-c AS (SELECT v, a, sum(a) OVER w AS ca, sum(b) OVER w AS cb, lead(v) OVER (ORDER BY v) AS nv FROM g
-      WINDOW w AS (ORDER BY v ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW))
-SELECT count(*) AS k, count(*) FILTER (WHERE a > 0) AS kref, min(v) AS lo, max(v) AS hi,
-  any_value(t.na) AS na, any_value(t.nb) AS nb,
-  max(abs(ca / t.na - cb / t.nb)) AS d,
-  sum(abs(ca / t.na - cb / t.nb) * (nv - v)) AS w,
-  ${std} AS std
-FROM c, t`;
-  const row = (await session.query(sql))[0] ?? {};
-  const num = (key: string) => (row[key] === null || row[key] === undefined ? 0 : Number(row[key]));
+  // One connection streams one result at a time; DuckDB's own threads sort each side.
+  const a = await session.sortedNumbers(sources.reference.source, sources.reference.valueSql);
+  const b = await session.sortedNumbers(sources.current.source, sources.current.valueSql);
+  const n = a.length;
+  const m = b.length;
+  let i = 0;
+  let j = 0;
+  let distinct = 0;
+  let distinctReference = 0;
+  let ks = 0;
+  let wasserstein = 0;
+  while (i < n || j < m) {
+    const value = Math.min(i < n ? a[i]! : Infinity, j < m ? b[j]! : Infinity);
+    const fromReference = i < n && a[i] === value;
+    while (i < n && a[i] === value) i++;
+    while (j < m && b[j] === value) j++;
+    distinct++;
+    if (fromReference) distinctReference++;
+    if (n > 0 && m > 0) {
+      const gap = Math.abs(i / n - j / m);
+      if (gap > ks) ks = gap;
+      const next = Math.min(i < n ? a[i]! : Infinity, j < m ? b[j]! : Infinity);
+      if (next !== Infinity) wasserstein += gap * (next - value);
+    }
+  }
   return {
-    distinct: num('k'),
-    distinctReference: num('kref'),
-    referenceValues: num('na'),
-    currentValues: num('nb'),
-    min: num('lo'),
-    max: num('hi'),
-    referenceStd: num('std'),
-    ks: num('d'),
-    wasserstein: num('w'),
+    distinct,
+    distinctReference,
+    referenceValues: n,
+    currentValues: m,
+    min: Math.min(n ? a[0]! : Infinity, m ? b[0]! : Infinity),
+    max: Math.max(n ? a[n - 1]! : -Infinity, m ? b[m - 1]! : -Infinity),
+    referenceStd: knownReferenceStd !== undefined && Number.isFinite(knownReferenceStd) ? knownReferenceStd : populationStd(a),
+    ks,
+    wasserstein,
   };
+}
+
+function populationStd(values: Float64Array): number {
+  if (values.length === 0) return 0;
+  let mean = 0;
+  for (const value of values) mean += value;
+  mean /= values.length;
+  let variance = 0;
+  for (const value of values) variance += (value - mean) * (value - mean);
+  return Math.sqrt(variance / values.length);
 }
 
 /** Every distinct value with its count on each side (for categories and few-valued numbers). */
