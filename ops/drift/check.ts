@@ -88,7 +88,12 @@ export async function checkDrift(file: string, reference: ReferenceData, options
       };
       const override = options.overrides?.[column.name];
       const known = column.kind === 'numerical' && column.compareAs === 'numerical'
-        ? { referenceStd: column.std, displayRange: [column.quantiles['0.01'], column.quantiles['0.99']] as [number, number] }
+        ? {
+          referenceStd: column.std,
+          displayRange: [column.quantiles['0.01'], column.quantiles['0.99']] as [number, number],
+          // The baseline counts distinct values exactly up to 10; above, the 5-value rule cannot apply.
+          ...(column.distinct > 10 ? { boundable: { min: column.min, max: column.max, distinctReference: column.distinct } } : {}),
+        }
         : {};
       results.push(await compareColumn(session, { name: column.name, kind: column.compareAs, sources, referenceRows, currentRows, ...known, ...(override ? { override } : {}) }));
     }

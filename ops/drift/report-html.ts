@@ -36,7 +36,7 @@ function renderColumn(column: ReportedColumn): string {
   const pValue = fromJsonNumber(column.pValue);
   const statistic = fromJsonNumber(column.statistic);
   const comparison = column.test === 'ks' ? '≤' : '&lt;';
-  const score = pValue !== null ? `p = ${formatNumber(pValue)} (drift if ${comparison} ${column.threshold})` : statistic !== null ? `${formatNumber(statistic)} (drift if ≥ ${column.threshold})` : '—';
+  const score = pValue !== null ? `p = ${formatNumber(pValue)} (drift if ${comparison} ${column.threshold})` : statistic !== null ? `${formatNumber(statistic)}${column.statisticBound !== undefined ? ` ± ${formatNumber(column.statisticBound)}` : ''} (drift if ≥ ${column.threshold})` : '—';
   const statisticLine = pValue !== null && statistic !== null ? `<br><small>statistic ${formatNumber(statistic)}</small>` : '';
   const band = column.psiBand ? `<br><small>PSI band: ${column.psiBand}</small>` : '';
   const note = column.note ? `<br><small>${escapeHtml(column.note)}</small>` : '';

@@ -3,6 +3,7 @@ import { chiSquaredTest, jensenShannonDistance, ksTwoSamplePValue, psiBand, stur
 import type { ColumnKind } from '../types.ts';
 import { chooseTest, isDrift, type ColumnTestOverride, type DriftTestName } from './choose.ts';
 import { displayHistogram, type HistogramView } from './display-histogram.ts';
+import { BOUNDED_FIRST_ABOVE_VALUES, ecdfBounds } from './binned-bounds.ts';
 import { binnedCounts, numericSummary, valueCounts, type ColumnSources, type ValueCounts } from './merged-values.ts';
 import { evidentlyPsi } from './psi-evidently.ts';
 
@@ -17,6 +18,12 @@ export interface ColumnDrift {
    * string "Infinity" in the JSON report.
    */
   statistic: number | null;
+  /**
+   * Set when the decision came from guaranteed bounds (big numerical columns): the exact
+   * statistic is within this distance of `statistic`, and the whole interval is on one side of
+   * the threshold. Columns whose interval touches the threshold are computed exactly.
+   */
+  statisticBound?: number;
   /** For KS, chi-squared and z only. */
   pValue: number | null;
   /** KS only: how the p-value was computed (scipy's `method='auto'` rule). */
@@ -38,6 +45,11 @@ export interface ColumnToCompare {
   referenceRows: number;
   currentRows: number;
   override?: ColumnTestOverride;
+  /**
+   * From the baseline, for a numerical column with clearly more than 5 distinct reference values:
+   * its range and distinct count, which allow deciding a big column from bounds first.
+   */
+  boundable?: { min: number; max: number; distinctReference: number };
   /** From the baseline: the reference's population std and its 1st/99th percentiles, when known. */
   referenceStd?: number;
   displayRange?: [number, number];
@@ -48,6 +60,10 @@ const BINNED_ABOVE_DISTINCT = 20;
 
 /** One column of both files, compared exactly as Evidently 0.7 compares it, on the full data. */
 export async function compareColumn(session: DataFileSession, column: ColumnToCompare): Promise<ColumnDrift> {
+  if (column.boundable && column.referenceStd !== undefined && column.referenceRows + column.currentRows > BOUNDED_FIRST_ABOVE_VALUES) {
+    const decided = await decideFromBounds(session, column, column.boundable, column.referenceStd);
+    if (decided) return decided;
+  }
   const numeric = column.kind === 'numerical' ? await numericSummary(session, column.sources, column.referenceStd) : undefined;
   const counts = numeric === undefined ? await valueCounts(session, column.sources) : undefined;
   const referenceValues = numeric?.referenceValues ?? sum(counts!, 'reference');
@@ -140,4 +156,55 @@ function sum(values: readonly ValueCounts[], side: 'reference' | 'current'): num
   let total = 0;
   for (const entry of values) total += entry[side];
   return total;
+}
+
+/**
+ * Big numerical columns under Wasserstein or KS: decide from deterministic bounds of the exact
+ * statistic (one hash aggregation, no sort) when the whole bracket is on one side of the
+ * threshold; undefined sends the column to the exact computation.
+ */
+async function decideFromBounds(session: DataFileSession, column: ColumnToCompare, known: { min: number; max: number; distinctReference: number }, referenceStd: number): Promise<ColumnDrift | undefined> {
+  const current = (await session.query(`SELECT min(v) AS lo, max(v) AS hi FROM (SELECT ${column.sources.current.valueSql} AS v FROM ${column.sources.current.source})`))[0] ?? {};
+  if (current.lo === null || current.lo === undefined) return undefined;
+  const min = Math.min(known.min, Number(current.lo));
+  const max = Math.max(known.max, Number(current.hi));
+  const bounds = await ecdfBounds(session, column.sources, min, max);
+  const choice = chooseTest({ name: column.name, kind: 'numerical', referenceValues: bounds.referenceValues, distinctBothSides: known.distinctReference }, column.override);
+  let low: number;
+  let high: number;
+  let pValue: number | null = null;
+  let drifted: boolean;
+  if (choice.test === 'wasserstein') {
+    const norm = Math.max(referenceStd, 0.001);
+    [low, high] = [bounds.wasserstein[0] / norm, bounds.wasserstein[1] / norm];
+    if (low >= choice.threshold) drifted = true;
+    else if (high < choice.threshold) drifted = false;
+    else return undefined;
+  } else if (choice.test === 'ks') {
+    [low, high] = bounds.ks;
+    const pHigh = ksTwoSamplePValue(low, bounds.referenceValues, bounds.currentValues).pValue;
+    const pLow = ksTwoSamplePValue(high, bounds.referenceValues, bounds.currentValues).pValue;
+    if (pHigh <= choice.threshold) drifted = true;
+    else if (pLow > choice.threshold) drifted = false;
+    else return undefined;
+    pValue = ksTwoSamplePValue((low + high) / 2, bounds.referenceValues, bounds.currentValues).pValue;
+  } else {
+    return undefined;
+  }
+  const histogram = await displayHistogram(session, column, undefined, undefined);
+  return {
+    column: column.name,
+    kind: column.kind,
+    test: choice.test,
+    threshold: choice.threshold,
+    statistic: (low + high) / 2,
+    statisticBound: (high - low) / 2,
+    pValue,
+    drifted,
+    note: `decided from guaranteed bounds [${low.toPrecision(4)}, ${high.toPrecision(4)}] of the exact statistic, all on one side of the threshold`,
+    distinctBothSides: known.distinctReference,
+    reference: { count: bounds.referenceValues, nulls: column.referenceRows - bounds.referenceValues },
+    current: { count: bounds.currentValues, nulls: column.currentRows - bounds.currentValues },
+    histogram,
+  };
 }

@@ -33,7 +33,7 @@ export async function displayHistogram(
   values: readonly ValueCounts[] | undefined,
 ): Promise<HistogramView> {
   if (values && (column.kind === 'categorical' || values.length <= MAX_CATEGORY_BARS)) return categoryBars(values);
-  if (!numeric || numeric.distinct === 0) return { axis: 'range', labels: [], reference: [], current: [] };
+  if (numeric?.distinct === 0) return { axis: 'range', labels: [], reference: [], current: [] };
   return rangeBars(session, column.sources, column.displayRange);
 }
 
