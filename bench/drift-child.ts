@@ -22,12 +22,12 @@ if (mode === 'scan') {
   await db.runAndReadAll(`SELECT count(*), ${aggregates} FROM read_parquet('${current}')`);
   detail = { columns: columns.length };
 } else {
-  const { stats } = await computeBaseline(train);
+  const baseline = await computeBaseline(train);
   const baselineMs = performance.now() - started;
   const artifacts = new ArtifactStore(path.join(os.tmpdir(), `weir-bench-drift-${process.pid}`));
   const validation = await validateFile(current, syntheticExpectations(), { artifacts, key: 'validation.json' });
   const validatedMs = performance.now() - started;
-  const drift = await checkDrift(current, stats);
+  const drift = await checkDrift(current, baseline);
   detail = { baselineMs, validationMs: validatedMs - baselineMs, validationPassed: validation.passed, validationFailures: validation.failures, driftMs: performance.now() - validatedMs, rows: validation.rowCount, drifted: drift.drifted, share: drift.share };
 }
 /** What a team would assert about the synthetic batch: types, nulls, ranges and allowed values of all 20 columns. */

@@ -22,6 +22,7 @@ import { runCliStartupBenchmark } from './cli-startup.ts';
 import { runColdStartBenchmark } from './cold-start.ts';
 import { runDriftBenchmark } from './drift.ts';
 import { runCsvMemoryBenchmark } from './csv-memory.ts';
+import { runEvidentlyComparison } from './drift-evidently.ts';
 import { runLoadingBenchmark } from './dag-loading.ts';
 import { runValidateBenchmark } from './dags-validate.ts';
 import { runTriggerWaitBenchmark } from './trigger-wait.ts';
@@ -100,6 +101,9 @@ try {
     const rows = Number(process.env.BENCH_DRIFT_ROWS ?? 10_000_000);
     log(`4. validation + drift over ${rows} rows x 20 columns, vs one DuckDB pass`);
     results.drift = await runDriftBenchmark({ dir: scratchDir, rows, log });
+    const evidentlyRows = Number(process.env.BENCH_DRIFT_EVIDENTLY_ROWS ?? 1_000_000);
+    log(`4b. drift vs Evidently's Report.run over ${evidentlyRows} rows x 20 columns`);
+    results.driftVsEvidently = await runEvidentlyComparison({ dir: scratchDir, rows: evidentlyRows, log });
   }
   if (selected.has('csv-memory')) {
     const bytes = Number(process.env.BENCH_CSV_BYTES ?? 2e9);

@@ -110,7 +110,8 @@ export default dag({
   .task('store_baseline', { needs: ['promote', 'prepare'] }, async (ctx) => {
     const { artifacts, db } = ctx.services;
     const computed = await withLocalCopy(artifacts, ctx.outputs.prepare.trainUri, (train) => computeBaseline(train, { columns: FEATURES, categorical: ['weather'] }));
-    const saved = await saveBaseline(db, { modelName: MODEL_NAME, modelVersion: String(ctx.outputs.promote.version), ...computed });
+    // The reference is the training file's URI, not the local copy: any worker reads it again at check time.
+    const saved = await saveBaseline(db, { modelName: MODEL_NAME, modelVersion: String(ctx.outputs.promote.version), ...computed, datasetPath: ctx.outputs.prepare.trainUri });
     return { baselineId: saved.id };
   })
   .task(

@@ -3,7 +3,6 @@ import { createReadStream } from 'node:fs';
 import path from 'node:path';
 import { categoryValueSql, isCategoryType, isNumericType, numericValueSql, openDataFile, type DataFileSession, type DuckDbLimits } from './duckdb.ts';
 import { DriftInputError } from './errors.ts';
-import { scanNumericColumns } from './scan/numeric-scan.ts';
 import { OTHER_CATEGORY, type BaselineStats, type CategoricalColumnBaseline, type CategoryCount, type ColumnBaseline, type NumericalColumnBaseline } from './types.ts';
 
 export interface ComputeBaselineOptions extends DuckDbLimits {
@@ -11,13 +10,10 @@ export interface ComputeBaselineOptions extends DuckDbLimits {
   columns?: readonly string[];
   /** Treat these numeric columns as categories (codes, ids of a few classes). */
   categorical?: readonly string[];
-  /** Reference values kept per numerical column for KS and Wasserstein; default 5,000. */
-  sampleSize?: number;
   /** Equal-width histogram bins per numerical column; default 30 (Evidently's default). */
   bins?: number;
   /** Categories kept per categorical column, the rest summed as `__other__`; default 200. */
   maxCategories?: number;
-  seed?: number;
 }
 
 export interface ComputedBaseline {
@@ -34,8 +30,8 @@ const EXACT_QUANTILE_MAX_ROWS = 1_000_000;
 
 /**
  * Profiles a training file (CSV or Parquet) with DuckDB: per column counts, nulls, quantiles,
- * histogram, and a reference sample or category frequencies — enough to test a later batch for
- * drift without the training data.
+ * histogram or category frequencies, for the report. A drift check compares a batch with the
+ * training file itself (its path and SHA-256 are part of the baseline).
  *
  * @example
  * const computed = await computeBaseline('data/train.parquet');
@@ -52,10 +48,8 @@ export async function computeBaseline(file: string, options: ComputeBaselineOpti
 }
 
 async function profile(session: DataFileSession, options: ComputeBaselineOptions): Promise<BaselineStats> {
-  const sampleSize = options.sampleSize ?? 5_000;
   const bins = options.bins ?? 30;
   const maxCategories = options.maxCategories ?? 200;
-  const seed = options.seed ?? 42;
   const forcedCategorical = new Set(options.categorical ?? []);
 
   const all = await session.columns();
@@ -102,46 +96,44 @@ async function profile(session: DataFileSession, options: ComputeBaselineOptions
       columns.push(await categoricalColumn(session, { ...base, distinct }, maxCategories));
     }
   }
-  const numerical = await numericalColumns(session, columns.filter(isNumericalBase), { bins, sampleSize, seed, quantileMethod });
+  const numerical = await numericalColumns(session, columns.filter(isNumericalBase), { bins, quantileMethod });
   return {
-    formatVersion: 1,
+    formatVersion: 2,
     rowCount,
-    sampleSize,
     bins,
     quantileMethod,
+    categorical: [...forcedCategorical],
     columns: columns.map((column) => (isNumericalBase(column) ? numerical.get(column.name)! : column)),
     skipped,
   };
 }
 
-type NumericalBase = Omit<NumericalColumnBaseline, 'kind' | 'quantiles' | 'histogram' | 'sample'>;
+type NumericalBase = Omit<NumericalColumnBaseline, 'kind' | 'quantiles' | 'histogram'>;
 
-/** Exact (or t-digest) quantiles per column, then every histogram and sample in one pass. */
+/** Exact (or t-digest) quantiles and an equal-width histogram of every numerical column, in one DuckDB scan. */
 async function numericalColumns(
   session: DataFileSession,
   bases: readonly NumericalBase[],
-  options: { bins: number; sampleSize: number; seed: number; quantileMethod: 'exact' | 'approximate' },
+  options: { bins: number; quantileMethod: 'exact' | 'approximate' },
 ): Promise<Map<string, NumericalColumnBaseline>> {
+  if (bases.length === 0) return new Map();
   const quantileFunction = options.quantileMethod === 'exact' ? 'quantile_cont' : 'approx_quantile';
-  const quantiles = new Map<string, Record<string, number>>();
-  for (const base of bases) {
-    const row = await session.query(
-      `SELECT ${quantileFunction}(v, [${QUANTILES.join(', ')}]) AS q FROM (SELECT ${numericValueSql(base.name)} AS v FROM ${session.source}) WHERE v IS NOT NULL`,
-    );
-    const values = (row[0]?.q ?? []) as unknown[];
-    quantiles.set(base.name, Object.fromEntries(QUANTILES.map((q, k) => [String(q), Number(values[k])])));
-  }
-  const edges = new Map(bases.map((base) => [base.name, equalWidthEdges(base.min, base.max, options.bins)]));
-  const scanned = await scanNumericColumns(
-    session,
-    bases.map((base) => ({ name: base.name, edges: edges.get(base.name)!, sample: true })),
-    options,
-  );
+  const aggregates = bases.flatMap((base, i) => {
+    const value = numericValueSql(base.name);
+    const width = (base.max - base.min) / options.bins;
+    // least() skips NULLs, so a missing value must be kept out explicitly.
+    const bin = `CASE WHEN ${value} IS NOT NULL THEN ${width > 0 ? `least(floor((${value} - ${base.min}) / ${width})::BIGINT, ${options.bins - 1})` : '0'} END`;
+    return [`${quantileFunction}(${value}, [${QUANTILES.join(', ')}]) AS q${i}`, `histogram(${bin}) AS h${i}`];
+  });
+  const row = (await session.query(`SELECT ${aggregates.join(', ')} FROM ${session.source}`))[0] ?? {};
   return new Map(
-    bases.map((base) => {
-      const { counts, below, above, sample } = scanned.get(base.name)!;
-      const histogram = { edges: edges.get(base.name)!, counts, below, above };
-      return [base.name, { kind: 'numerical', ...base, quantiles: quantiles.get(base.name)!, histogram, sample: sample ?? [] }];
+    bases.map((base, i) => {
+      const counts = new Array<number>(options.bins).fill(0);
+      for (const entry of (row[`h${i}`] ?? []) as { key: unknown; value: unknown }[]) if (entry.key !== null) counts[Number(entry.key)]! += Number(entry.value);
+      const q = (row[`q${i}`] ?? []) as unknown[];
+      const quantiles = Object.fromEntries(QUANTILES.map((level, k) => [String(level), Number(q[k])]));
+      const edges = equalWidthEdges(base.min, base.max, options.bins);
+      return [base.name, { kind: 'numerical', ...base, quantiles, histogram: { edges, counts, below: 0, above: 0 } }];
     }),
   );
 }

@@ -1,8 +1,12 @@
-import { profileCurrent } from './current.ts';
-import type { DuckDbLimits } from './duckdb.ts';
-import { DriftConfigError } from './errors.ts';
-import { chooseTest, evaluateDrift, SAMPLE_TESTS, type ColumnTestChoice, type ColumnTestOverride, type DriftEvaluation } from './evaluate.ts';
-import type { BaselineStats } from './types.ts';
+import { createHash } from 'node:crypto';
+import { createReadStream } from 'node:fs';
+import { checkOverride, type ColumnTestOverride } from './compare/choose.ts';
+import { compareColumn } from './compare/compare-column.ts';
+import type { ColumnSources } from './compare/merged-values.ts';
+import { categoryValueSql, dataFileSource, isCategoryType, isNumericType, numericValueSql, openDataFile, type DuckDbLimits } from './duckdb.ts';
+import { DriftConfigError, DriftInputError } from './errors.ts';
+import { decideDataset, type DriftEvaluation } from './evaluate.ts';
+import type { BaselineStats, ColumnKind } from './types.ts';
 
 export interface DriftCheckOptions extends DuckDbLimits {
   /** Compare only these baseline columns; default all. */
@@ -11,21 +15,29 @@ export interface DriftCheckOptions extends DuckDbLimits {
   overrides?: Readonly<Record<string, ColumnTestOverride>>;
   /** Dataset drift when at least this share of the columns drift; default 0.5. */
   datasetDriftShare?: number;
-  /** Current values sampled per column for KS and Wasserstein; default the baseline's sample size. */
-  sampleSize?: number;
-  seed?: number;
+  /** Check that the reference file still has the baseline's SHA-256 before comparing; default true. */
+  verifyReference?: boolean;
+}
+
+/** The reference side of a check: the baseline's statistics and the training file they came from. */
+export interface ReferenceData {
+  datasetPath: string;
+  datasetSha256?: string;
+  stats: BaselineStats;
 }
 
 /**
- * Drift of one data file against a baseline, with no database or artifacts involved: the plain
- * function behind `detectDrift`, and what a benchmark times.
+ * Drift of one data file against the training data of a baseline, exactly as Evidently 0.7's
+ * DataDriftPreset decides it, on the full data of both sides. No database or artifacts involved:
+ * the plain function behind `detectDrift`, and what a benchmark times.
  *
  * @example
- * const { stats } = await computeBaseline('train.parquet');
- * const result = await checkDrift('batch.parquet', stats);
+ * const baseline = await computeBaseline('train.parquet');
+ * const result = await checkDrift('batch.parquet', baseline);
  * if (result.drifted) console.log(result.driftedColumns);
  */
-export async function checkDrift(file: string, baseline: BaselineStats, options: DriftCheckOptions = {}): Promise<DriftEvaluation> {
+export async function checkDrift(file: string, reference: ReferenceData, options: DriftCheckOptions = {}): Promise<DriftEvaluation> {
+  const baseline = reference.stats;
   const datasetDriftShare = options.datasetDriftShare ?? 0.5;
   if (!(datasetDriftShare > 0 && datasetDriftShare <= 1)) {
     throw new DriftConfigError(`datasetDriftShare must be in (0, 1], got ${datasetDriftShare}`, undefined);
@@ -41,16 +53,60 @@ export async function checkDrift(file: string, baseline: BaselineStats, options:
     }
   }
   const wanted = options.columns ? new Set(options.columns) : known;
-  const columns = baseline.columns.filter((column) => wanted.has(column.name));
-  const choices = new Map<string, ColumnTestChoice>(columns.map((column) => [column.name, chooseTest(column, baseline.rowCount, options.overrides?.[column.name])]));
-  const sampleColumns = new Set([...choices].filter(([, choice]) => SAMPLE_TESTS.has(choice.test)).map(([name]) => name));
-  const current = await profileCurrent(file, {
-    columns,
-    sampleColumns,
-    sampleSize: options.sampleSize ?? baseline.sampleSize,
-    seed: options.seed ?? 42,
-    ...(options.threads !== undefined ? { threads: options.threads } : {}),
-    ...(options.memoryLimit !== undefined ? { memoryLimit: options.memoryLimit } : {}),
-  });
-  return evaluateDrift(baseline, current, choices, datasetDriftShare);
+  const forced = new Set(baseline.categorical ?? []);
+  const columns = baseline.columns
+    .filter((column) => wanted.has(column.name))
+    .map((column) => ({ ...column, compareAs: (isNumericType(column.sqlType) && !forced.has(column.name) ? 'numerical' : 'categorical') as ColumnKind }));
+  for (const column of columns) checkOverride(column.name, column.compareAs, options.overrides?.[column.name]);
+
+  const referenceFile = await dataFileSource(reference.datasetPath);
+  if ((options.verifyReference ?? true) && reference.datasetSha256 !== undefined) {
+    const actual = await sha256File(referenceFile.file);
+    if (actual !== reference.datasetSha256) {
+      throw new DriftInputError(`Training file ${referenceFile.file} changed since the baseline was computed (SHA-256 ${actual}, baseline ${reference.datasetSha256}); compute a new baseline`, referenceFile.file);
+    }
+  }
+  const session = await openDataFile(file, options);
+  try {
+    const currentTypes = new Map((await session.columns()).map((column) => [column.name, column.sqlType]));
+    const referenceTypes = new Map((await session.query(`DESCRIBE SELECT * FROM ${referenceFile.source}`)).map((row) => [String(row.column_name), String(row.column_type)]));
+    const currentRows = Number((await session.query(`SELECT count(*) AS n FROM ${session.source}`))[0]?.n ?? 0);
+    if (currentRows === 0) throw new DriftInputError(`Current data ${session.file} has no rows`, session.file);
+    const referenceRows = Number((await session.query(`SELECT count(*) AS n FROM ${referenceFile.source}`))[0]?.n ?? 0);
+    const results = [];
+    for (const column of columns) {
+      const currentType = currentTypes.get(column.name);
+      const referenceType = referenceTypes.get(column.name) ?? column.sqlType;
+      if (currentType === undefined) throw new DriftInputError(`Column "${column.name}" of the baseline is missing from ${session.file}`, session.file, column.name);
+      const fits = column.compareAs === 'numerical' ? isNumericType(currentType) : isNumericType(currentType) || isCategoryType(currentType);
+      if (!fits) throw new DriftInputError(`Column "${column.name}" is ${column.compareAs} in the baseline but ${currentType} in ${session.file}`, session.file, column.name);
+      const valueSql = (sqlType: string) => (column.compareAs === 'numerical' ? numericValueSql(column.name) : categoryValueSql(column.name, sqlType));
+      const sources: ColumnSources = {
+        reference: { source: referenceFile.source, valueSql: valueSql(referenceType) },
+        current: { source: session.source, valueSql: valueSql(currentType) },
+        integers: INTEGER_TYPE.test(referenceType) && INTEGER_TYPE.test(currentType),
+      };
+      const override = options.overrides?.[column.name];
+      const known = column.kind === 'numerical' && column.compareAs === 'numerical'
+        ? {
+          referenceStd: column.std,
+          displayRange: [column.quantiles['0.01'], column.quantiles['0.99']] as [number, number],
+          // The baseline counts distinct values exactly up to 10; above, the 5-value rule cannot apply.
+          ...(column.distinct > 10 ? { boundable: { min: column.min, max: column.max, distinctReference: column.distinct } } : {}),
+        }
+        : {};
+      results.push(await compareColumn(session, { name: column.name, kind: column.compareAs, sources, referenceRows, currentRows, ...known, ...(override ? { override } : {}) }));
+    }
+    return decideDataset(results, datasetDriftShare, referenceRows, currentRows);
+  } finally {
+    session.close();
+  }
+}
+
+const INTEGER_TYPE = /^(TINYINT|SMALLINT|INTEGER|BIGINT|HUGEINT|UTINYINT|USMALLINT|UINTEGER|UBIGINT|UHUGEINT)$/i;
+
+async function sha256File(file: string): Promise<string> {
+  const hash = createHash('sha256');
+  for await (const chunk of createReadStream(file)) hash.update(chunk as Buffer);
+  return hash.digest('hex');
 }

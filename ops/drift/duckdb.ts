@@ -1,4 +1,5 @@
-import { access } from 'node:fs/promises';
+import { findRaggedCsvLine, raggedCsvMessage } from '../data-validation/ragged-csv.ts';
+import { access, stat } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import { DuckDBDoubleVector, DuckDBInstance, type DuckDBConnection, type DuckDBVector } from '@duckdb/node-api';
 import { DriftInputError } from './errors.ts';
@@ -10,16 +11,10 @@ export interface DataFileSession {
   source: string;
   query(sql: string): Promise<Record<string, unknown>[]>;
   columns(): Promise<{ name: string; sqlType: string }[]>;
-  /**
-   * Streams numeric columns as DOUBLE, in file order, one chunk of rows at a time; a missing
-   * value arrives as NaN. Nothing but the current chunk is held in memory.
-   */
-  scanNumbers(columns: readonly string[], onChunk: (values: readonly NumberColumn[]) => void): Promise<void>;
+  /** One numeric expression's non-null values, sorted ascending, as one array (DuckDB sorts; JS only copies). */
+  sortedNumbers(source: string, valueSql: string): Promise<Float64Array>;
   close(): void;
 }
-
-/** One chunk of one streamed DOUBLE column; NaN marks a missing value. */
-export type NumberColumn = Float64Array;
 
 export interface DuckDbLimits {
   /** DuckDB worker threads; default: DuckDB's own (all cores). */
@@ -64,18 +59,24 @@ export async function openDataFile(fileOrUri: string, limits: DuckDbLimits = {})
       const rows = await query(`DESCRIBE SELECT * FROM ${source}`);
       return rows.map((row) => ({ name: String(row.column_name), sqlType: String(row.column_type) }));
     },
-    async scanNumbers(columns, onChunk) {
-      const projection = columns.map((column) => `coalesce(CAST(${sqlIdentifier(column)} AS DOUBLE), 'NaN'::DOUBLE)`).join(', ');
+    async sortedNumbers(from, valueSql) {
       try {
-        const result = await connection.stream(`SELECT ${projection} FROM ${source}`);
-        // Ask for the next chunk before working on this one, so DuckDB decodes while JS counts.
-        let next = result.fetchChunk();
+        const result = await connection.stream(`SELECT v FROM (SELECT ${valueSql} AS v FROM ${from}) WHERE v IS NOT NULL ORDER BY v`);
+        const parts: Float64Array[] = [];
+        let total = 0;
         for (;;) {
-          const chunk = await next;
+          const chunk = await result.fetchChunk();
           if (!chunk || chunk.rowCount === 0) break;
-          next = result.fetchChunk();
-          onChunk(columns.map((_, index) => doubles(chunk.getColumnVector(index))));
+          parts.push(doubles(chunk.getColumnVector(0), chunk.rowCount));
+          total += chunk.rowCount;
         }
+        const values = new Float64Array(total);
+        let offset = 0;
+        for (const part of parts) {
+          values.set(part, offset);
+          offset += part.length;
+        }
+        return values;
       } catch (error) {
         throw new DriftInputError(`Reading ${file} failed: ${error instanceof Error ? error.message : String(error)}`, file);
       }
@@ -88,14 +89,32 @@ export async function openDataFile(fileOrUri: string, limits: DuckDbLimits = {})
 }
 
 /**
- * The values of a DOUBLE vector without a per-value call: the vector keeps them in a
- * Float64Array over DuckDB's own memory. Should a release stop exposing it, copying value by value
- * still works, only slower.
+ * A copy of a DOUBLE vector's values: the vector keeps them in a Float64Array over DuckDB's own
+ * memory, valid only until the next chunk. Should a release stop exposing it, copying value by
+ * value still works, only slower.
  */
-function doubles(vector: DuckDBVector): Float64Array {
+function doubles(vector: DuckDBVector, rows: number): Float64Array {
   const items = (vector as unknown as { items?: unknown }).items;
-  if (vector instanceof DuckDBDoubleVector && items instanceof Float64Array) return items;
-  return Float64Array.from(vector.toArray(), (value) => (typeof value === 'number' ? value : Number.NaN));
+  if (vector instanceof DuckDBDoubleVector && items instanceof Float64Array) return items.slice(0, rows);
+  return Float64Array.from(vector.toArray().slice(0, rows), (value) => (typeof value === 'number' ? value : Number.NaN));
+}
+
+/** The SQL table expression reading a data file (path or `file://` URI), after checking it is readable. */
+export async function dataFileSource(fileOrUri: string): Promise<{ file: string; source: string }> {
+  const file = fileOrUri.startsWith('file:') ? fileURLToPath(fileOrUri) : fileOrUri;
+  try {
+    await access(file);
+  } catch {
+    throw new DriftInputError(`Data file ${file} does not exist or cannot be read`, file);
+  }
+  // A FIFO or device would block the reader forever; a folder is no data file.
+  if (!(await stat(file)).isFile()) throw new DriftInputError(`Data file ${file} is not a regular file`, file);
+  const source = sourceFor(file);
+  if (/\.(csv|tsv|txt)$/i.test(file)) {
+    const ragged = await findRaggedCsvLine(file, { delimiter: file.toLowerCase().endsWith('.tsv') ? '\t' : ',' });
+    if (ragged) throw new DriftInputError(raggedCsvMessage(file, ragged), file);
+  }
+  return { file, source };
 }
 
 function sourceFor(file: string): string {

@@ -6,7 +6,7 @@ export { computeBaseline, type ComputeBaselineOptions, type ComputedBaseline } f
 export { saveBaseline, loadBaseline, findBaseline, linkBaseline, type BaselineRecord, type BaselineRef, type NewBaseline } from './baseline-store.ts';
 export { checkDrift, type DriftCheckOptions } from './check.ts';
 export { detectDrift, type DetectDriftOptions, type DriftSummary } from './operator.ts';
-export { chooseTest, evaluateDrift, type ColumnDrift, type ColumnTestOverride, type DriftEvaluation, type DriftTestName } from './evaluate.ts';
+export { chooseTest, decideDataset, type ColumnDrift, type ColumnTestOverride, type DriftEvaluation, type DriftTestName } from './evaluate.ts';
 export { buildDriftReport, type DriftReport } from './report.ts';
 export { renderDriftHtml } from './report-html.ts';
 export { BaselineNotFoundError, DriftConfigError, DriftInputError } from './errors.ts';

@@ -1,3 +1,4 @@
+import { checkDataFile, dataRootsFromEnv } from '../data-validation/data-roots.ts';
 import path from 'node:path';
 import { withLocalCopy } from '../../artifacts/local-copy.ts';
 import { ArtifactStore } from '../../artifacts/store.ts';
@@ -48,7 +49,17 @@ export function detectDrift<P = Record<string, unknown>, U = Record<string, unkn
     const [currentFile, ref] = await Promise.all([resolve(options.current, ctx), resolve(options.baseline, ctx)]);
     const baseline = await loadBaseline(runtime.db, ref);
     ctx.log.info('checking drift', { currentFile, baselineId: baseline.id, modelName: baseline.modelName });
-    const evaluation = await withLocalCopy(runtime.artifacts, currentFile, (local) => checkDrift(local, baseline.stats, options));
+    // The batch and the reference file may live in a remote store (s3://): both are read from local copies.
+    // Each is checked against the data roots (or its private copy folder) before it is opened.
+    const roots = dataRootsFromEnv(runtime.env, runtime.artifacts.isLocal ? runtime.artifacts.root : undefined);
+    const guarded = (file: string, copyDir: string | undefined) => checkDataFile(file, copyDir === undefined ? roots : [copyDir]);
+    const evaluation = await withLocalCopy(runtime.artifacts, currentFile, async (local, currentCopy) => {
+      await guarded(local, currentCopy);
+      return withLocalCopy(runtime.artifacts, baseline.datasetPath, async (reference, referenceCopy) => {
+        await guarded(reference, referenceCopy);
+        return checkDrift(local, { ...baseline, datasetPath: reference }, options);
+      });
+    });
     const report = buildDriftReport(evaluation, baseline, currentFile);
     const prefix = ArtifactStore.taskPrefix(ctx.run.runId, ctx.taskId);
     const reportUri = await runtime.artifacts.writeJson(path.posix.join(prefix, 'drift-report.json'), report);

@@ -36,8 +36,8 @@ export interface NumericalColumnBaseline extends ColumnBaselineBase {
   /** Keys '0.01' ... '0.99'. */
   quantiles: Record<string, number>;
   histogram: NumericHistogram;
-  /** Up to `sampleSize` non-null values, a deterministic reservoir sample, for KS and Wasserstein. */
-  sample: number[];
+  /** Baselines of format 1 kept a value sample here; checks now read the training file itself. */
+  sample?: number[];
 }
 
 export interface CategoricalColumnBaseline extends ColumnBaselineBase {
@@ -50,13 +50,16 @@ export type ColumnBaseline = NumericalColumnBaseline | CategoricalColumnBaseline
 
 /** What a baseline row stores as `stats` (jsonb): everything drift needs without the raw data. */
 export interface BaselineStats {
-  formatVersion: 1;
+  /** 2: no value sample; the check compares against the training file (datasetPath). */
+  formatVersion: 1 | 2;
   rowCount: number;
-  sampleSize: number;
+  sampleSize?: number;
   bins: number;
   /** 'exact' up to 1M rows, 'approximate' (t-digest) above. */
   quantileMethod: 'exact' | 'approximate';
   columns: ColumnBaseline[];
+  /** Numeric columns the baseline was told to treat as categories (compared value by value). */
+  categorical?: string[];
   /** Columns of types drift does not compare (dates, lists...), with the reason. */
   skipped: { name: string; sqlType: string; reason: string }[];
 }
