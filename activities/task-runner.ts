@@ -82,6 +82,7 @@ function openAttemptLog(input: TaskActivityInput, attempt: number, mask: SecretM
     store: (line) => logs.store(line),
     flush: () => logs.flush(),
     print: (line) => logs.print(line),
+    ...(logs.printEntry ? { printEntry: logs.printEntry } : {}),
     onStoreError: (error) => activity.log.warn(`could not store the log lines of ${input.dagId}.${input.taskId}#${attempt}: ${mask.text(String(error))}`),
   });
 }

@@ -20,6 +20,8 @@ export interface AttemptLogOptions {
   flush?: () => Promise<void>;
   /** Prints one line on the worker's terminal. */
   print: (line: string) => void;
+  /** Prints the entry itself instead (a structured log, WEIR_LOG_FORMAT=json); `print` is then unused. */
+  printEntry?: (identity: AttemptIdentity, level: LogLevel, message: string, attrs?: Record<string, unknown>) => void;
   mask?: SecretMask;
   limits?: AttemptLogLimits;
   /** Called when a store write fails; the task goes on. */
@@ -66,7 +68,8 @@ export class AttemptLog implements TaskLogger {
   write(level: LogLevel, rawMessage: unknown, rawAttrs?: Record<string, unknown>): void {
     const message = this.#mask.text(String(rawMessage));
     const attrs = rawAttrs === undefined ? undefined : this.#mask.value(plainAttrs(rawAttrs));
-    this.options.print(formatTerminalLine(this.options.identity, level, message, attrs));
+    if (this.options.printEntry) this.options.printEntry(this.options.identity, level, message, attrs);
+    else this.options.print(formatTerminalLine(this.options.identity, level, message, attrs));
     const bytes = Buffer.byteLength(message) + (attrs ? Buffer.byteLength(JSON.stringify(attrs)) : 0);
     if (this.#lines + 1 > this.#limits.maxLines || this.#bytes + bytes > this.#limits.maxBytes) {
       if (this.#droppedLines === 0) {

@@ -1,3 +1,4 @@
+import type { WorkerLogger } from './log-format.ts';
 import type { Kysely } from 'kysely';
 import type { Database } from '../db/schema.ts';
 import { LogBatcher, type LogBatcherOptions } from './log-batcher.ts';
@@ -14,12 +15,17 @@ export { LOG_LEVELS, type LogLevel } from './tables.ts';
 export interface TaskLogService {
   store(line: TaskLogLine): Promise<void>;
   print(line: string): void;
+  /** Prints an entry with its attempt as a structured record, when the worker logs JSON. */
+  printEntry?: WorkerLogger['entry'];
   /** Writes lines still waiting for their batch. */
   flush(): Promise<void>;
 }
 
 /** Task logs stored in Postgres in batches (one statement per `flushAfterMs`), printed with `print`. */
-export function postgresTaskLogs(db: Kysely<Database>, print: (line: string) => void, options?: LogBatcherOptions): TaskLogService {
-  const batcher = new LogBatcher((lines) => insertTaskLogLines(db, lines), options);
-  return { store: (line) => batcher.add(line), print, flush: () => batcher.flush() };
+export function postgresTaskLogs(db: Kysely<Database>, print: (line: string) => void, options?: Partial<LogBatcherOptions> & { printEntry?: WorkerLogger['entry'] }): TaskLogService {
+  const batching = options?.flushAfterMs !== undefined && options.maxBatch !== undefined ? { flushAfterMs: options.flushAfterMs, maxBatch: options.maxBatch } : undefined;
+  const batcher = new LogBatcher((lines) => insertTaskLogLines(db, lines), batching);
+  return { store: (line) => batcher.add(line), print, flush: () => batcher.flush(), ...(options?.printEntry ? { printEntry: options.printEntry } : {}) };
 }
+
+export { createWorkerLogger, type LogFormat, type WorkerLogger } from './log-format.ts';

@@ -14,7 +14,7 @@ import { parseWeirEnv } from './config/index.ts';
 import type { PoolLimit } from './pools.ts';
 import { workflowSource } from './workflow-bundle.ts';
 import { dataConverterFromEnv, type DataConverter } from '../codec/index.ts';
-import { postgresTaskLogs } from '../logs/index.ts';
+import { postgresTaskLogs, type WorkerLogger } from '../logs/index.ts';
 import type { WeirMetrics } from './metrics.ts';
 import { metricsInterceptor } from './metrics-interceptor.ts';
 import type { WorkerTracing } from './tracing.ts';
@@ -40,6 +40,8 @@ export interface WeirWorkerOptions {
   log?: (line: string) => void;
   /** Payload codecs; default: AES-GCM encryption when WEIR_PAYLOAD_KEY is set. */
   dataConverter?: DataConverter;
+  /** Prints task log entries as structured records (WEIR_LOG_FORMAT=json); default one text line each through `log`. */
+  logEntry?: WorkerLogger['entry'];
   /** Reload the DAGs folder when a file in it is added, changed or deleted (hot reload). */
   watchDags?: boolean;
   /**
@@ -113,7 +115,7 @@ export async function createWeirWorker(options: WeirWorkerOptions): Promise<Weir
   const services = options.services ?? createWeirServices({ db: options.db, namespace: options.namespace, env, log });
   const attempts = postgresAttemptRecorder(options.db);
   // Task log lines print one per line (`dag.task#attempt level message`) where the worker's own lines go.
-  const logs = postgresTaskLogs(options.db, log);
+  const logs = postgresTaskLogs(options.db, log, options.logEntry ? { printEntry: options.logEntry } : undefined);
   const registry = registryOf(catalog);
   const activities = createActivities({ registry, db: options.db, attempts, services, logs });
   const interceptors: WorkerInterceptors = {

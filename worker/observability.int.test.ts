@@ -9,11 +9,12 @@ import { testStack } from '../test/stack.ts';
 
 const REPO = fileURLToPath(new URL('..', import.meta.url));
 const WEIR = path.join(REPO, 'bin', 'weir.mjs');
-const DAGS = path.join(REPO, 'cli', 'fixtures', 'dags');
+const DAGS = path.join(REPO, 'worker', 'fixtures', 'observed');
 const taskQueue = `metrics-${randomUUID().slice(0, 8)}`;
 
 let worker: ChildProcess;
 let baseUrl: string;
+let workerOutput = '';
 let receiver: Server;
 let otlpEndpoint: string;
 
@@ -56,6 +57,7 @@ function env(): NodeJS.ProcessEnv {
     OTEL_EXPORTER_OTLP_ENDPOINT: otlpEndpoint,
     OTEL_SERVICE_NAME: 'weir-test-worker',
     OTEL_BSP_SCHEDULE_DELAY: '200',
+    WEIR_LOG_FORMAT: 'json',
   };
 }
 
@@ -64,6 +66,7 @@ function startWorker(): Promise<{ child: ChildProcess; url: string }> {
   const child = spawn(process.execPath, [WEIR, '--dags', DAGS, 'worker', '--metrics-port', '0', '--no-sync-schedules'], { cwd: REPO, env: env(), stdio: ['ignore', 'pipe', 'pipe'] });
   return new Promise((resolve, reject) => {
     let output = '';
+    child.stdout?.on('data', (chunk: Buffer) => (workerOutput += chunk.toString()));
     const collect = (chunk: Buffer) => {
       output += chunk.toString();
       const found = /metrics and probes on (http:\/\/\S+)/.exec(output);
@@ -83,7 +86,7 @@ function trigger(dagId: string): Promise<{ code: number; stdout: string }> {
   });
 }
 
-/** The value of one sample line, e.g. `weir_runs_started_total{dag="cli_greet"} 1`. */
+/** The value of one sample line, e.g. `weir_runs_started_total{dag="observed"} 1`. */
 function sample(text: string, name: string, labels: string): number | undefined {
   const line = text.split('\n').find((candidate) => candidate.startsWith(`${name}{`) && labels.split(',').every((label) => candidate.includes(label)));
   return line === undefined ? undefined : Number(line.slice(line.lastIndexOf(' ') + 1));
@@ -112,13 +115,13 @@ describe('weir worker --metrics-port', () => {
   });
 
   it("serves Weir's run and task metrics and the Temporal SDK's worker metrics in one scrape", async () => {
-    const run = await trigger('cli_greet');
+    const run = await trigger('observed');
     expect(run.code).toBe(0);
     const text = await (await fetch(`${baseUrl}/metrics`)).text();
-    expect(sample(text, 'weir_runs_started_total', 'dag="cli_greet"')).toBe(1);
-    expect(sample(text, 'weir_runs_finished_total', 'dag="cli_greet",status="success"')).toBe(1);
-    expect(sample(text, 'weir_task_attempts_total', 'dag="cli_greet",outcome="success"')).toBeGreaterThanOrEqual(1);
-    expect(sample(text, 'weir_task_duration_seconds_count', 'dag="cli_greet"')).toBeGreaterThanOrEqual(1);
+    expect(sample(text, 'weir_runs_started_total', 'dag="observed"')).toBe(1);
+    expect(sample(text, 'weir_runs_finished_total', 'dag="observed",status="success"')).toBe(1);
+    expect(sample(text, 'weir_task_attempts_total', 'dag="observed",outcome="success"')).toBeGreaterThanOrEqual(1);
+    expect(sample(text, 'weir_task_duration_seconds_count', 'dag="observed"')).toBeGreaterThanOrEqual(1);
     // The SDK's own exporter: its activity and workflow task counters carry the task queue.
     expect(text).toMatch(new RegExp(`^temporal_\\w+\\{[^}]*task_queue="${taskQueue}"[^}]*\\} \\d`, 'm'));
   });
@@ -126,20 +129,20 @@ describe('weir worker --metrics-port', () => {
 
 describe('OTEL_EXPORTER_OTLP_ENDPOINT', () => {
   it('sends one trace per run, with a span for the run and one for each task attempt under it', async () => {
-    const run = await trigger('cli_greet');
+    const run = await trigger('observed');
     expect(run.code).toBe(0);
-    const runId = /cli_greet-\S+/.exec(run.stdout)?.[0];
+    const runId = /observed-\S+/.exec(run.stdout)?.[0];
     expect(runId).toBeDefined();
     const deadline = Date.now() + 30_000;
     const named = (name: string) => spans.filter((span) => span.name === name);
-    while (Date.now() < deadline && (named('RunActivity:cli_greet.repeat').length < 2 || named('RunWorkflow:cli_greet').length < 2)) await new Promise((resolve) => setTimeout(resolve, 200));
+    while (Date.now() < deadline && (named('RunActivity:observed.repeat').length < 2 || named('RunWorkflow:observed').length < 2)) await new Promise((resolve) => setTimeout(resolve, 200));
     expect(serviceNames).toContain('weir-test-worker');
-    // Two runs of cli_greet so far (the metrics test ran one): take the last run's trace.
-    const runSpan = named('RunWorkflow:cli_greet').at(-1);
+    // Two runs of observed so far (the metrics test ran one): take the last run's trace.
+    const runSpan = named('RunWorkflow:observed').at(-1);
     expect(runSpan).toBeDefined();
     const trace = spans.filter((span) => span.traceId === runSpan?.traceId);
-    const attempts = trace.filter((span) => span.name.startsWith('RunActivity:cli_greet.')).map((span) => span.name).sort();
-    expect(attempts).toEqual(['RunActivity:cli_greet.compose', 'RunActivity:cli_greet.repeat']);
+    const attempts = trace.filter((span) => span.name.startsWith('RunActivity:observed.')).map((span) => span.name).sort();
+    expect(attempts).toEqual(['RunActivity:observed.compose', 'RunActivity:observed.repeat']);
     // Each attempt hangs under the span that scheduled it, which hangs under the run.
     const byId = new Map(trace.map((span) => [span.spanId, span]));
     for (const attempt of trace.filter((span) => span.name.startsWith('RunActivity:'))) {
@@ -147,5 +150,29 @@ describe('OTEL_EXPORTER_OTLP_ENDPOINT', () => {
       while (ancestor && ancestor !== runSpan) ancestor = ancestor.parentSpanId ? byId.get(ancestor.parentSpanId) : undefined;
       expect(ancestor, `${attempt.name} is not under the run's span`).toBe(runSpan);
     }
+  });
+});
+
+describe('WEIR_LOG_FORMAT=json', () => {
+  it('prints every worker line as one JSON object, task entries with their run, task and attempt', async () => {
+    const run = await trigger('observed');
+    expect(run.code).toBe(0);
+    const runId = /observed-\S+/.exec(run.stdout)?.[0];
+    const deadline = Date.now() + 10_000;
+    // Complete lines only: the last one may still be arriving.
+    const entries = () => workerOutput.slice(0, workerOutput.lastIndexOf('\n')).split('\n').filter((line) => line.trim() !== '').map((line) => JSON.parse(line) as Record<string, unknown>);
+    while (Date.now() < deadline && !entries().some((entry) => entry.runId === runId && entry.msg === 'composing')) await new Promise((resolve) => setTimeout(resolve, 100));
+    const all = entries();
+    expect(all.length).toBeGreaterThan(3);
+    for (const entry of all) expect(entry).toMatchObject({ level: expect.any(String), time: expect.any(String), msg: expect.any(String), service: 'weir-worker' });
+    expect(all.find((entry) => entry.msg === 'composing' && entry.runId === runId)).toMatchObject({
+      level: 'info',
+      dagId: 'observed',
+      taskId: 'compose',
+      attempt: 1,
+      mapIndex: -1,
+      attrs: { words: 2 },
+    });
+    expect(all.some((entry) => typeof entry.msg === 'string' && entry.msg.startsWith('worker serving task queue'))).toBe(true);
   });
 });

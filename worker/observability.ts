@@ -1,3 +1,4 @@
+import type { Logger as TemporalLogger } from '@temporalio/common';
 import { Runtime } from '@temporalio/worker';
 import { freePort } from '../infra/ports.ts';
 import { fetchPrometheusText, startHealthServer, type HealthServer } from './health-server.ts';
@@ -14,9 +15,13 @@ export interface WorkerObservability {
  * metrics, both served on `port` by one HTTP server with the probes. It installs the SDK
  * runtime, so it must run before the worker opens its first connection.
  */
-export async function setUpWorkerObservability(port: number, host?: string): Promise<WorkerObservability> {
+export async function setUpWorkerObservability(port: number, options: { host?: string; logger?: TemporalLogger } = {}): Promise<WorkerObservability> {
+  const { host } = options;
   const sdkPort = await freePort();
-  Runtime.install({ telemetryOptions: { metrics: { prometheus: { bindAddress: `127.0.0.1:${sdkPort}`, countersTotalSuffix: true } } } });
+  Runtime.install({
+    telemetryOptions: { metrics: { prometheus: { bindAddress: `127.0.0.1:${sdkPort}`, countersTotalSuffix: true } } },
+    ...(options.logger ? { logger: options.logger } : {}),
+  });
   const metrics = new WeirMetrics();
   const sdkMetricsUrl = `http://127.0.0.1:${sdkPort}/metrics`;
   return {

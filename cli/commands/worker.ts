@@ -9,6 +9,9 @@ import { readLiveStackFile } from '../stack-file.ts';
 import { setUpWorkerObservability } from '../../worker/observability.ts';
 import { tracingFromEnv } from '../../worker/tracing.ts';
 import { UsageError } from '../errors.ts';
+import { Runtime } from '@temporalio/worker';
+import { createWorkerLogger } from '../../logs/index.ts';
+import { parseWeirEnv } from '../../worker/config/index.ts';
 
 export function registerWorkerCommand(program: Command, contextFor: ContextFor): void {
   program
@@ -24,8 +27,11 @@ export function registerWorkerCommand(program: Command, contextFor: ContextFor):
       const stack = readLiveStackFile(io.cwd);
       const settings = workerSettingsFromEnv(io.env, stack ? { temporalAddress: stack.temporalAddress, databaseUrl: stack.databaseUrl } : {});
       const shutdownRequested = waitForShutdownSignal();
-      const metricsPort = parseMetricsPort(options.metricsPort ?? io.env.WEIR_METRICS_PORT);
-      const observability = metricsPort === undefined ? undefined : await setUpWorkerObservability(metricsPort);
+      const weirEnv = parseWeirEnv(io.env);
+      const metricsPort = options.metricsPort === undefined ? weirEnv.WEIR_METRICS_PORT : parseMetricsPort(options.metricsPort);
+      const logger = createWorkerLogger(weirEnv.WEIR_LOG_FORMAT, io.out);
+      const observability = metricsPort === undefined ? undefined : await setUpWorkerObservability(metricsPort, { ...(logger.temporal ? { logger: logger.temporal } : {}) });
+      if (!observability && logger.temporal) Runtime.install({ logger: logger.temporal });
       const tracing = tracingFromEnv(io.env);
 
       const db = createDb(settings.databaseUrl);
@@ -48,7 +54,7 @@ export function registerWorkerCommand(program: Command, contextFor: ContextFor):
           dagsDir: context.dagsDir,
           watchDags: true,
           db,
-          ...(options.syncSchedules && io.env.WEIR_SYNC_SCHEDULES !== 'false' ? { scheduleClient: client } : {}),
+          ...(options.syncSchedules && weirEnv.WEIR_SYNC_SCHEDULES !== false ? { scheduleClient: client } : {}),
           ...(observability ? { metrics: observability.metrics } : {}),
           ...(tracing ? { tracing } : {}),
           maxConcurrentActivities: settings.maxConcurrentActivities,
@@ -56,24 +62,25 @@ export function registerWorkerCommand(program: Command, contextFor: ContextFor):
           pools: settings.pools,
           shutdownGraceMs: settings.shutdownGraceMs,
           env: io.env,
-          log: io.out,
+          log: logger.line,
+          ...(weirEnv.WEIR_LOG_FORMAT === 'json' ? { logEntry: logger.entry } : {}),
         });
         const running = weir.runAll();
         if (observability) {
           const health = await observability.serve(() => weir.worker.getState());
           closers.push(() => health.close());
-          io.out(`metrics and probes on ${health.url} (/metrics, /livez, /readyz)`);
+          logger.line(`metrics and probes on ${health.url} (/metrics, /livez, /readyz)`);
         }
-        io.out(`worker serving task queue "${settings.taskQueue}" on ${settings.temporal.address}; SIGINT or SIGTERM stops it`);
+        logger.line(`worker serving task queue "${settings.taskQueue}" on ${settings.temporal.address}; SIGINT or SIGTERM stops it`);
         // The SDK also shuts its workers down on these signals; whichever comes first, drain once.
         const stoppedBySignal = await Promise.race([running.then(() => false), shutdownRequested.then(() => true)]);
         if (stoppedBySignal) {
           const grace = formatSeconds(settings.shutdownGraceMs);
-          io.out(`stopping: running tasks have ${grace} to finish (WEIR_SHUTDOWN_GRACE); press Ctrl-C again to stop at once`);
+          logger.line(`stopping: running tasks have ${grace} to finish (WEIR_SHUTDOWN_GRACE); press Ctrl-C again to stop at once`);
         }
         weir.shutdownAll();
         await running;
-        io.out('worker stopped');
+        logger.line('worker stopped');
       } finally {
         for (const close of closers.reverse()) await close().catch(() => {});
       }

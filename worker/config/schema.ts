@@ -32,6 +32,17 @@ const flag = (name: string) =>
       return z.NEVER;
     });
 
+const port = z
+  .string()
+  .optional()
+  .transform((raw, ctx) => {
+    if (raw === undefined || raw.trim() === '') return undefined;
+    const value = Number(raw);
+    if (Number.isInteger(value) && value >= 0 && value <= 65535) return value;
+    ctx.addIssue({ code: 'custom', message: `must be a port number 0-65535, got "${raw}"` });
+    return z.NEVER;
+  });
+
 const duration = (fallback: string) =>
   z
     .string()
@@ -93,6 +104,9 @@ export const weirEnvSchema = z.object({
   WEIR_TEMPORAL_BIN: text('must be the path of a temporal CLI'),
   WEIR_SHUTDOWN_GRACE: duration('30s'),
   WEIR_START_EXIT_AFTER_RUN: flag('WEIR_START_EXIT_AFTER_RUN'),
+  WEIR_METRICS_PORT: port,
+  WEIR_SYNC_SCHEDULES: flag('WEIR_SYNC_SCHEDULES'),
+  WEIR_LOG_FORMAT: z.enum(['text', 'json'], { error: 'must be text or json' }).default('text'),
 });
 
 export type WeirEnv = z.output<typeof weirEnvSchema>;
