@@ -7,8 +7,9 @@ import { defineConfig } from 'vitest/config';
  * pass `--conditions=weir-source` for the same reason
  * (test/worker-process-launcher.ts, bench/child-process.ts).
  */
-// Vite's default server conditions, with ours first.
-const WEIR_SOURCE_CONDITIONS = ['weir-source', 'module', 'node', 'development|production'];
+// Vite's default server conditions, with ours first and without `module`: that one picks the
+// ESM builds of packages such as the AWS SDK, whose extensionless imports Node cannot load.
+const WEIR_SOURCE_CONDITIONS = ['weir-source', 'node', 'development|production'];
 
 export default defineConfig({
   resolve: { conditions: WEIR_SOURCE_CONDITIONS },

@@ -59,8 +59,8 @@ describe('each weir command loads only its own modules', () => {
     expect(modules.filter((module) => /node_modules\/(@temporalio\/client|kysely|pg)\//.test(module))).toEqual([]);
   });
 
-  it('runs list loads no database driver, models list no Temporal client', async () => {
-    expect((await modulesLoadedBy('runs', 'list')).filter((module) => /node_modules\/(kysely|pg)\//.test(module))).toEqual([]);
+  // `runs list` reads each run's logical date from Postgres, so it loads the driver, but no more.
+  it('models list loads no Temporal client', async () => {
     expect((await modulesLoadedBy('models', 'list')).filter((module) => /node_modules\/@temporalio\/client\//.test(module))).toEqual([]);
   });
 

@@ -43,7 +43,7 @@ export const COMMANDS: readonly CommandEntry[] = [
   {
     name: 'worker',
     term: 'worker [options]',
-    description: 'run a worker (TEMPORAL_ADDRESS, DATABASE_URL, WEIR_TASK_QUEUE...) until SIGINT or SIGTERM',
+    description: 'run a worker (TEMPORAL_ADDRESS, DATABASE_URL, WEIR_TASK_QUEUE...) until SIGINT or SIGTERM; running tasks get WEIR_SHUTDOWN_GRACE (30s) to finish, a second Ctrl-C stops at once',
     load: async () => (await import('./commands/worker.ts')).registerWorkerCommand,
   },
   {
@@ -91,7 +91,7 @@ export const COMMANDS: readonly CommandEntry[] = [
   {
     name: 'backfill',
     term: 'backfill [options] <dag>',
-    description: 'one run per schedule tick in [from, to]; running it again starts nothing new',
+    description: "one run per schedule tick in [from, to], no more than the DAG's maxActiveRuns open together; running it again starts nothing new",
     load: async () => (await import('./commands/backfill.ts')).registerBackfillCommand,
   },
   {

@@ -109,6 +109,8 @@ function keepWeirExternal(baseDir: string): Plugin {
     name: 'weir-keep-weir-external',
     setup(builder) {
       builder.onResolve({ filter: /^(\.|\/)/ }, (args) => {
+        // A DAG file given by path (`weir dags validate file.ts`) is compiled, whatever folder it is in.
+        if (args.kind === 'entry-point') return undefined;
         const absolute = path.resolve(args.resolveDir, args.path);
         const insideWeir = absolute.startsWith(WEIR_ROOT + path.sep) && !absolute.split(path.sep).includes('node_modules');
         if (!insideWeir || absolute.startsWith(baseDir + path.sep)) return undefined;

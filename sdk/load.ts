@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import { access, readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -86,7 +87,9 @@ export async function loadDagPlans(dir: string, options: LoadOptions = {}): Prom
 
 export async function loadDagPlanFiles(files: readonly string[], baseDir: string, options: LoadOptions = {}): Promise<DagPlanCatalog> {
   const absolute = files.map((file) => path.resolve(file));
-  const cacheDir = dagCacheDir(baseDir);
+  // Files named one by one may live in another project than the working folder: cache beside theirs.
+  const root = path.resolve(baseDir);
+  const cacheDir = dagCacheDir(absolute.every((file) => file.startsWith(root + path.sep)) || absolute.length === 0 ? baseDir : path.dirname(absolute[0] as string));
   const cached = options.cache === false ? new Map<string, CachedFileResult>() : await readCatalogCache(cacheDir, baseDir);
   const hashOf = memoizedSourceHash();
   const results = new Map<string, CachedFileResult>();
@@ -184,6 +187,12 @@ export async function importProvenDag(entry: DagPlanEntry): Promise<LoadedDag | 
 
 /** Beside the DAGs folder, so compiled modules resolve packages as the DAG files do. */
 export function dagCacheDir(baseDir: string): string {
+  // In the project that holds the DAG files (the nearest package.json), so the compiled modules
+  // resolve `weir`, `zod` and the rest from its node_modules as the files themselves would.
+  for (let dir = path.resolve(baseDir); ; dir = path.dirname(dir)) {
+    if (existsSync(path.join(dir, 'package.json'))) return path.join(dir, '.weir', 'dag-cache');
+    if (path.dirname(dir) === dir) break;
+  }
   return path.join(path.resolve(baseDir), '..', '.weir', 'dag-cache');
 }
 

@@ -48,9 +48,9 @@ class MetricsInboundInterceptor implements ActivityInboundCallsInterceptor {
     const { output, events } = (result ?? {}) as { output?: unknown; events?: EmittedEvent[] };
     const share = driftShare(output);
     if (share !== undefined) this.metrics.driftChecked(dagId, taskId, share);
-    for (const event of events ?? []) {
-      if (event.type === 'promotion' && typeof event.details.model === 'string') this.metrics.modelTransition(event.details.model, 'promote');
-    }
+    const change = productionChange(output);
+    // promote() announces itself with a `promotion` event; rollback() returns the same summary without one.
+    if (change && !change.replayed) this.metrics.modelTransition(change.model, events?.some((event) => event.type === 'promotion') ? 'promote' : 'rollback');
     return result;
   }
 }
@@ -59,6 +59,14 @@ class MetricsInboundInterceptor implements ActivityInboundCallsInterceptor {
 function splitTaskType(activityType: string): [string, string] | [] {
   const dot = activityType.indexOf('.');
   return dot < 0 ? [] : [activityType.slice(0, dot), activityType.slice(dot + 1)];
+}
+
+/** What promote() and rollback() return: `{ model, version, previousVersion, artifactUri, replayed, deployed }`. */
+function productionChange(output: unknown): { model: string; replayed: boolean } | undefined {
+  if (typeof output !== 'object' || output === null) return undefined;
+  const change = output as { model?: unknown; version?: unknown; artifactUri?: unknown; replayed?: unknown; deployed?: unknown };
+  if (typeof change.model !== 'string' || typeof change.version !== 'number' || typeof change.artifactUri !== 'string' || typeof change.replayed !== 'boolean' || typeof change.deployed !== 'boolean') return undefined;
+  return { model: change.model, replayed: change.replayed };
 }
 
 /** The drift operator's summary: `{ drifted, share, driftedColumns, ... }`. */

@@ -70,7 +70,8 @@ export function registerDagsCommands(program: Command, contextFor: ContextFor): 
             : await loadDagPlans(context.dagsDir, { cache: false });
       const problems = [...catalog.problems];
       if (options.typecheck && catalog.files.length > 0) {
-        const typecheckRoot = explicit.length > 0 ? context.io.cwd : context.dagsDir;
+        // The TypeScript of the project that holds the files, which may not be the working folder's.
+        const typecheckRoot = explicit.length > 0 ? path.dirname(explicit[0] as string) : context.dagsDir;
         const checked = options.cache
           ? await typecheckDagFilesCached(catalog.files, typecheckRoot, dagCacheDir(typecheckRoot))
           : typecheckDagFiles(catalog.files, typecheckRoot);

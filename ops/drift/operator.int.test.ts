@@ -39,7 +39,7 @@ describe('detectDrift', () => {
 
   beforeAll(async () => {
     dir = await mkdtemp(path.join(tmpdir(), 'weir-drift-operator-'));
-    services = testServices({ db, artifacts: new ArtifactStore(path.join(dir, 'artifacts')) });
+    services = testServices({ db, artifacts: new ArtifactStore(path.join(dir, 'artifacts')), env: { WEIR_DATA_ROOTS: dir } });
     // Large reference (> 1,000 rows): normed Wasserstein and Jensen–Shannon.
     await writeSyntheticDataset(path.join(dir, 'train.parquet'), { rows: 20_000, seed: 0.1 });
     await writeSyntheticDataset(path.join(dir, 'same.parquet'), { rows: 8_000, seed: 0.2 });
