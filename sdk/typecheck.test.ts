@@ -36,4 +36,14 @@ describe('typecheckDagFiles', () => {
     const result = typecheckDagFiles([], '/');
     expect(result.skipped).toMatch(/no `typescript` package/);
   });
+
+  it('skips with a note, not a crash, when the project has a TypeScript without the compiler API', async () => {
+    const project = path.join(path.dirname(dir), 'native-ts');
+    await mkdir(path.join(project, 'node_modules', 'typescript'), { recursive: true });
+    await writeFile(path.join(project, 'node_modules', 'typescript', 'package.json'), JSON.stringify({ name: 'typescript', version: '7.0.2', main: 'index.js' }));
+    await writeFile(path.join(project, 'node_modules', 'typescript', 'index.js'), "module.exports = { version: '7.0.2' };\n");
+    const result = typecheckDagFiles([path.join(project, 'a.ts')], project);
+    expect(result.problems).toEqual([]);
+    expect(result.skipped).toMatch(/^the project's typescript 7\.0\.2 has no JavaScript compiler API/);
+  });
 });

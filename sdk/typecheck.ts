@@ -29,8 +29,9 @@ const DEFAULT_OPTIONS: TS.CompilerOptions = {
  * Only errors inside the DAGs folder are reported: the project's other code is not ours to judge.
  */
 export function typecheckDagFiles(files: readonly string[], dagsDir: string): TypecheckResult {
-  const ts = resolveProjectTypescript(dagsDir);
-  if (!ts) return { problems: [], skipped: 'no `typescript` package in the project; install it to typecheck DAG files' };
+  const found = findProjectTypescript(dagsDir);
+  if (typeof found === 'string') return { problems: [], skipped: found };
+  const ts = found;
   const options = projectOptions(ts, dagsDir);
   const program = ts.createProgram({ rootNames: [...files], options: { ...options, noEmit: true } });
   const root = path.resolve(dagsDir) + path.sep;
@@ -47,12 +48,24 @@ export function typecheckDagFiles(files: readonly string[], dagsDir: string): Ty
 }
 
 export function resolveProjectTypescript(dagsDir: string): typeof TS | undefined {
+  const found = findProjectTypescript(dagsDir);
+  return typeof found === 'string' ? undefined : found;
+}
+
+/** The project's TypeScript compiler API, or why there is none Weir can call. */
+function findProjectTypescript(dagsDir: string): typeof TS | string {
+  let ts: Partial<typeof TS>;
   try {
     const require = createRequire(path.join(path.resolve(dagsDir), 'weir-typecheck.js'));
-    return require('typescript') as typeof TS;
+    ts = require('typescript') as Partial<typeof TS>;
   } catch {
-    return undefined;
+    return 'no `typescript` package in the project; install it to typecheck DAG files';
   }
+  // TypeScript 7 (the native compiler) no longer offers the JavaScript compiler API.
+  if (typeof ts.createProgram !== 'function' || typeof ts.findConfigFile !== 'function') {
+    return `the project's typescript ${ts.version ?? '(unknown version)'} has no JavaScript compiler API (TypeScript 5 or 6 has); run its \`tsc --noEmit\` instead`;
+  }
+  return ts as typeof TS;
 }
 
 function projectOptions(ts: typeof TS, dagsDir: string): TS.CompilerOptions {

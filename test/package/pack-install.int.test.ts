@@ -102,7 +102,7 @@ beforeAll(async () => {
     path.join(project, 'tsconfig.json'),
     JSON.stringify({ compilerOptions: { target: 'ES2022', module: 'NodeNext', moduleResolution: 'NodeNext', strict: true, noEmit: true, skipLibCheck: true }, include: ['dags'] }, null, 2),
   );
-  const installed = await run('npm', ['install', '--prefer-offline', '--no-audit', '--no-fund', tarball, 'zod', 'typescript'], { cwd: project, env: env(), timeout: 600_000 });
+  const installed = await run('npm', ['install', '--prefer-offline', '--no-audit', '--no-fund', tarball, 'zod', 'typescript@6'], { cwd: project, env: env(), timeout: 600_000 });
   expect(installed.code, installed.stderr).toBe(0);
   await writeFile(path.join(project, 'dags', 'consumer_check.ts'), DAG_SOURCE);
   dataFile = path.join(project, 'batch.csv');
