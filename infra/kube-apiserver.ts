@@ -83,7 +83,10 @@ async function buildKubeApiServer(target: string, log: (line: string) => void): 
     );
     await execFileAsync('go', ['mod', 'tidy'], { env, cwd: moduleDir, maxBuffer: 64 * 1024 * 1024 });
     await mkdir(path.dirname(target), { recursive: true });
-    await execFileAsync('go', ['build', '-o', target, '.'], { env, cwd: moduleDir, maxBuffer: 64 * 1024 * 1024 });
+    // Stamped as a release build does, so `kube-apiserver --version` and /version tell the truth.
+    const minor = KUBERNETES_VERSION.split('.')[1] ?? '';
+    const ldflags = [`gitVersion=${KUBERNETES_VERSION}`, 'gitMajor=1', `gitMinor=${minor}`].map((value) => `-X k8s.io/component-base/version.${value}`).join(' ');
+    await execFileAsync('go', ['build', '-ldflags', ldflags, '-o', target, '.'], { env, cwd: moduleDir, maxBuffer: 64 * 1024 * 1024 });
   } catch (error) {
     const detail = (error as { stderr?: string }).stderr?.trim().split('\n').slice(-3).join(' | ') ?? (error as Error).message;
     throw new KubeApiServerNotFoundError(`building kube-apiserver ${KUBERNETES_VERSION} failed: ${detail}`, [target], { cause: error });
