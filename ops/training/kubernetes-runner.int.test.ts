@@ -1,8 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { fileURLToPath } from 'node:url';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { BatchV1Api, CoreV1Api, KubeConfig, type V1Job } from '@kubernetes/client-node';
+import { BatchV1Api, CoreV1Api, KubeConfig, loadAllYaml, RbacAuthorizationV1Api, type V1Job, type V1Role, type V1RoleBinding, type V1ServiceAccount } from '@kubernetes/client-node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { S3ArtifactStore } from '../../artifacts/index.ts';
 import { resolveKubeApiServerBinary, startKubeApiServer, type KubeApiServer } from '../../infra/kube-apiserver.ts';
@@ -224,5 +225,49 @@ describe('KubernetesRunner against a real kube-apiserver', () => {
     await completeJob(secondName);
     await expect(running).resolves.toMatchObject({ exitCode: 0 });
     expect(await runner.jobsOf(runId, 'Train_Model[3]')).toEqual([]);
+  });
+
+  it('needs no more rights than the Role deploy/kubernetes/rbac.yaml gives the workers', async () => {
+    const manifests = loadAllYaml(await readFile(fileURLToPath(new URL('../../deploy/kubernetes/rbac.yaml', import.meta.url)), 'utf8')) as { kind: string }[];
+    const rbac = kubeConfig.makeApiClient(RbacAuthorizationV1Api);
+    for (const manifest of manifests) {
+      if (manifest.kind === 'ServiceAccount') await core.createNamespacedServiceAccount({ namespace, body: manifest as V1ServiceAccount });
+      else if (manifest.kind === 'Role') await rbac.createNamespacedRole({ namespace, body: manifest as V1Role });
+      else if (manifest.kind === 'RoleBinding') await rbac.createNamespacedRoleBinding({ namespace, body: manifest as V1RoleBinding });
+      else throw new Error(`unexpected ${manifest.kind} in rbac.yaml`);
+    }
+    const { status } = await core.createNamespacedServiceAccountToken({
+      name: 'weir-worker',
+      namespace,
+      body: { spec: { audiences: ['https://kubernetes.default.svc'], expirationSeconds: 3600 } },
+    });
+    const asWorker = new KubeConfig();
+    asWorker.loadFromOptions({
+      clusters: [{ name: 'test', server: kube.server, skipTLSVerify: true }],
+      users: [{ name: 'weir-worker', token: status?.token ?? '' }],
+      contexts: [{ name: 'test', cluster: 'test', user: 'weir-worker', namespace }],
+      currentContext: 'test',
+    });
+    // The token really is the worker's: it cannot read Secrets.
+    const forbidden = await asWorker.makeApiClient(CoreV1Api).listNamespacedSecret({ namespace }).catch((error: { code?: number }) => error.code);
+    expect(forbidden).toBe(403);
+
+    const worker = new KubernetesRunner({ kubeConfig: asWorker, pollIntervalMs: 100 });
+    const first = testJob(path.join(dir, 'rbac'), 'run-rbac', { image: 'busybox', command: ['sleep', '300'] });
+    await batch.createNamespacedJob({ namespace, body: await runner.jobSpec(first) });
+    const second = testJob(path.join(dir, 'rbac'), 'run-rbac', { image: 'busybox', command: ['true'] }, 2);
+    const log = recordingLog();
+    const running = worker.run(second, testContext(log));
+    const created = await jobNamed(kubernetesJobNames(second).name);
+    const name = created.metadata?.name ?? '';
+    // A running pod makes the runner list pods and ask for its log (which fails: no kubelet).
+    await core.createNamespacedPod({ namespace, body: { metadata: { name: `${name}-p`, labels: created.spec?.template.metadata?.labels ?? {} }, spec: created.spec?.template.spec ?? { containers: [] } } });
+    await core.patchNamespacedPodStatus({ name: `${name}-p`, namespace, body: [{ op: 'add', path: '/status', value: { phase: 'Running' } }] });
+    await waitFor('the runner to see the running pod', () => (log.warnings.some((line) => line.includes('could not stream the log')) ? true : undefined));
+    await completeJob(name);
+
+    await expect(running).resolves.toMatchObject({ exitCode: 0 });
+    expect(await runner.jobsOf('run-rbac', 'train')).toEqual([]);
+    expect((await core.listNamespacedPod({ namespace, labelSelector: `weir.dev/job=${name}` })).items).toEqual([]);
   });
 });
