@@ -174,6 +174,7 @@ describe('KubernetesRunner against a real kube-apiserver', () => {
     expect(error).toBeInstanceOf(TrainingFailedError);
     expect((error as TrainingFailedError).exitCode).toBe(7);
     expect((error as TrainingFailedError).logTail).toContain('BackoffLimitExceeded');
+    expect(await readFile(job.logFile, 'utf8')).toContain(`Job ${name} failed: BackoffLimitExceeded`);
     expect(await runner.jobsOf(job.runId, job.taskId)).toEqual([]);
     expect((await core.listNamespacedPod({ namespace, labelSelector: `weir.dev/job=${name}` })).items).toEqual([]);
   });
@@ -188,6 +189,7 @@ describe('KubernetesRunner against a real kube-apiserver', () => {
 
     await expect(running).rejects.toBe(reason);
     expect(await runner.jobsOf(job.runId, job.taskId)).toEqual([]);
+    expect(await readFile(job.logFile, 'utf8')).toContain('cancelled: deleting Kubernetes Job');
   });
 
   it('deletes the Job when Kubernetes fails it for passing its deadline', async () => {

@@ -95,15 +95,14 @@ export class KubernetesRunner implements ContainerRunner {
       log.info(`created Kubernetes Job ${namespace}/${name}`, { job: name });
       const outcome = await this.waitForOutcome(name, signal, logs, (next) => (phase = next));
       await logs.drain(LOG_DRAIN_MS);
-      await sink.close();
       if (outcome.done === 'failed') {
         const pod = (await this.podsOf(name))[0];
         const terminated = pod?.status?.containerStatuses?.find((status) => status.name === K8S_CONTAINER)?.state?.terminated;
-        sink.note(`Job failed: ${outcome.reason} ${outcome.message}`.trim());
-        const exitCode = terminated?.exitCode ?? 1;
-        const tail = [sink.logTail(), `[weir] Job ${name} failed: ${outcome.reason}: ${outcome.message}`].filter(Boolean).join('\n');
-        throw new TrainingFailedError(name, exitCode, tail, sink.logUri, terminated?.reason === 'OOMKilled');
+        sink.note(`Job ${name} failed: ${outcome.reason}: ${outcome.message}`);
+        await sink.close();
+        throw new TrainingFailedError(name, terminated?.exitCode ?? 1, sink.logTail(), sink.logUri, terminated?.reason === 'OOMKilled');
       }
+      await sink.close();
       const store = context.artifacts;
       // A local store's output folder is the job's own (a volume both share); a remote one is read back.
       if (store !== undefined && !store.isLocal && job.outputUri !== undefined) {
@@ -116,6 +115,7 @@ export class KubernetesRunner implements ContainerRunner {
     } finally {
       stopHeartbeats();
       logs.stop();
+      if (signal.aborted) sink.note(`cancelled: deleting Kubernetes Job ${name}`);
       await sink.close().catch(() => {});
       // Finished or not, the Job goes: on success and failure its log is in the task log already,
       // and on cancel or timeout its pod must stop.
@@ -190,13 +190,11 @@ class PodLogs {
         done();
       },
     });
+    // The stream ends (and `out` finishes) when the container stops; an error means no log, not a failed job.
     const ended = new Promise<void>((resolve) => {
       out.once('finish', () => resolve());
       this.client
-        .log(this.namespace, pod, K8S_CONTAINER, out, (error: unknown) => {
-          if (error) this.log.warn(`could not stream the log of pod ${pod}`, { error: String(error) });
-          resolve();
-        }, { follow: true })
+        .log(this.namespace, pod, K8S_CONTAINER, out, { follow: true })
         .then((controller) => this.controllers.push(controller))
         .catch((error: unknown) => {
           this.log.warn(`could not stream the log of pod ${pod}`, { error: String(error) });
