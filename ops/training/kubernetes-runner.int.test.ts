@@ -179,11 +179,13 @@ describe('KubernetesRunner against a real kube-apiserver', () => {
     expect((await core.listNamespacedPod({ namespace, labelSelector: `weir.dev/job=${name}` })).items).toEqual([]);
   });
 
-  it('deletes the Job when the task is cancelled', async () => {
+  it('deletes the Job when the task is cancelled, and gives the pod the task store\'s root', async () => {
     const ctx = testContext();
     const job = testJob(path.join(dir, 'cancel'), 'run-cancel', { image: 'busybox', command: ['sleep', '300'] });
-    const running = runner.run(job, ctx);
-    await jobNamed(kubernetesJobNames(job).name);
+    const running = runner.run(job, { ...ctx, artifacts: store });
+    const created = await jobNamed(kubernetesJobNames(job).name);
+    // No artifactSettings on this runner: the pod gets the task's own S3 store root.
+    expect(created.spec?.template.spec?.containers[0]?.env).toContainEqual({ name: 'WEIR_ARTIFACT_ROOT', value: storeRoot });
     const reason = new Error('cancelled by test');
     ctx.controller.abort(reason);
 

@@ -2,7 +2,7 @@ import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import { Writable } from 'node:stream';
 import type { BatchV1Api, CoreV1Api, KubeConfig, Log, V1Job, V1Pod } from '@kubernetes/client-node';
-import { artifactSettingsFromEnv } from '../../artifacts/index.ts';
+import { artifactSettingsFromEnv, type ArtifactStore } from '../../artifacts/index.ts';
 import { TrainingFailedError } from './errors.ts';
 import type { ContainerRunner, JobContext, JobResult, TrainingJob } from './job.ts';
 import { buildKubernetesJob, K8S_CONTAINER, K8S_LABEL_JOB, K8S_LABEL_KEY, kubernetesJobNames, type KubernetesJobSettings } from './kubernetes-job.ts';
@@ -63,11 +63,17 @@ export class KubernetesRunner implements ContainerRunner {
     return (await batch.listNamespacedJob({ namespace, labelSelector: `${K8S_LABEL_KEY}=${key}` })).items;
   }
 
-  /** The spec this runner submits for a job, without submitting it. */
-  async jobSpec(job: TrainingJob): Promise<V1Job> {
+  /**
+   * The spec this runner submits for a job, without submitting it. The pod's store settings are
+   * `artifactSettings`, else the task's remote store's root with the worker's `WEIR_S3_*`/`AWS_*`
+   * endpoint and region, else the worker's `WEIR_ARTIFACT_ROOT` when it is `s3://`.
+   */
+  async jobSpec(job: TrainingJob, store?: ArtifactStore): Promise<V1Job> {
     const { namespace } = await this.api();
-    const store = this.options.artifactSettings ?? (process.env.WEIR_ARTIFACT_ROOT?.startsWith('s3://') ? artifactSettingsFromEnv(process.env) : undefined);
-    return buildKubernetesJob(job, { ...this.options, namespace, ...(store === undefined ? {} : { artifactSettings: store }) });
+    let settings = this.options.artifactSettings;
+    if (settings === undefined && store !== undefined && !store.isLocal) settings = artifactSettingsFromEnv({ ...process.env, WEIR_ARTIFACT_ROOT: store.root });
+    if (settings === undefined && process.env.WEIR_ARTIFACT_ROOT?.startsWith('s3://')) settings = artifactSettingsFromEnv(process.env);
+    return buildKubernetesJob(job, { ...this.options, namespace, ...(settings === undefined ? {} : { artifactSettings: settings }) });
   }
 
   async run(job: TrainingJob, context: JobContext): Promise<JobResult> {
@@ -75,7 +81,7 @@ export class KubernetesRunner implements ContainerRunner {
     signal.throwIfAborted();
     const api = await this.api();
     const { batch, namespace } = api;
-    const spec = await this.jobSpec(job);
+    const spec = await this.jobSpec(job, context.artifacts);
     const name = spec.metadata?.name ?? job.name;
     for (const orphan of await this.jobsOf(job.runId, job.taskId)) {
       const orphanName = orphan.metadata?.name ?? '';
