@@ -13,7 +13,9 @@ const WEIR_SOURCE_CONDITIONS = ['weir-source', 'node', 'development|production']
 
 export default defineConfig({
   resolve: { conditions: WEIR_SOURCE_CONDITIONS },
-  ssr: { resolve: { conditions: WEIR_SOURCE_CONDITIONS, externalConditions: ['weir-source'] } },
+  // Not 'module' on the server side: packages loaded by Node itself (externals) must resolve as Node resolves them;
+  // some (the AWS SDK's dist-es) are not valid Node ESM.
+  ssr: { resolve: { conditions: ['weir-source', 'node', 'development|production'], externalConditions: ['weir-source'] } },
   test: {
     projects: [
       {

@@ -5,7 +5,7 @@
 export { validateData, validateFile } from './data-validation/index.ts';
 export { detectDrift, computeBaseline, saveBaseline, findBaseline, loadBaseline, linkBaseline, checkDrift } from './drift/index.ts';
 export type { DriftSummary, DetectDriftOptions } from './drift/index.ts';
-export { train, localProcessRunner, dockerRunner } from './training/index.ts';
+export { train, localProcessRunner, dockerRunner, kubernetesRunner } from './training/index.ts';
 export type { TrainOptions, TrainResult, ContainerRunner } from './training/index.ts';
 export { evaluate, evaluateGate, localProcessEvaluation } from './evaluate/index.ts';
 export type { EvaluateOptions, EvaluationOutcome, GateConfig, GateResult } from './evaluate/index.ts';

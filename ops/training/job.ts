@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import type { ArtifactStore } from '../../artifacts/artifact-store.ts';
 import type { TaskLogger } from '../../sdk/context.ts';
 
 /** A file or folder the job reads. Mounted read-only in containers; the local runner passes the host path. */
@@ -8,6 +9,8 @@ export interface JobInput {
   containerPath: string;
   /** Names the `INPUT_<NAME>` variable; derived from `containerPath`'s base name when omitted. */
   name?: string;
+  /** The input's artifact URI, for runners whose jobs read from the store themselves (Kubernetes). */
+  uri?: string;
 }
 
 /** One training attempt, as a runner executes it. Holds no secret values, only their names. */
@@ -38,12 +41,16 @@ export interface TrainingJob {
   memoryLimitBytes?: number;
   /** Host path the combined stdout and stderr go to. */
   logFile: string;
+  /** Artifact URI of the attempt's output folder, for runners whose jobs write to the store themselves (Kubernetes). */
+  outputUri?: string;
 }
 
 export interface JobContext {
   signal: AbortSignal;
   heartbeat(details?: unknown): void;
   log: TaskLogger;
+  /** The task's artifact store; runners whose jobs write to it read the outputs back from it. */
+  artifacts?: ArtifactStore;
 }
 
 export interface JobOutputs {
@@ -57,6 +64,8 @@ export interface JobResult {
   exitCode: number;
   logUri: string;
   outputs: JobOutputs;
+  /** True when the job wrote its outputs to the store at `outputUri` itself, so they need no upload. */
+  outputsInStore?: boolean;
 }
 
 /**

@@ -18,7 +18,7 @@ export interface TrainOptions<P = Record<string, unknown>, U = Record<string, un
   command: string[];
   /** Default: a local process runner. */
   runner?: ContainerRunner;
-  /** Container image, for the Docker runner. */
+  /** Container image, for the Docker and Kubernetes runners. */
   image?: string;
   env?: Record<string, string>;
   /** Names of worker environment variables handed to the job, never their values. Each must be set on the worker. */
@@ -84,6 +84,7 @@ export function train<P = Record<string, unknown>, U = Record<string, unknown>>(
       const inputs: JobInput[] = [];
       for (const [name, where] of Object.entries(named)) {
         let hostPath: string;
+        const uri = path.isAbsolute(where) ? undefined : store.uriFor(store.keyOf(where));
         if (path.isAbsolute(where)) hostPath = where;
         else if (staging === null) hostPath = local.resolve(where);
         else {
@@ -91,7 +92,7 @@ export function train<P = Record<string, unknown>, U = Record<string, unknown>>(
           ctx.log.info('downloading training input', { name, uri: store.uriFor(store.keyOf(where)) });
           await store.download(where, hostPath);
         }
-        inputs.push({ name, hostPath, containerPath: path.posix.join(CONTAINER_INPUT_ROOT, name) });
+        inputs.push({ name, hostPath, containerPath: path.posix.join(CONTAINER_INPUT_ROOT, name), ...(uri === undefined ? {} : { uri }) });
       }
 
       const job: TrainingJob = {
@@ -102,6 +103,7 @@ export function train<P = Record<string, unknown>, U = Record<string, unknown>>(
         command: options.command,
         outputDir,
         logFile: local.pathFor(`${attemptKey}/train.log`),
+        outputUri: store.uriFor(`${attemptKey}/output`),
         inputs,
         ...(options.image === undefined ? {} : { image: options.image }),
         ...(options.env === undefined ? {} : { env: options.env }),
@@ -113,7 +115,7 @@ export function train<P = Record<string, unknown>, U = Record<string, unknown>>(
       };
       let result;
       try {
-        result = await runner.run(job, { signal: ctx.signal, heartbeat: ctx.heartbeat, log: ctx.log });
+        result = await runner.run(job, { signal: ctx.signal, heartbeat: ctx.heartbeat, log: ctx.log, artifacts: store });
       } finally {
         // The log of a failed job matters most; it reaches the shared store either way.
         if (staging !== null) await store.upload(`${attemptKey}/train.log`, job.logFile).catch(() => undefined);
@@ -125,7 +127,7 @@ export function train<P = Record<string, unknown>, U = Record<string, unknown>>(
           throw new TrainingOutputError(job.name, path.join(outputDir, wanted), `was not written; the job wrote: ${result.outputs.files.join(', ') || 'nothing'}`);
         }
       }
-      if (staging !== null) {
+      if (staging !== null && result.outputsInStore !== true) {
         for (const file of result.outputs.files) {
           ctx.heartbeat();
           await store.upload(`${attemptKey}/output/${file}`, path.join(outputDir, ...file.split('/')));
