@@ -55,21 +55,33 @@ async function compileModules(files: readonly string[], baseDir: string): Promis
   const usesImportMeta = (await Promise.all(files.map(async (file) => ((await readFile(file, 'utf8').catch(() => '')).includes('import.meta') ? file : null)))).filter(
     (file): file is string => file !== null,
   );
-  const result = await build({
-    entryPoints: files.map((file, i) => ({ in: file, out: `m${i}` })),
-    absWorkingDir,
-    outdir: absWorkingDir,
-    bundle: true,
-    format: 'esm',
-    platform: 'node',
-    target: 'node20',
-    packages: 'external',
-    write: false,
-    metafile: true,
-    logLevel: 'silent',
-    outExtension: { '.js': '.mjs' },
-    plugins: [keepWeirExternal(baseDir), keepOwnUrl(usesImportMeta)],
-  });
+  const compile = (withOwnUrl: readonly string[]) =>
+    build({
+      entryPoints: files.map((file, i) => ({ in: file, out: `m${i}` })),
+      absWorkingDir,
+      outdir: absWorkingDir,
+      bundle: true,
+      format: 'esm',
+      platform: 'node',
+      target: 'node20',
+      packages: 'external',
+      write: false,
+      metafile: true,
+      logLevel: 'silent',
+      outExtension: { '.js': '.mjs' },
+      plugins: [keepWeirExternal(baseDir), keepOwnUrl(withOwnUrl)],
+    });
+  let result = await compile(usesImportMeta);
+  // A local helper a DAG file imports (`_data.ts`) may compute paths from its own URL too. Such
+  // helpers are few and known only once the files are bundled: compile once more with them.
+  const entries = new Set(files);
+  const helpers = Object.keys(result.metafile.inputs)
+    .map((input) => path.resolve(absWorkingDir, input))
+    .filter((input) => !entries.has(input) && !input.split(path.sep).includes('node_modules'));
+  const helpersWithImportMeta = (await Promise.all(helpers.map(async (file) => ((await readFile(file, 'utf8').catch(() => '')).includes('import.meta') ? file : null)))).filter(
+    (file): file is string => file !== null,
+  );
+  if (helpersWithImportMeta.length > 0) result = await compile([...usesImportMeta, ...helpersWithImportMeta]);
   const outputs = new Map(result.outputFiles.map((output) => [path.basename(output.path), output.text]));
   const hashOf = memoizedHash();
   const inputsByOutput = new Map(Object.entries(result.metafile.outputs).map(([outPath, output]) => [path.basename(outPath), Object.keys(output.inputs)]));

@@ -82,4 +82,15 @@ describe('loading DAG files in a separate process', () => {
     await loadDagPlans(dir, { cache: false });
     expect((await runs()).length).toBe(7);
   }, 60_000);
+
+  it("keeps a local helper's own import.meta.url, so paths it computes point beside it", async () => {
+    const dir = await folder('helper-url', {
+      '_paths.ts': "import { fileURLToPath } from 'node:url';\nexport const SCRIPTS = fileURLToPath(new URL('./scripts/', import.meta.url));\n",
+      'uses_helper.ts': "import { dag } from 'weir';\nimport { SCRIPTS } from './_paths.ts';\nexport default dag({ id: 'uses_helper', description: SCRIPTS }).task('a', async () => 1);\n",
+    });
+    const catalog = await loadDagPlans(dir, { cache: false });
+    expect(catalog.problems).toEqual([]);
+    expect(catalog.dags.get('uses_helper')?.plan.description).toBe(path.join(dir, 'scripts') + path.sep);
+  });
 });
+

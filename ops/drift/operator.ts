@@ -1,3 +1,4 @@
+import { DriftInputError } from './errors.ts';
 import { checkDataFile, dataRootsFromEnv } from '../data-validation/data-roots.ts';
 import path from 'node:path';
 import { withLocalCopy } from '../../artifacts/local-copy.ts';
@@ -52,7 +53,11 @@ export function detectDrift<P = Record<string, unknown>, U = Record<string, unkn
     // The batch and the reference file may live in a remote store (s3://): both are read from local copies.
     // Each is checked against the data roots (or its private copy folder) before it is opened.
     const roots = dataRootsFromEnv(runtime.env, runtime.artifacts.isLocal ? runtime.artifacts.root : undefined);
-    const guarded = (file: string, copyDir: string | undefined) => checkDataFile(file, copyDir === undefined ? roots : [copyDir]);
+    const guarded = (file: string, copyDir: string | undefined) =>
+      checkDataFile(file, copyDir === undefined ? roots : [copyDir]).catch((error: unknown) => {
+        if ((error as NodeJS.ErrnoException).code === 'ENOENT') throw new DriftInputError(`Data file ${file} does not exist or cannot be read`, file);
+        throw error;
+      });
     const evaluation = await withLocalCopy(runtime.artifacts, currentFile, async (local, currentCopy) => {
       await guarded(local, currentCopy);
       return withLocalCopy(runtime.artifacts, baseline.datasetPath, async (reference, referenceCopy) => {
