@@ -1,3 +1,4 @@
+import { fileURLToPath } from 'node:url';
 import { DriftInputError } from './errors.ts';
 import { checkDataFile, dataRootsFromEnv } from '../data-validation/data-roots.ts';
 import path from 'node:path';
@@ -54,7 +55,7 @@ export function detectDrift<P = Record<string, unknown>, U = Record<string, unkn
     // Each is checked against the data roots (or its private copy folder) before it is opened.
     const roots = dataRootsFromEnv(runtime.env, runtime.artifacts.isLocal ? runtime.artifacts.root : undefined);
     const guarded = (file: string, copyDir: string | undefined) =>
-      checkDataFile(file, copyDir === undefined ? roots : [copyDir]).catch((error: unknown) => {
+      checkDataFile(file.startsWith('file:') ? fileURLToPath(file) : file, copyDir === undefined ? roots : [copyDir]).catch((error: unknown) => {
         if ((error as NodeJS.ErrnoException).code === 'ENOENT') throw new DriftInputError(`Data file ${file} does not exist or cannot be read`, file);
         throw error;
       });
