@@ -1,3 +1,4 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import { WorkflowFailedError, WorkflowNotFoundError, WorkflowUpdateFailedError, type Client, type WorkflowExecutionDescription, type WorkflowHandle } from '@temporalio/client';
 import { ApplicationFailure, CancelledFailure, TerminatedFailure, TimeoutFailure } from '@temporalio/common';
 import {
@@ -284,6 +285,28 @@ async function withRun<T>(runId: string, action: () => Promise<T>, client?: Clie
 }
 
 const TERMINAL: ReadonlySet<RunStatus> = new Set(['success', 'failed', 'cancelled']);
+
+/** What became of a run just started, within a few seconds. */
+export type RunPickup = { outcome: 'prepared' } | { outcome: 'closed'; snapshot: RunDetails } | { outcome: 'unclaimed' };
+
+/**
+ * Waits until a worker has handled a new run's first workflow task (it loaded the plan and
+ * checked the params), the run closed before that (the worker has no such DAG, the params were
+ * refused), or `withinMs` passed with no worker taking it. Reads only the run's description, so it
+ * never waits on a worker to answer a query.
+ */
+export async function awaitRunPickup(client: Client, runId: string, withinMs = 5_000): Promise<RunPickup> {
+  const handle = handleFor(client, runId);
+  const deadline = Date.now() + withinMs;
+  for (;;) {
+    const description = await handle.describe();
+    if (description.status.name !== 'RUNNING') return { outcome: 'closed', snapshot: await getRunSnapshot(client, runId) };
+    // Started, task scheduled, task started, task completed: a worker ran the first workflow task.
+    if (description.historyLength > 3) return { outcome: 'prepared' };
+    if (Date.now() >= deadline) return { outcome: 'unclaimed' };
+    await sleep(100);
+  }
+}
 
 /**
  * Polls the run until it ends, reporting each new snapshot; returns the final one. Beside the

@@ -75,4 +75,11 @@ describe('weir trigger of a DAG that no worker knows', () => {
     expect(result.code).toBe(1);
     expect(result.stderr).toMatch(/This worker has no DAG "iso_good"/);
   });
+
+  it('fails at once without --wait too, instead of printing a run id', async () => {
+    const result = await weir('trigger', 'iso_good');
+    expect(result.code).toBe(1);
+    expect(result.stdout).toBe('');
+    expect(result.stderr).toMatch(/This worker has no DAG "iso_good"/);
+  });
 });

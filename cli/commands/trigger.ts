@@ -1,6 +1,6 @@
 import type { Client } from '@temporalio/client';
 import type { Command } from 'commander';
-import { triggerRun, waitForRun } from '../../control/runs.ts';
+import { awaitRunPickup, triggerRun, waitForRun } from '../../control/runs.ts';
 import type { RunSnapshot } from '../../plan/types.ts';
 import { validateParams } from '../../sdk/index.ts';
 import { CliError } from '../errors.ts';
@@ -54,6 +54,13 @@ export function registerTriggerCommand(program: Command, contextFor: ContextFor)
         ...(options.logicalDate ? { logicalDate: options.logicalDate } : {}),
       });
       if (!options.wait) {
+        // A run the workers cannot start (no such DAG on them, params they refuse) fails within a
+        // moment: say so now rather than print an id that leads nowhere.
+        const pickup = await awaitRunPickup(client, runId);
+        if (pickup.outcome === 'closed' && pickup.snapshot.status !== 'success') {
+          throw new RunUnsuccessfulError(pickup.snapshot, pickup.snapshot.failure ?? (await runFailureWithoutTask(client, pickup.snapshot)));
+        }
+        if (pickup.outcome === 'unclaimed') context.io.err(`weir: note: no worker has taken run ${runId} yet on task queue "${context.taskQueue}"; is one running (weir dev, weir worker)?`);
         if (options.json) printJson(context.io.out, { runId });
         else context.io.out(runId);
         return;
