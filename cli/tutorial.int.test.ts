@@ -4,6 +4,7 @@ import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { scheduleIdFor, syncSchedules } from '../control/schedules.ts';
 import { startTestWorker, type TestWorker } from '../test/harness.ts';
 import { testStack } from '../test/stack.ts';
 
@@ -69,6 +70,7 @@ beforeAll(async () => {
   await writeFile(path.join(PROJECT, tutorial.dagFile), tutorial.dagCode);
 });
 afterAll(async () => {
+  await worker?.client.schedule.getHandle(scheduleIdFor('churn_report')).delete().catch(() => {});
   await worker?.shutdown();
   await rm(PROJECT, { recursive: true, force: true });
 });
@@ -81,15 +83,23 @@ describe('the README five-minute tutorial', () => {
       'tasks test',
       'trigger churn_report',
       'runs show',
+      'dags list',
+      'pause churn_report',
+      'unpause churn_report',
+      'backfill churn_report',
     ]);
-    expect(tutorial.commands.map((command) => command.needsStack)).toEqual([false, false, false, true, true]);
+    expect(tutorial.commands.map((command) => command.needsStack)).toEqual([false, false, false, true, true, true, true, true, true]);
   });
 
   it('works step by step: validate, test without a stack, then run on the stack', async () => {
     const results: CliResult[] = [];
     let runId = '';
     for (const command of tutorial.commands) {
-      if (command.needsStack) worker ??= await startTestWorker({ dagsDir: DAGS, taskQueue });
+      if (command.needsStack && !worker) {
+        worker = await startTestWorker({ dagsDir: DAGS, taskQueue });
+        // What `weir dev`'s worker does at start; here without deleting the shared server's other schedules.
+        await syncSchedules(worker.client, [...worker.catalog.dags.values()].map((loaded) => loaded.plan), taskQueue, { deleteOrphans: false });
+      }
       const { temporalAddress, databaseUrl } = testStack();
       // Before `weir dev` the reader has no stack: no Temporal, no Postgres in the environment.
       const env: Record<string, string> = command.needsStack ? { TEMPORAL_ADDRESS: temporalAddress, DATABASE_URL: databaseUrl, WEIR_TASK_QUEUE: taskQueue } : {};
@@ -99,7 +109,7 @@ describe('the README five-minute tutorial', () => {
       if (argv[0] === 'trigger') runId = /^started run (\S+)$/m.exec(result.stdout)?.[1] ?? '';
       results.push(result);
     }
-    const [validate, dagsTest, tasksTest, trigger, show] = results.map((result) => result.stdout);
+    const [validate, dagsTest, tasksTest, trigger, show, list, pause, unpause, backfill] = results.map((result) => result.stdout);
     expect(validate).toBe('1 DAG(s) OK\n');
     expect(dagsTest).toMatch(/^extract\s+success\s+1\s+\S+\s+\{"rows":1200\}$/m);
     expect(dagsTest).toMatch(/^publish\s+success\s+1\s+\S+\s+\{"published":true\}$/m);
@@ -110,5 +120,10 @@ describe('the README five-minute tutorial', () => {
     expect(trigger).toContain(`run ${runId} succeeded`);
     expect(show).toContain(`run ${runId}: success`);
     expect(show).toMatch(/^cleanup\s+success/m);
+    expect(list).toMatch(/^churn_report\s+0 2 \* \* \*/m);
+    expect(pause).toBe('paused churn_report (schedule weir-churn_report)\n');
+    expect(unpause).toBe('unpaused churn_report (schedule weir-churn_report)\n');
+    // 1, 2 and 3 January at 02:00 Berlin time, one at a time (maxActiveRuns: 1).
+    expect(backfill).toMatch(/started 3 run\(s\); 0 already existed/);
   });
 });
