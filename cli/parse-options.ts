@@ -23,7 +23,8 @@ export function collectParamPair(pair: string, previous: [string, unknown][] = [
   return [...previous, parseParamPair(pair)];
 }
 
-export function parseParamsJson(text: string): Record<string, unknown> {
+/** A JSON object option; `example` shows what it should look like in the error. */
+export function parseJsonObject(text: string, example: string): Record<string, unknown> {
   let parsed: unknown;
   try {
     parsed = JSON.parse(text);
@@ -31,9 +32,13 @@ export function parseParamsJson(text: string): Record<string, unknown> {
     throw new InvalidArgumentError(`not valid JSON: ${(error as Error).message}`);
   }
   if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
-    throw new InvalidArgumentError('must be a JSON object such as {"minRows": 500}');
+    throw new InvalidArgumentError(`must be a JSON object ${example}`);
   }
   return parsed as Record<string, unknown>;
+}
+
+export function parseParamsJson(text: string): Record<string, unknown> {
+  return parseJsonObject(text, 'such as {"minRows": 500}');
 }
 
 /** `--param` pairs win over `--params-json`, so a saved JSON file can be tweaked per run. */

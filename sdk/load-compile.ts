@@ -100,7 +100,7 @@ async function compileModules(files: readonly string[], baseDir: string): Promis
 }
 
 /** Hashes each source once per compile; sources are read after esbuild read them (see README: cache). */
-function memoizedHash(): (file: string) => Promise<string | null> {
+export function memoizedHash(): (file: string) => Promise<string | null> {
   const seen = new Map<string, Promise<string | null>>();
   return (file) => {
     let hash = seen.get(file);

@@ -1,5 +1,5 @@
 import { existsSync } from 'node:fs';
-import { access, readdir, readFile } from 'node:fs/promises';
+import { access, readdir } from 'node:fs/promises';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { Plan } from '../plan/types.ts';
@@ -7,7 +7,7 @@ import { checkDag } from './compile.ts';
 import type { Dag } from './dag.ts';
 import type { DagProblem } from './errors.ts';
 import { inputsUnchanged, modulePathFor, readCatalogCache, writeCatalogCache, writeModule, type CachedFileResult } from './load-cache.ts';
-import { compileDagFiles, relativeName, sha256 } from './load-compile.ts';
+import { compileDagFiles, memoizedHash, relativeName } from './load-compile.ts';
 import { describeImportError } from './load-errors.ts';
 import { DEFAULT_DAG_LOAD_LIMITS, evaluateModulesIsolated, type DagLoadLimits } from './load-isolated.ts';
 
@@ -91,7 +91,7 @@ export async function loadDagPlanFiles(files: readonly string[], baseDir: string
   const root = path.resolve(baseDir);
   const cacheDir = dagCacheDir(absolute.every((file) => file.startsWith(root + path.sep)) || absolute.length === 0 ? baseDir : path.dirname(absolute[0] as string));
   const cached = options.cache === false ? new Map<string, CachedFileResult>() : await readCatalogCache(cacheDir, baseDir);
-  const hashOf = memoizedSourceHash();
+  const hashOf = memoizedHash();
   const results = new Map<string, CachedFileResult>();
   const stale: string[] = [];
   await Promise.all(
@@ -196,17 +196,6 @@ export function dagCacheDir(baseDir: string): string {
   return path.join(path.resolve(baseDir), '..', '.weir', 'dag-cache');
 }
 
-function memoizedSourceHash(): (file: string) => Promise<string | null> {
-  const seen = new Map<string, Promise<string | null>>();
-  return (file) => {
-    let hash = seen.get(file);
-    if (!hash) {
-      hash = readFile(file, 'utf8').then(sha256, () => null);
-      seen.set(file, hash);
-    }
-    return hash;
-  };
-}
 
 async function exists(file: string): Promise<boolean> {
   try {

@@ -1,9 +1,9 @@
-import { InvalidArgumentError, type Command } from 'commander';
+import type { Command } from 'commander';
 import { testTask } from '../../testing/index.ts';
 import { missingUpstreamOutputs } from '../../testing/run-task.ts';
 import { renderTaskTestEvents } from '../dag-test-view.ts';
 import { printJson } from '../format.ts';
-import { collectParamPair, mergeParams, parseIsoDate, parseParamsJson } from '../parse-options.ts';
+import { collectParamPair, mergeParams, parseIsoDate, parseJsonObject, parseParamsJson } from '../parse-options.ts';
 import type { ContextFor } from '../program.ts';
 import { optionalDatabaseUrl } from '../optional-database.ts';
 
@@ -17,16 +17,7 @@ interface TasksTestOptions {
 
 /** `--upstream-json '{"extract": {"rows": 1200}}'`: upstream outputs by task id. */
 export function parseUpstreamJson(text: string): Record<string, unknown> {
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(text);
-  } catch (error) {
-    throw new InvalidArgumentError(`not valid JSON: ${(error as Error).message}`);
-  }
-  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
-    throw new InvalidArgumentError('must be a JSON object of upstream task id to output, such as {"extract": {"rows": 1200}}');
-  }
-  return parsed as Record<string, unknown>;
+  return parseJsonObject(text, 'of upstream task id to output, such as {"extract": {"rows": 1200}}');
 }
 
 export function registerTasksCommands(program: Command, contextFor: ContextFor): void {
