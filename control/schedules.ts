@@ -55,7 +55,7 @@ export async function listWeirSchedules(client: Client): Promise<string[]> {
 
 /**
  * Makes Temporal hold exactly one schedule per scheduled DAG: creates, updates on change,
- * deletes what no DAG claims. A schedule a person paused stays paused. Pass
+ * deletes what no DAG claims among the schedules that start runs on `taskQueue`. A schedule a person paused stays paused. Pass
  * `deleteOrphans: false` when some DAG files failed to load: their schedules must survive.
  */
 export async function syncSchedules(
@@ -91,10 +91,15 @@ export async function syncSchedules(
   }
   for (const scheduleId of existing) {
     if (wanted.has(scheduleId) || options.deleteOrphans === false) continue;
+    const handle = client.schedule.getHandle(scheduleId);
     try {
-      await client.schedule.getHandle(scheduleId).delete();
+      // Only this task queue's schedules: workers serving another queue keep theirs.
+      const description = await handle.describe();
+      if (description.action.type !== 'startWorkflow' || description.action.taskQueue !== taskQueue) continue;
+      await handle.delete();
     } catch (error) {
       if (!(error instanceof ScheduleNotFoundError)) throw error;
+      continue;
     }
     result.deleted.push(scheduleId.slice(SCHEDULE_PREFIX.length));
   }
