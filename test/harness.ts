@@ -1,3 +1,5 @@
+import { triggerRun, waitForRun } from '../control/runs.ts';
+import type { RunSnapshot, TaskState } from '../plan/types.ts';
 import { randomUUID } from 'node:crypto';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { temporal } from '@temporalio/proto';
@@ -123,4 +125,15 @@ export async function loadHistory(file: string): Promise<temporal.api.history.v1
 
 export function dagsPath(...parts: string[]): string {
   return path.join(TEST_DAGS_DIR, ...parts);
+}
+
+/** Triggers a run of `dagId` on the test worker's queue and waits until it ends. */
+export async function runToEnd(weir: TestWorker, dagId: string, params: Record<string, unknown> = {}): Promise<RunSnapshot> {
+  const runId = await triggerRun(weir.client, { dagId, params, taskQueue: weir.taskQueue });
+  return waitForRun(weir.client, runId, () => {}, 200);
+}
+
+/** Each task's state by task id. */
+export function taskStates(snapshot: RunSnapshot): Record<string, TaskState> {
+  return Object.fromEntries(snapshot.tasks.map((task) => [task.id, task.state]));
 }

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { getRunSnapshot, triggerRun, waitForRun } from '../control/runs.ts';
 import { listTaskRuns } from '../db/index.ts';
 import type { RunSnapshot, TaskState } from '../plan/types.ts';
-import { startTestWorker, type TestWorker } from '../test/harness.ts';
+import { runToEnd, startTestWorker, taskStates, type TestWorker } from '../test/harness.ts';
 
 let weir: TestWorker;
 
@@ -13,14 +13,8 @@ afterAll(async () => {
   await weir?.shutdown();
 });
 
-async function run(dagId: string, params: Record<string, unknown> = {}): Promise<RunSnapshot> {
-  const runId = await triggerRun(weir.client, { dagId, params, taskQueue: weir.taskQueue });
-  return waitForRun(weir.client, runId, () => {}, 200);
-}
-
-function states(snapshot: RunSnapshot): Record<string, TaskState> {
-  return Object.fromEntries(snapshot.tasks.map((task) => [task.id, task.state]));
-}
+const run = (dagId: string, params: Record<string, unknown> = {}): Promise<RunSnapshot> => runToEnd(weir, dagId, params);
+const states = taskStates;
 
 async function outputsOf(runId: string): Promise<Record<string, unknown>> {
   return weir.client.workflow.getHandle(runId).query<Record<string, unknown>>('weir.taskOutputs');

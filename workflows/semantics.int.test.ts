@@ -1,7 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { triggerRun, waitForRun } from '../control/runs.ts';
-import type { RunSnapshot, TaskState } from '../plan/types.ts';
-import { startTestWorker, type TestWorker } from '../test/harness.ts';
+import type { RunSnapshot } from '../plan/types.ts';
+import { runToEnd, startTestWorker, taskStates, type TestWorker } from '../test/harness.ts';
 
 let weir: TestWorker;
 
@@ -12,14 +11,8 @@ afterAll(async () => {
   await weir?.shutdown();
 });
 
-async function run(dagId: string, params: Record<string, unknown> = {}): Promise<RunSnapshot> {
-  const runId = await triggerRun(weir.client, { dagId, params, taskQueue: weir.taskQueue });
-  return waitForRun(weir.client, runId, () => {}, 200);
-}
-
-function states(snapshot: RunSnapshot): Record<string, TaskState> {
-  return Object.fromEntries(snapshot.tasks.map((task) => [task.id, task.state]));
-}
+const run = (dagId: string, params: Record<string, unknown> = {}): Promise<RunSnapshot> => runToEnd(weir, dagId, params);
+const states = taskStates;
 
 describe("Airflow's root and branch rules on a real Temporal server", () => {
   it('runs a root task whose rule would need an upstream success, and spares a join downstream of the chosen task', async () => {

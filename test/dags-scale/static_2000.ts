@@ -1,16 +1,4 @@
-import { dag, type TaskSpec } from 'weir';
-
-const WIDTH = 50;
-const DEPTH = 40;
+import { layeredDag } from './_layered.ts';
 
 /** 2,000 static tasks: 40 layers of 50, each task needing two tasks of the layer before. */
-let graph = dag({ id: 'static_2000', defaults: { timeout: '1m', retries: 3, retryDelay: '1s' } });
-for (let layer = 0; layer < DEPTH; layer++) {
-  for (let i = 0; i < WIDTH; i++) {
-    const needs = layer === 0 ? [] : [`t${layer - 1}_${i}`, `t${layer - 1}_${(i + 1) % WIDTH}`];
-    // Ids built at run time cannot be checked by TypeScript; the compiler checks them instead.
-    const spec: TaskSpec<never> = { needs: needs as never[] };
-    graph = graph.task(`t${layer}_${i}`, spec, async () => layer) as typeof graph;
-  }
-}
-export default graph;
+export default layeredDag('static_2000', 40);
