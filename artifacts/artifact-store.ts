@@ -16,6 +16,17 @@ export class ArtifactNotFoundError extends Error {
   }
 }
 
+/**
+ * What selects and configures an artifact store; the worker's configuration
+ * (worker/config, `WEIR_ARTIFACT_ROOT`, `WEIR_S3_*`) builds it. Credentials are not here: they
+ * come from the AWS SDK's standard chain.
+ */
+export interface ArtifactSettings {
+  /** A folder, or `s3://bucket/prefix`. */
+  root: string;
+  s3?: { region?: string; endpoint?: string; forcePathStyle?: boolean };
+}
+
 export interface ArtifactInfo {
   sizeBytes: number;
 }
@@ -34,6 +45,8 @@ export interface ArtifactStore {
   readonly root: string;
   /** Whether artifacts are local files a process on this machine can open by path. */
   readonly isLocal: boolean;
+  /** The settings that reach this store, for a process elsewhere (a training pod) to open it too. */
+  readonly settings: ArtifactSettings;
   /** The URI of a key: `file:///…` or `s3://bucket/prefix/key`. */
   uriFor(key: string): string;
   /** The key of a URI or key, refusing anything outside the root. */

@@ -5,7 +5,8 @@
  */
 import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
-import { artifactSettingsFromEnv, createArtifactStore } from './index.ts';
+import { artifactSettingsFromEnv } from '../worker/config/artifact-settings.ts';
+import { createArtifactStore } from './index.ts';
 
 const [root, source, copy] = process.argv.slice(2) as [string, string, string];
 const store = createArtifactStore(artifactSettingsFromEnv({ ...process.env, WEIR_ARTIFACT_ROOT: root }));

@@ -4,7 +4,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { testStack } from '../test/stack.ts';
-import { ArtifactNotFoundError, ArtifactPathError, artifactSettingsFromEnv, createArtifactStore, S3ArtifactStore } from './index.ts';
+import { artifactSettingsFromEnv } from '../worker/config/artifact-settings.ts';
+import { ArtifactNotFoundError, ArtifactPathError, createArtifactStore, S3ArtifactStore } from './index.ts';
 
 const { s3Endpoint, s3AccessKey, s3SecretKey, s3Bucket } = testStack();
 const prefix = `s3-store-test/${randomUUID()}`;
@@ -75,6 +76,8 @@ describe('S3ArtifactStore against versitygw', () => {
     try {
       const fromEnv = createArtifactStore(settings);
       expect(fromEnv).toBeInstanceOf(S3ArtifactStore);
+      // What a training pod is handed to reach the same store.
+      expect(fromEnv.settings).toEqual(settings);
       const uri = await fromEnv.write('hello.txt', 'hi');
       expect(await store.readText(uri)).toBe('hi');
       (fromEnv as S3ArtifactStore).close();

@@ -6,7 +6,7 @@ import { pipeline } from 'node:stream/promises';
 import { GetObjectCommand, HeadObjectCommand, NoSuchKey, NotFound, paginateListObjectsV2, S3Client } from '@aws-sdk/client-s3';
 import type { S3ClientConfig } from '@aws-sdk/client-s3';
 import { Upload } from '@aws-sdk/lib-storage';
-import type { ArtifactInfo, ArtifactStore } from './artifact-store.ts';
+import type { ArtifactInfo, ArtifactSettings, ArtifactStore } from './artifact-store.ts';
 import { ArtifactNotFoundError, ArtifactPathError, normaliseKey } from './artifact-store.ts';
 
 export interface S3StoreSettings {
@@ -41,6 +41,7 @@ export class S3ArtifactStore implements ArtifactStore {
   readonly isLocal = false;
   readonly bucket: string;
   readonly prefix: string;
+  readonly settings: ArtifactSettings;
   private readonly client: S3Client;
   private readonly partSize: number;
   private readonly queueSize: number;
@@ -50,6 +51,14 @@ export class S3ArtifactStore implements ArtifactStore {
     this.bucket = bucket;
     this.prefix = prefix;
     this.root = `s3://${bucket}${prefix === '' ? '' : `/${prefix}`}`;
+    this.settings = {
+      root: this.root,
+      s3: {
+        ...(settings.endpoint === undefined ? {} : { endpoint: settings.endpoint }),
+        ...(settings.region === undefined ? {} : { region: settings.region }),
+        ...(settings.forcePathStyle === undefined ? {} : { forcePathStyle: settings.forcePathStyle }),
+      },
+    };
     this.partSize = settings.partSize ?? 8 * 1024 * 1024;
     this.queueSize = settings.queueSize ?? 4;
     this.client = new S3Client({

@@ -6,7 +6,7 @@ import path from 'node:path';
 import type { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import type { ArtifactInfo, ArtifactStore } from './artifact-store.ts';
+import type { ArtifactInfo, ArtifactSettings, ArtifactStore } from './artifact-store.ts';
 import { ArtifactNotFoundError, ArtifactPathError, normaliseKey, taskPrefix } from './artifact-store.ts';
 
 export { ArtifactPathError, ArtifactNotFoundError, taskPrefix };
@@ -33,9 +33,8 @@ export class FileArtifactStore implements ArtifactStore {
     this.root = path.resolve(root);
   }
 
-  /** The store the environment configures: `WEIR_ARTIFACT_ROOT`, else `.weir/artifacts`. */
-  static fromEnv(env: Record<string, string | undefined> = process.env): FileArtifactStore {
-    return new FileArtifactStore(env.WEIR_ARTIFACT_ROOT ?? path.join(process.cwd(), '.weir', 'artifacts'));
+  get settings(): ArtifactSettings {
+    return { root: this.root };
   }
 
   /** @deprecated use `taskPrefix` from artifacts/artifact-store.ts */

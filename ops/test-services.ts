@@ -2,6 +2,8 @@ import type { Kysely } from 'kysely';
 import { ArtifactStore } from '../artifacts/store.ts';
 import type { Database } from '../db/schema.ts';
 import type { WeirServices } from '../sdk/services.ts';
+import { parseWeirEnv } from '../worker/config/schema.ts';
+import { resolveDataRoots } from './data-validation/data-roots.ts';
 import { createMailer } from './notify/mailer.ts';
 
 /**
@@ -13,13 +15,18 @@ export function testServices(given: Partial<WeirServices> = {}): WeirServices {
   const missing = (name: string) => () => {
     throw new Error(`this test gave no ${name} service`);
   };
+  // The parsed settings come from the given environment, as the worker's come from its own.
+  const weir = parseWeirEnv(env);
+  const artifacts = given.artifacts ?? new ArtifactStore('/nonexistent/weir-test-artifacts');
   return {
     db: given.db ?? (new Proxy({}, { get: missing('database') }) as Kysely<Database>),
-    artifacts: given.artifacts ?? new ArtifactStore('/nonexistent/weir-test-artifacts'),
+    artifacts,
     openMailer: given.openMailer ?? (() => createMailer(env)),
     log: given.log ?? (() => {}),
     temporalUiUrl: given.temporalUiUrl ?? 'http://localhost:8233',
     namespace: given.namespace ?? 'default',
+    dataRoots: given.dataRoots ?? resolveDataRoots(weir.WEIR_DATA_ROOTS, artifacts.isLocal ? artifacts.root : undefined),
+    gitCommit: given.gitCommit ?? weir.WEIR_GIT_COMMIT ?? null,
     env,
   };
 }

@@ -21,6 +21,13 @@ export interface WeirServices {
   /** Base URL of the Temporal Web UI, for links in messages. */
   temporalUiUrl: string;
   namespace: string;
-  /** The environment the worker was configured from (for WEIR_GIT_COMMIT and the like). */
+  /** Folders operators may read data files from: the local artifact root and `WEIR_DATA_ROOTS` (default the working folder), resolved. */
+  dataRoots: readonly string[];
+  /** The code's commit (`WEIR_GIT_COMMIT`) recorded in model lineage, or null. */
+  gitCommit: string | null;
+  /**
+   * The environment the worker runs with, where the secrets a task declares (`secretEnv`) are
+   * read. Weir's own settings come parsed and checked in the fields above, never from here.
+   */
   env: Readonly<Record<string, string | undefined>>;
 }

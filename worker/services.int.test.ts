@@ -19,6 +19,8 @@ function servicesFor(root: string, uiUrl: string, lines: string[]): Omit<WeirSer
     log: (line) => void lines.push(line),
     temporalUiUrl: uiUrl,
     namespace: 'default',
+    dataRoots: [root],
+    gitCommit: null,
     env: {},
   };
 }

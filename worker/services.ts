@@ -1,7 +1,8 @@
 import type { Kysely } from 'kysely';
-import { artifactSettingsFromEnv, createArtifactStore } from '../artifacts/index.ts';
-import { parseWeirEnv, type Env } from './config/index.ts';
+import { createArtifactStore } from '../artifacts/index.ts';
+import { artifactSettingsOf, parseWeirEnv, type Env } from './config/index.ts';
 import type { Database } from '../db/schema.ts';
+import { resolveDataRoots } from '../ops/data-validation/data-roots.ts';
 import { mailConfigFromEnv } from '../ops/notify/config.ts';
 import { createMailer } from '../ops/notify/mailer.ts';
 import type { WeirServices } from '../sdk/services.ts';
@@ -16,8 +17,9 @@ export interface ServiceInputs {
 
 /**
  * Builds the services a worker hands to its tasks and callbacks from its configuration: the
- * artifact store (WEIR_ARTIFACT_ROOT), the mailer (SMTP_URL or the outbox), UI links
- * (WEIR_UI_URL). A bad setting fails here, at start, not in the first task that needs it.
+ * artifact store (WEIR_ARTIFACT_ROOT, WEIR_S3_*), the mailer (SMTP_URL or the outbox), UI links
+ * (WEIR_UI_URL), the data roots (WEIR_DATA_ROOTS) and the commit (WEIR_GIT_COMMIT). A bad
+ * setting fails here, at start, not in the first task that needs it.
  *
  * @example
  * const services = createWeirServices({ db, namespace: 'default', env: process.env });
@@ -27,13 +29,16 @@ export function createWeirServices(inputs: ServiceInputs): WeirServices {
   const env = { ...inputs.env };
   // Parsing the mail settings now turns a malformed SMTP_URL into a start-up error.
   mailConfigFromEnv(env);
+  const artifacts = createArtifactStore(artifactSettingsOf(weir));
   return {
     db: inputs.db,
-    artifacts: createArtifactStore(artifactSettingsFromEnv(env)),
+    artifacts,
     openMailer: () => createMailer(env),
     log: inputs.log ?? ((line) => console.log(line)),
     temporalUiUrl: weir.WEIR_UI_URL ?? 'http://localhost:8233',
     namespace: inputs.namespace,
+    dataRoots: resolveDataRoots(weir.WEIR_DATA_ROOTS, artifacts.isLocal ? artifacts.root : undefined),
+    gitCommit: weir.WEIR_GIT_COMMIT ?? null,
     env,
   };
 }

@@ -6,7 +6,10 @@ import { NodeTracerProvider } from '@opentelemetry/sdk-trace-node';
 import { makeWorkflowExporter, OpenTelemetryActivityInboundInterceptor, OpenTelemetryActivityOutboundInterceptor } from '@temporalio/interceptors-opentelemetry';
 import type { WorkerOptions } from '@temporalio/worker';
 
-type Env = Record<string, string | undefined>;
+import type { WeirEnv } from './config/schema.ts';
+
+/** The parsed settings tracing depends on. */
+export type TracingSettings = Pick<WeirEnv, 'OTEL_EXPORTER_OTLP_ENDPOINT' | 'OTEL_EXPORTER_OTLP_TRACES_ENDPOINT' | 'OTEL_SERVICE_NAME'>;
 
 /** The workflow side of Temporal's OpenTelemetry interceptors, bundled with the interpreter. */
 const WORKFLOW_INTERCEPTORS = createRequire(import.meta.url).resolve('@temporalio/interceptors-opentelemetry/lib/workflow-interceptors');
@@ -22,11 +25,12 @@ export interface WorkerTracing {
  * Tracing when `OTEL_EXPORTER_OTLP_ENDPOINT` (or `OTEL_EXPORTER_OTLP_TRACES_ENDPOINT`) is set:
  * a span per run (`RunWorkflow:<dagId>`), per task scheduled (`StartActivity:<dagId>.<taskId>`)
  * and per attempt (`RunActivity:<dagId>.<taskId>`), linked into one trace and exported over
- * OTLP/HTTP. The exporter reads the standard OTEL_EXPORTER_OTLP_* variables itself.
+ * OTLP/HTTP. Weir's configuration checks the endpoints; the exporter reads the standard
+ * OTEL_EXPORTER_OTLP_* variables (headers, timeouts...) itself.
  */
-export function tracingFromEnv(env: Env, processor?: SpanProcessor): WorkerTracing | undefined {
-  if (!processor && !env.OTEL_EXPORTER_OTLP_ENDPOINT && !env.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT) return undefined;
-  const resource = new Resource({ 'service.name': env.OTEL_SERVICE_NAME || 'weir-worker' });
+export function workerTracing(settings: TracingSettings, processor?: SpanProcessor): WorkerTracing | undefined {
+  if (!processor && settings.OTEL_EXPORTER_OTLP_ENDPOINT === undefined && settings.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT === undefined) return undefined;
+  const resource = new Resource({ 'service.name': settings.OTEL_SERVICE_NAME });
   const spans = processor ?? new BatchSpanProcessor(new OTLPTraceExporter());
   const provider = new NodeTracerProvider({ resource, spanProcessors: [spans] });
   // The activity interceptors use the global provider, propagator and (async-hooks) context.

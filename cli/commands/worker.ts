@@ -7,7 +7,7 @@ import type { ContextFor } from '../program.ts';
 import { waitForShutdownSignal } from '../signals.ts';
 import { readLiveStackFile } from '../stack-file.ts';
 import { setUpWorkerObservability } from '../../worker/observability.ts';
-import { tracingFromEnv } from '../../worker/tracing.ts';
+import { workerTracing } from '../../worker/tracing.ts';
 import { UsageError } from '../errors.ts';
 import { Runtime } from '@temporalio/worker';
 import { createWorkerLogger } from '../../logs/index.ts';
@@ -32,7 +32,7 @@ export function registerWorkerCommand(program: Command, contextFor: ContextFor):
       const logger = createWorkerLogger(weirEnv.WEIR_LOG_FORMAT, io.out);
       const observability = metricsPort === undefined ? undefined : await setUpWorkerObservability(metricsPort, { ...(logger.temporal ? { logger: logger.temporal } : {}) });
       if (!observability && logger.temporal) Runtime.install({ logger: logger.temporal });
-      const tracing = tracingFromEnv(io.env);
+      const tracing = workerTracing(weirEnv);
 
       const db = createDb(settings.databaseUrl);
       const closers: (() => Promise<unknown>)[] = [() => db.destroy()];

@@ -8,7 +8,7 @@ import type { TaskContext } from '../../sdk/context.ts';
 import { NonRetryableError } from '../../sdk/errors.ts';
 import type { WeirServices } from '../../sdk/services.ts';
 import { testServices } from '../test-services.ts';
-import { checkDataFile, DataPathRefusedError, dataRootsFromEnv } from './data-roots.ts';
+import { checkDataFile, DataPathRefusedError, resolveDataRoots } from './data-roots.ts';
 import { validateData } from './operator.ts';
 import { createWorkspace, type Workspace } from './test-fixtures.ts';
 
@@ -81,17 +81,21 @@ describe('validateData reads only from the artifact root and the data roots', ()
   });
 });
 
-describe('dataRootsFromEnv', () => {
-  it('is the local artifact root plus WEIR_DATA_ROOTS, else the working folder', () => {
-    expect(dataRootsFromEnv({ WEIR_DATA_ROOTS: '/data:rel' }, '/art', '/proj')).toEqual(['/art', '/data', '/proj/rel']);
-    expect(dataRootsFromEnv({}, '/art', '/proj')).toEqual(['/art', '/proj']);
-    expect(dataRootsFromEnv({}, 's3://bucket/prefix', '/proj')).toEqual(['/proj']);
+describe('resolveDataRoots', () => {
+  it('is the local artifact root plus the configured folders, else the working folder', () => {
+    expect(resolveDataRoots(['/data', 'rel'], '/art', '/proj')).toEqual(['/art', '/data', '/proj/rel']);
+    expect(resolveDataRoots(undefined, '/art', '/proj')).toEqual(['/art', '/proj']);
+    expect(resolveDataRoots([], 's3://bucket/prefix', '/proj')).toEqual(['/proj']);
+  });
+
+  it('is what the services built from WEIR_DATA_ROOTS hand to the operators', () => {
+    expect(testServices({ artifacts: new FileArtifactStore('/art'), env: { WEIR_DATA_ROOTS: `/data${path.delimiter}/mnt/x` } }).dataRoots).toEqual(['/art', '/data', '/mnt/x']);
   });
 });
 
 describe('FileArtifactStore as the artifact root of the checks', () => {
   it('keeps its own root even when the data roots are elsewhere', async () => {
     const other = new FileArtifactStore(await mkdtemp(path.join(os.tmpdir(), 'weir-other-')));
-    expect(dataRootsFromEnv({ WEIR_DATA_ROOTS: dataRoot }, other.root)).toEqual([other.root, dataRoot]);
+    expect(resolveDataRoots([dataRoot], other.root)).toEqual([other.root, dataRoot]);
   });
 });

@@ -13,16 +13,16 @@ export class DataPathRefusedError extends NonRetryableError {
 
 /**
  * The folders operators may read data from: the artifact root (when it is a local folder) and
- * each entry of `WEIR_DATA_ROOTS` (separated by `:`, relative ones from the working folder).
- * Without `WEIR_DATA_ROOTS`, the working folder (the project) is the one data root.
+ * each configured folder (`WEIR_DATA_ROOTS`, parsed by the worker's configuration; relative ones
+ * from the working folder). With none configured, the working folder (the project) is the one
+ * data root. The worker resolves them once and hands them to tasks as `ctx.services.dataRoots`.
  *
  * @example
- * dataRootsFromEnv({ WEIR_DATA_ROOTS: '/data:/mnt/exports' }, '/srv/weir/artifacts')
+ * resolveDataRoots(['/data', '/mnt/exports'], '/srv/weir/artifacts')
  * // ['/srv/weir/artifacts', '/data', '/mnt/exports']
  */
-export function dataRootsFromEnv(env: Record<string, string | undefined>, artifactRoot: string | undefined, cwd = process.cwd()): string[] {
-  const configured = env.WEIR_DATA_ROOTS?.split(path.delimiter).map((entry) => entry.trim()).filter(Boolean) ?? [];
-  const roots = configured.length > 0 ? configured.map((entry) => path.resolve(cwd, entry)) : [path.resolve(cwd)];
+export function resolveDataRoots(configured: readonly string[] | undefined, artifactRoot: string | undefined, cwd = process.cwd()): string[] {
+  const roots = configured !== undefined && configured.length > 0 ? configured.map((entry) => path.resolve(cwd, entry)) : [path.resolve(cwd)];
   const local = artifactRoot !== undefined && !/^[a-z][a-z0-9+.-]*:\/\//i.test(artifactRoot) ? [path.resolve(artifactRoot)] : [];
   return [...new Set([...local, ...roots])];
 }

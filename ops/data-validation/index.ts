@@ -8,6 +8,6 @@ export type { AllowedValue, ColumnExpectation, Expectations, Tolerance, TypeFami
 export type { DataFormat } from './input-file.ts';
 export type { CsvOptions } from './load-table.ts';
 export type { CheckKind, CheckResult, CheckStatus, ObservedColumn, ValidationReport, ValidationSummary } from './report.ts';
-export { checkDataFile, dataRootsFromEnv, DataPathRefusedError } from './data-roots.ts';
+export { checkDataFile, resolveDataRoots, DataPathRefusedError } from './data-roots.ts';
 export { findRaggedCsvLine, raggedCsvMessage, guessDelimiter } from './ragged-csv.ts';
 export type { RaggedCsvLine } from './ragged-csv.ts';

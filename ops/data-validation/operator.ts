@@ -7,7 +7,6 @@ import type { Expectations } from './expectations.ts';
 import type { DataFormat } from './input-file.ts';
 import type { CsvOptions } from './load-table.ts';
 import type { ValidationSummary } from './report.ts';
-import { dataRootsFromEnv } from './data-roots.ts';
 import { withLocalCopy } from '../../artifacts/local-copy.ts';
 import { validateFile } from './validate-file.ts';
 
@@ -49,7 +48,7 @@ export function validateData<P = Record<string, unknown>, U = Record<string, unk
   options: ValidateDataOptions<P, U>,
 ): (ctx: TaskContext<P, U>) => Promise<ValidationSummary> {
   return async (ctx) => {
-    const { artifacts, env } = requireServices(ctx.services);
+    const { artifacts, dataRoots } = requireServices(ctx.services);
     const file = resolveFile(options.file, ctx);
     const key = `${taskPrefix(ctx.run.runId, ctx.taskId)}/${options.reportName ?? 'validation-report.json'}`;
     const summary = await withLocalCopy(artifacts, file, async (local, copyDir) =>
@@ -59,7 +58,7 @@ export function validateData<P = Record<string, unknown>, U = Record<string, unk
         format: options.format,
         csv: options.csv,
         signal: ctx.signal,
-        dataRoots: copyDir === undefined ? dataRootsFromEnv(env, artifacts.isLocal ? artifacts.root : undefined) : [copyDir],
+        dataRoots: copyDir === undefined ? dataRoots : [copyDir],
       }),
     );
     if (!summary.passed) {

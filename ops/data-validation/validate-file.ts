@@ -23,7 +23,7 @@ export interface ValidateFileOptions {
   /** Interrupts DuckDB mid-query, e.g. when the run is cancelled. */
   signal?: AbortSignal;
   /**
-   * Folders the file must really lie in (symlinks resolved); see `dataRootsFromEnv`. The
+   * Folders the file must really lie in (symlinks resolved); see `resolveDataRoots`. The
    * `validateData` operator always passes them; without them any local file is read.
    */
   dataRoots?: readonly string[];

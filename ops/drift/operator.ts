@@ -1,6 +1,6 @@
 import { fileURLToPath } from 'node:url';
 import { DriftInputError } from './errors.ts';
-import { checkDataFile, dataRootsFromEnv } from '../data-validation/data-roots.ts';
+import { checkDataFile } from '../data-validation/data-roots.ts';
 import path from 'node:path';
 import { withLocalCopy } from '../../artifacts/local-copy.ts';
 import { ArtifactStore } from '../../artifacts/store.ts';
@@ -53,7 +53,7 @@ export function detectDrift<P = Record<string, unknown>, U = Record<string, unkn
     ctx.log.info('checking drift', { currentFile, baselineId: baseline.id, modelName: baseline.modelName });
     // The batch and the reference file may live in a remote store (s3://): both are read from local copies.
     // Each is checked against the data roots (or its private copy folder) before it is opened.
-    const roots = dataRootsFromEnv(runtime.env, runtime.artifacts.isLocal ? runtime.artifacts.root : undefined);
+    const roots = runtime.dataRoots;
     const guarded = (file: string, copyDir: string | undefined) =>
       checkDataFile(file.startsWith('file:') ? fileURLToPath(file) : file, copyDir === undefined ? roots : [copyDir]).catch((error: unknown) => {
         if ((error as NodeJS.ErrnoException).code === 'ENOENT') throw new DriftInputError(`Data file ${file} does not exist or cannot be read`, file);

@@ -14,7 +14,7 @@ export interface RegisterModelOptions<P, U> {
   params?: Resolve<P, U, Record<string, unknown>>;
   /** The training data: path or URI, and its sha256. */
   data: Resolve<P, U, { path: string; sha256: string }>;
-  /** Default: `WEIR_GIT_COMMIT` from the worker's environment, else null. */
+  /** Default: the worker's `WEIR_GIT_COMMIT` (`ctx.services.gitCommit`), else null. */
   gitCommit?: Resolve<P, U, string | null>;
 }
 
@@ -50,7 +50,7 @@ export function registerModel<P, U>(options: RegisterModelOptions<P, U>): (ctx: 
       resolveOption(options.metrics, ctx),
       resolveOption(options.params ?? {}, ctx),
       resolveOption(options.data, ctx),
-      resolveOption(options.gitCommit ?? runtime.env.WEIR_GIT_COMMIT ?? null, ctx),
+      resolveOption(options.gitCommit ?? runtime.gitCommit, ctx),
     ]);
     let artifactUri: string;
     try {

@@ -2,7 +2,7 @@ import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import { Writable } from 'node:stream';
 import type { BatchV1Api, CoreV1Api, KubeConfig, Log, V1Job, V1Pod } from '@kubernetes/client-node';
-import { artifactSettingsFromEnv, type ArtifactStore } from '../../artifacts/index.ts';
+import type { ArtifactStore } from '../../artifacts/index.ts';
 import { TrainingFailedError } from './errors.ts';
 import type { ContainerRunner, JobContext, JobResult, TrainingJob } from './job.ts';
 import { buildKubernetesJob, K8S_CONTAINER, K8S_LABEL_JOB, K8S_LABEL_KEY, kubernetesJobNames, type KubernetesJobSettings } from './kubernetes-job.ts';
@@ -65,14 +65,13 @@ export class KubernetesRunner implements ContainerRunner {
 
   /**
    * The spec this runner submits for a job, without submitting it. The pod's store settings are
-   * `artifactSettings`, else the task's remote store's root with the worker's `WEIR_S3_*`/`AWS_*`
-   * endpoint and region, else the worker's `WEIR_ARTIFACT_ROOT` when it is `s3://`.
+   * `artifactSettings`, else those of the task's remote store (root, endpoint, region and path
+   * style, as the worker's configuration built it).
    */
   async jobSpec(job: TrainingJob, store?: ArtifactStore): Promise<V1Job> {
     const { namespace } = await this.api();
     let settings = this.options.artifactSettings;
-    if (settings === undefined && store !== undefined && !store.isLocal) settings = artifactSettingsFromEnv({ ...process.env, WEIR_ARTIFACT_ROOT: store.root });
-    if (settings === undefined && process.env.WEIR_ARTIFACT_ROOT?.startsWith('s3://')) settings = artifactSettingsFromEnv(process.env);
+    if (settings === undefined && store !== undefined && !store.isLocal) settings = store.settings;
     return buildKubernetesJob(job, { ...this.options, namespace, ...(settings === undefined ? {} : { artifactSettings: settings }) });
   }
 

@@ -7,6 +7,7 @@ import { temporalSettingsFromEnv, type TemporalSettings } from './temporal.ts';
 export { ConfigError } from './errors.ts';
 export { parseWeirEnv, weirEnvSchema, type Env, type WeirEnv } from './schema.ts';
 export { temporalSettingsFromEnv, type TemporalSettings } from './temporal.ts';
+export { artifactSettingsFromEnv, artifactSettingsOf } from './artifact-settings.ts';
 
 /** Everything a worker process needs, parsed and checked once at start. */
 export interface WorkerSettings {

@@ -1,4 +1,6 @@
+import path from 'node:path';
 import { z } from 'zod';
+import { keyringFromEnv, PayloadKeyError } from '../../codec/keys.ts';
 import { parseDuration } from '../../plan/duration.ts';
 import { ConfigError } from './errors.ts';
 
@@ -73,6 +75,41 @@ const url = (protocols: readonly string[], example: string) =>
       return z.NEVER;
     });
 
+const region = z
+  .string()
+  .optional()
+  .transform((raw, ctx) => {
+    if (raw === undefined || raw.trim() === '') return undefined;
+    if (/^[A-Za-z0-9_-]+$/.test(raw.trim())) return raw.trim();
+    ctx.addIssue({ code: 'custom', message: `must be a region name such as us-east-1, got "${raw}"` });
+    return z.NEVER;
+  });
+
+/** A local folder, or `s3://bucket/prefix`; any other scheme is a typo, never a folder name. */
+const artifactRoot = z
+  .string()
+  .optional()
+  .transform((raw, ctx) => {
+    if (raw === undefined || raw.trim() === '') return undefined;
+    const value = raw.trim();
+    const scheme = /^([a-z][a-z0-9+.-]*):\/\//i.exec(value)?.[1];
+    if (scheme === undefined || (scheme === 's3' && /^s3:\/\/[^/\s]+(\/\S*)?$/.test(value))) return value;
+    ctx.addIssue({ code: 'custom', message: `must be a folder or s3://bucket/prefix, got "${raw}"` });
+    return z.NEVER;
+  });
+
+/** `/data:/mnt/exports`: folders separated by the platform's path delimiter (`:` on Linux). */
+const folderList = z
+  .string()
+  .optional()
+  .transform((raw, ctx) => {
+    if (raw === undefined || raw.trim() === '') return undefined;
+    const folders = raw.split(path.delimiter).map((entry) => entry.trim()).filter(Boolean);
+    if (folders.length > 0) return folders;
+    ctx.addIssue({ code: 'custom', message: `must be folders separated by "${path.delimiter}", such as /data${path.delimiter}/mnt/exports, got "${raw}"` });
+    return z.NEVER;
+  });
+
 /**
  * Every setting Weir reads, in one schema. Temporal's own names (TEMPORAL_ADDRESS,
  * TEMPORAL_TLS_CLIENT_CERT_PATH, TEMPORAL_PROFILE...) are read by `@temporalio/envconfig`
@@ -97,7 +134,15 @@ export const weirEnvSchema = z.object({
   WEIR_MAX_CONCURRENT_WORKFLOW_TASKS: wholeNumber(40),
   WEIR_POOLS: text('must be a list such as gpu=1,io=4'),
   WEIR_UI_URL: url(['http:', 'https:'], 'http://localhost:8233'),
-  WEIR_ARTIFACT_ROOT: text('must be a folder'),
+  WEIR_ARTIFACT_ROOT: artifactRoot,
+  WEIR_S3_ENDPOINT: url(['http:', 'https:'], 'http://127.0.0.1:9000 (an S3-compatible server)'),
+  WEIR_S3_REGION: region,
+  WEIR_S3_FORCE_PATH_STYLE: flag('WEIR_S3_FORCE_PATH_STYLE'),
+  AWS_ENDPOINT_URL_S3: url(['http:', 'https:'], 'https://s3.eu-west-1.amazonaws.com'),
+  AWS_ENDPOINT_URL: url(['http:', 'https:'], 'https://s3.eu-west-1.amazonaws.com'),
+  AWS_REGION: region,
+  AWS_DEFAULT_REGION: region,
+  WEIR_DATA_ROOTS: folderList,
   WEIR_MAIL_FROM: text('must be an email address'),
   WEIR_OUTBOX_DIR: text('must be a folder'),
   WEIR_GIT_COMMIT: text('must be a commit id'),
@@ -106,7 +151,22 @@ export const weirEnvSchema = z.object({
   WEIR_START_EXIT_AFTER_RUN: flag('WEIR_START_EXIT_AFTER_RUN'),
   WEIR_METRICS_PORT: port,
   WEIR_SYNC_SCHEDULES: flag('WEIR_SYNC_SCHEDULES'),
+  OTEL_EXPORTER_OTLP_ENDPOINT: url(['http:', 'https:'], 'http://collector:4318'),
+  OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: url(['http:', 'https:'], 'http://collector:4318/v1/traces'),
+  OTEL_SERVICE_NAME: text('must be a service name').default('weir-worker'),
   WEIR_LOG_FORMAT: z.enum(['text', 'json'], { error: 'must be text or json' }).default('text'),
+  // Checked together below: the key, its id and the retired keys make one keyring.
+  WEIR_PAYLOAD_KEY: z.string().optional(),
+  WEIR_PAYLOAD_KEY_ID: z.string().optional(),
+  WEIR_PAYLOAD_PREVIOUS_KEYS: z.string().optional(),
+}).superRefine((env, ctx) => {
+  try {
+    keyringFromEnv({ WEIR_PAYLOAD_KEY: env.WEIR_PAYLOAD_KEY, WEIR_PAYLOAD_KEY_ID: env.WEIR_PAYLOAD_KEY_ID, WEIR_PAYLOAD_PREVIOUS_KEYS: env.WEIR_PAYLOAD_PREVIOUS_KEYS });
+  } catch (error) {
+    if (!(error instanceof PayloadKeyError)) throw error;
+    // The codec's own parser says what is wrong without echoing key material.
+    ctx.addIssue({ code: 'custom', path: [error.variable], message: error.message.slice(error.variable.length + 2) });
+  }
 });
 
 export type WeirEnv = z.output<typeof weirEnvSchema>;
