@@ -1,14 +1,15 @@
 import { Context } from '@temporalio/activity';
 import { ApplicationFailure } from '@temporalio/common';
-import { AttemptLog } from '../logs/attempt-log.ts';
+import type { AttemptLog } from '../logs/attempt-log.ts';
 import type { TaskLogService } from '../logs/index.ts';
 import { NO_SECRETS, type SecretMask } from '../logs/secret-mask.ts';
-import { MAX_OUTPUT_BYTES, RUN_EVENT_TYPES, type EmittedEvent, type TaskActivityInput, type TaskActivityResult, type TaskFailureDetails } from '../plan/types.ts';
-import type { TaskContext, WeirServices } from '../sdk/context.ts';
+import type { TaskActivityInput, TaskActivityResult, TaskFailureDetails } from '../plan/types.ts';
+import type { WeirServices } from '../sdk/context.ts';
 import type { TaskDefinition } from '../sdk/definition.ts';
 import { NonRetryableError, OutputTooLargeError } from '../sdk/errors.ts';
 import type { LoadedDag } from '../sdk/load.ts';
 import { requireDag, TaskNotFoundError, type DagRegistry } from './dag-registry.ts';
+import { openTaskAttempt, type TaskAttempt } from './task-context.ts';
 import { taskSecretMask } from './task-secrets.ts';
 
 /**
@@ -48,11 +49,12 @@ export function createTaskRunner(registry: DagRegistry, recorder: AttemptRecorde
     let endedAt = startedAt;
     try {
       const task = resolveTask(registry, input);
-      mask = taskSecretMask(task.loaded, task.definition, env);
-      log = openAttemptLog(input, attempt, mask, logs, activity);
-      const events: EmittedEvent[] = [];
-      const output = await runBody(task, input, activity, events, log, mask, services);
+      mask = taskSecretMask(task.loaded.dag, task.definition, env);
+      const opened = openAttempt(input, activity, mask, logs, services);
+      log = opened.log;
+      const output = await runBody(task, input, activity, opened);
       endedAt = new Date();
+      const { events } = opened;
       return { output, attempt, startedAt: startedAt.toISOString(), endedAt: endedAt.toISOString(), ...(events.length > 0 ? { events } : {}) };
     } catch (thrown) {
       endedAt = new Date();
@@ -75,55 +77,39 @@ function resolveTask(registry: DagRegistry, input: TaskActivityInput): ResolvedT
   return { loaded, definition: definition as ResolvedTask['definition'] };
 }
 
-function openAttemptLog(input: TaskActivityInput, attempt: number, mask: SecretMask, logs: TaskLogService, activity: Context): AttemptLog {
-  return new AttemptLog({
-    identity: { dagId: input.dagId, runId: input.runId, taskId: input.taskId, mapIndex: input.mapIndex ?? -1, attempt },
+function openAttempt(input: TaskActivityInput, activity: Context, mask: SecretMask, logs: TaskLogService, services: WeirServices): TaskAttempt {
+  const attempt = activity.info.attempt;
+  return openTaskAttempt({
+    run: input.run,
+    taskId: input.taskId,
+    attempt,
+    ...(input.mapIndex === undefined ? {} : { mapIndex: input.mapIndex }),
+    params: input.params,
+    upstream: input.upstream,
+    signal: activity.cancellationSignal,
+    services,
     mask,
-    store: (line) => logs.store(line),
-    flush: () => logs.flush(),
-    print: (line) => logs.print(line),
-    ...(logs.printEntry ? { printEntry: logs.printEntry } : {}),
-    onStoreError: (error) => activity.log.warn(`could not store the log lines of ${input.dagId}.${input.taskId}#${attempt}: ${mask.text(String(error))}`),
+    logSink: {
+      store: (line) => logs.store(line),
+      flush: () => logs.flush(),
+      print: (line) => logs.print(line),
+      ...(logs.printEntry ? { printEntry: logs.printEntry } : {}),
+      onStoreError: (error) => activity.log.warn(`could not store the log lines of ${input.dagId}.${input.taskId}#${attempt}: ${mask.text(String(error))}`),
+    },
+    heartbeat: (details) => activity.heartbeat(details),
+    ...(activity.info.heartbeatDetails === undefined ? {} : { lastHeartbeat: activity.info.heartbeatDetails as unknown }),
   });
 }
 
-async function runBody(task: ResolvedTask, input: TaskActivityInput, activity: Context, events: EmittedEvent[], log: AttemptLog, mask: SecretMask, services: WeirServices): Promise<unknown> {
+async function runBody(task: ResolvedTask, input: TaskActivityInput, activity: Context, attempt: TaskAttempt): Promise<unknown> {
   const declaresHeartbeat = task.loaded.plan.tasks.find((planned) => planned.id === input.taskId)?.options.heartbeatTimeoutMs !== undefined;
   const timer = declaresHeartbeat ? undefined : setInterval(() => activity.heartbeat(), AUTO_HEARTBEAT_MS);
   try {
-    const ctx: TaskContext = {
-      params: input.params,
-      outputs: input.upstream,
-      taskId: input.taskId,
-      run: { ...input.run, attempt: activity.info.attempt },
-      signal: activity.cancellationSignal,
-      heartbeat: (details?: unknown) => activity.heartbeat(mask.value(details)),
-      ...(activity.info.heartbeatDetails === undefined ? {} : { lastHeartbeat: activity.info.heartbeatDetails as unknown }),
-      log,
-      emit: (type, details) => {
-        if (!RUN_EVENT_TYPES.includes(type)) throw new Error(`unknown event type "${type}" (known: ${RUN_EVENT_TYPES.join(', ')})`);
-        events.push({ type, details: mask.value(checkOutput(input, details)) as Record<string, unknown> });
-      },
-      services,
-    };
-    const output = input.mapIndex === undefined ? await task.definition.body(ctx) : await task.definition.body(ctx, input.mapItem, input.mapIndex);
-    return mask.value(checkOutput(input, output));
+    const output = input.mapIndex === undefined ? await task.definition.body(attempt.ctx) : await task.definition.body(attempt.ctx, input.mapItem, input.mapIndex);
+    return attempt.output(output);
   } finally {
     if (timer) clearInterval(timer);
   }
-}
-
-function checkOutput(input: TaskActivityInput, output: unknown): unknown {
-  if (output === undefined) return null;
-  let json: string;
-  try {
-    json = JSON.stringify(output);
-  } catch (error) {
-    throw new NonRetryableError(`Task ${input.dagId}.${input.taskId} returned a value that is not JSON: ${(error as Error).message}`);
-  }
-  const bytes = Buffer.byteLength(json ?? 'null');
-  if (bytes > MAX_OUTPUT_BYTES) throw new OutputTooLargeError(input.dagId, input.taskId, bytes, MAX_OUTPUT_BYTES);
-  return JSON.parse(json ?? 'null') as unknown;
 }
 
 /**

@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { dag, InvalidParamsError, NonRetryableError, OutputTooLargeError } from '../sdk/index.ts';
 import { MissingMapInputError, missingUpstreamOutputs, TaskWithoutBodyError, UnknownTaskError } from './run-task.ts';
@@ -61,6 +61,63 @@ describe('testTask', () => {
     await expect(testTask(report, 'nope')).rejects.toThrow('DAG report has no task "nope" (tasks: extract, check, route, publish, alert, explode, huge, dates, double, sign_off)');
     await expect(testTask(report, 'sign_off')).rejects.toBeInstanceOf(TaskWithoutBodyError);
     await expect(testTask(report, 'huge')).rejects.toBeInstanceOf(OutputTooLargeError);
+  });
+});
+
+describe('testTask masks the secrets a task declares, as a worker does', () => {
+  const SECRET = 'tok-hunter22-secret';
+  const leaky = dag({ id: 'leaky', defaults: { secretEnv: ['WEIR_TEST_LEAKY_DEFAULT'] } })
+    .task('echo', { secretEnv: ['WEIR_TEST_LEAKY_TOKEN'] }, async (ctx) => {
+      const token = process.env.WEIR_TEST_LEAKY_TOKEN ?? '';
+      ctx.log.info(`calling the API with ${token}`, { header: `Bearer ${token}` });
+      ctx.emit('promotion', { by: token });
+      return { token, url: `https://u:${encodeURIComponent(token)}@api.example.com` };
+    })
+    .task('fail', { secretEnv: ['WEIR_TEST_LEAKY_TOKEN'] }, async () => {
+      throw new NonRetryableError(`login refused for ${process.env.WEIR_TEST_LEAKY_TOKEN ?? ''}`);
+    })
+    .task('byDefault', async () => process.env.WEIR_TEST_LEAKY_DEFAULT ?? '')
+    .map('each', { over: 'echo' }, async (ctx, item: string) => {
+      ctx.log.warn(`item ${item}`);
+      return item;
+    });
+  const undeclared = dag({ id: 'undeclared' }).task('echo', async () => process.env.WEIR_TEST_LEAKY_TOKEN ?? '');
+
+  beforeEach(() => {
+    process.env.WEIR_TEST_LEAKY_TOKEN = SECRET;
+    process.env.WEIR_TEST_LEAKY_DEFAULT = 'default-secret-value';
+  });
+  afterEach(() => {
+    delete process.env.WEIR_TEST_LEAKY_TOKEN;
+    delete process.env.WEIR_TEST_LEAKY_DEFAULT;
+  });
+
+  it('in the log lines, the emitted events and the output', async () => {
+    const logged: unknown[] = [];
+    const result = await testTask(leaky, 'echo', { onLog: (line) => logged.push(line) });
+    expect(result.output).toEqual({ token: '***', url: 'https://u:***@api.example.com' });
+    expect(result.logs).toEqual([{ level: 'info', message: 'calling the API with ***', attrs: { header: 'Bearer ***' } }]);
+    expect(logged).toEqual(result.logs);
+    expect(result.events).toEqual([{ type: 'promotion', details: { by: '***' } }]);
+    expect(JSON.stringify(result)).not.toContain(SECRET);
+  });
+
+  it('in the error, which keeps its class', async () => {
+    const error = await testTask(leaky, 'fail').catch((thrown: unknown) => thrown);
+    expect(error).toBeInstanceOf(NonRetryableError);
+    expect((error as Error).message).toBe('login refused for ***');
+    expect((error as Error).stack).not.toContain(SECRET);
+  });
+
+  it('for the DAG defaults and each item of a mapped task', async () => {
+    expect((await testTask(leaky, 'byDefault')).output).toBe('***');
+    const mapped = await testTask(leaky, 'each', { outputs: { echo: ['default-secret-value', 'plain'] } });
+    expect(mapped.output).toEqual(['***', 'plain']);
+    expect(mapped.logs.map((line) => line.message)).toEqual(['item ***', 'item plain']);
+  });
+
+  it('and leaves alone a value the task never declared secret', async () => {
+    expect((await testTask(undeclared, 'echo')).output).toBe(SECRET);
   });
 });
 

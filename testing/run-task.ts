@@ -1,10 +1,11 @@
 import { databaseNotConfigured } from './no-database.ts';
 import type { WeirServices } from '../sdk/services.ts';
 import { testServices } from './operator-services.ts';
-import { MAX_OUTPUT_BYTES, RUN_EVENT_TYPES, type EmittedEvent, type RunInfo } from '../plan/types.ts';
-import type { TaskContext, TaskLogger } from '../sdk/context.ts';
+import { openTaskAttempt, type TaskAttempt } from '../activities/task-context.ts';
+import { taskSecretMask } from '../activities/task-secrets.ts';
+import type { SecretMask } from '../logs/secret-mask.ts';
+import type { EmittedEvent, RunInfo } from '../plan/types.ts';
 import type { Dag } from '../sdk/dag.ts';
-import { NonRetryableError, OutputTooLargeError } from '../sdk/errors.ts';
 import { validateParams } from '../sdk/params.ts';
 
 /** The task id is not in the DAG. */
@@ -75,16 +76,19 @@ export interface TaskTestResult {
 }
 
 /**
- * Runs one task body in this process with the context a worker gives it: validated params,
- * the given upstream outputs, run info, a cancellation signal, `ctx.log` and `ctx.emit`. The
- * output passes the same JSON and size checks as in a run. A mapped task runs once per item
+ * Runs one task body in this process with the context a worker gives it, built by the same
+ * code (activities/task-context.ts): validated params, the given upstream outputs, run info, a
+ * cancellation signal, `ctx.log` and `ctx.emit`. The output passes the same JSON and size
+ * checks as in a run, and the values of the secrets the task declares (`secretEnv`) are masked
+ * as `***` in its log lines, events, output and error. A mapped task runs once per item
  * of its `over` output and returns the array of results; a branch returns the task(s) it picks.
  */
 export async function runTaskOnce(dag: Dag<unknown, Record<string, unknown>>, taskId: string, options: RunTaskOptions = {}): Promise<TaskTestResult> {
   const dagId = dag.config.id;
   const task = dag.tasks.find((candidate) => candidate.id === taskId);
   if (!task) throw new UnknownTaskError(dagId, taskId, dag.tasks.map((candidate) => candidate.id));
-  if (!task.body) throw new TaskWithoutBodyError(dagId, taskId);
+  const body = task.body;
+  if (!body) throw new TaskWithoutBodyError(dagId, taskId);
   const params = validateParams(dag, options.params ?? {});
   const logicalDate = (options.logicalDate ?? new Date()).toISOString();
   const run: RunInfo = {
@@ -95,57 +99,59 @@ export async function runTaskOnce(dag: Dag<unknown, Record<string, unknown>>, ta
     dataIntervalStart: logicalDate,
     dataIntervalEnd: logicalDate,
   };
+  const services = options.services ?? testServices({ db: databaseNotConfigured(), namespace: 'default' });
+  // The secrets the task declares are masked as a worker masks them: in logs, events, output and errors.
+  const mask = taskSecretMask(dag, task, services.env);
   const logs: LogLine[] = [];
   const events: EmittedEvent[] = [];
-  const ctx: TaskContext = {
-    params,
-    outputs: options.outputs ?? {},
-    taskId,
-    run: { ...run, attempt: 1 },
-    signal: options.signal ?? new AbortController().signal,
-    heartbeat: () => {},
-    log: collectingLogger(logs, options.onLog),
-    services: options.services ?? testServices({ db: databaseNotConfigured(), namespace: 'default' }),
-    emit: (type, details) => {
-      if (!RUN_EVENT_TYPES.includes(type)) throw new Error(`unknown event type "${type}" (known: ${RUN_EVENT_TYPES.join(', ')})`);
-      events.push({ type, details: toJsonOutput(dagId, taskId, details) as Record<string, unknown> });
-    },
+  const runOnce = async (call: (attempt: TaskAttempt) => unknown, mapIndex?: number) => {
+    const attempt = openTaskAttempt({
+      run,
+      taskId,
+      attempt: 1,
+      ...(mapIndex === undefined ? {} : { mapIndex }),
+      params,
+      upstream: options.outputs ?? {},
+      signal: options.signal ?? new AbortController().signal,
+      services,
+      mask,
+      logSink: { store: async () => {}, print: () => {}, printEntry: (_identity, level, message, attrs) => collect(logs, { level, message, ...(attrs === undefined ? {} : { attrs }) }, options.onLog) },
+    });
+    try {
+      return attempt.output(await call(attempt));
+    } catch (error) {
+      throw maskedInPlace(error, mask);
+    } finally {
+      events.push(...attempt.events);
+      await attempt.log.close();
+    }
   };
   let output: unknown;
   if (task.kind === 'map') {
     const over = task.mapOver ?? '';
-    const items = ctx.outputs[over];
+    const items = (options.outputs ?? {})[over];
     if (!Array.isArray(items)) throw new MissingMapInputError(dagId, taskId, over);
     const results: unknown[] = [];
-    for (const [index, item] of items.entries()) results.push(toJsonOutput(dagId, taskId, await task.body(ctx, item, index)));
+    for (const [index, item] of items.entries()) results.push(await runOnce((attempt) => body(attempt.ctx, item, index), index));
     output = results;
   } else {
-    output = await task.body(ctx);
+    output = await runOnce((attempt) => body(attempt.ctx));
   }
-  return { taskId, output: toJsonOutput(dagId, taskId, output), events, logs, params };
+  return { taskId, output, events, logs, params };
 }
 
-function collectingLogger(lines: LogLine[], onLog?: (line: LogLine) => void): TaskLogger {
-  const write = (level: LogLine['level']) => (message: string, attrs?: Record<string, unknown>) => {
-    const line: LogLine = { level, message, ...(attrs === undefined ? {} : { attrs }) };
-    lines.push(line);
-    onLog?.(line);
-  };
-  return { debug: write('debug'), info: write('info'), warn: write('warn'), error: write('error') };
+function collect(lines: LogLine[], line: LogLine, onLog?: (line: LogLine) => void): void {
+  lines.push(line);
+  onLog?.(line);
 }
 
-/** What a run would keep of an output: JSON, at most MAX_OUTPUT_BYTES. */
-export function toJsonOutput(dagId: string, taskId: string, output: unknown): unknown {
-  if (output === undefined) return null;
-  let json: string | undefined;
-  try {
-    json = JSON.stringify(output);
-  } catch (error) {
-    throw new NonRetryableError(`Task ${dagId}.${taskId} returned a value that is not JSON: ${(error as Error).message}`);
-  }
-  const bytes = Buffer.byteLength(json ?? 'null');
-  if (bytes > MAX_OUTPUT_BYTES) throw new OutputTooLargeError(dagId, taskId, bytes, MAX_OUTPUT_BYTES);
-  return JSON.parse(json ?? 'null') as unknown;
+/** The body's own error, so callers can still match its class, with the task's secrets masked out of its message and stack. */
+function maskedInPlace(error: unknown, mask: SecretMask): unknown {
+  if (mask.empty || !(error instanceof Error)) return error;
+  const masked = mask.error(error);
+  error.message = masked.message;
+  error.stack = masked.stack;
+  return error;
 }
 
 /** Direct upstream tasks of `taskId` whose output `outputs` does not give; empty when all are there. */
