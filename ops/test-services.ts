@@ -4,6 +4,7 @@ import type { Database } from '../db/schema.ts';
 import type { WeirServices } from '../sdk/services.ts';
 import { parseWeirEnv } from '../worker/config/schema.ts';
 import { resolveDataRoots } from './data-validation/data-roots.ts';
+import { mailConfigOf } from './notify/config.ts';
 import { createMailer } from './notify/mailer.ts';
 
 /**
@@ -21,7 +22,7 @@ export function testServices(given: Partial<WeirServices> = {}): WeirServices {
   return {
     db: given.db ?? (new Proxy({}, { get: missing('database') }) as Kysely<Database>),
     artifacts,
-    openMailer: given.openMailer ?? (() => createMailer(env)),
+    openMailer: given.openMailer ?? (() => createMailer(mailConfigOf({ smtpUrl: weir.SMTP_URL, from: weir.WEIR_MAIL_FROM, outboxDir: weir.WEIR_OUTBOX_DIR }))),
     log: given.log ?? (() => {}),
     temporalUiUrl: given.temporalUiUrl ?? 'http://localhost:8233',
     namespace: given.namespace ?? 'default',

@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ArtifactStore } from '../artifacts/store.ts';
 import { triggerRun, waitForRun } from '../control/runs.ts';
 import { TASK_OUTPUTS_QUERY } from '../plan/types.ts';
+import { mailConfigOf } from '../ops/notify/config.ts';
 import { createMailer } from '../ops/notify/mailer.ts';
 import type { WeirServices } from '../sdk/services.ts';
 import { startTestWorker, type TestWorker } from '../test/harness.ts';
@@ -15,7 +16,7 @@ const DAGS = fileURLToPath(new URL('./fixtures/services-dags/', import.meta.url)
 function servicesFor(root: string, uiUrl: string, lines: string[]): Omit<WeirServices, 'db'> {
   return {
     artifacts: new ArtifactStore(root),
-    openMailer: () => createMailer({ WEIR_OUTBOX_DIR: path.join(root, 'outbox') }),
+    openMailer: () => createMailer(mailConfigOf({ outboxDir: path.join(root, 'outbox') })),
     log: (line) => void lines.push(line),
     temporalUiUrl: uiUrl,
     namespace: 'default',

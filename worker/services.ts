@@ -3,7 +3,7 @@ import { createArtifactStore } from '../artifacts/index.ts';
 import { artifactSettingsOf, parseWeirEnv, type Env } from './config/index.ts';
 import type { Database } from '../db/schema.ts';
 import { resolveDataRoots } from '../ops/data-validation/data-roots.ts';
-import { mailConfigFromEnv } from '../ops/notify/config.ts';
+import { mailConfigOf } from '../ops/notify/config.ts';
 import { createMailer } from '../ops/notify/mailer.ts';
 import type { WeirServices } from '../sdk/services.ts';
 
@@ -28,12 +28,12 @@ export function createWeirServices(inputs: ServiceInputs): WeirServices {
   const weir = parseWeirEnv(inputs.env);
   const env = { ...inputs.env };
   // Parsing the mail settings now turns a malformed SMTP_URL into a start-up error.
-  mailConfigFromEnv(env);
+  const mail = mailConfigOf({ smtpUrl: weir.SMTP_URL, from: weir.WEIR_MAIL_FROM, outboxDir: weir.WEIR_OUTBOX_DIR });
   const artifacts = createArtifactStore(artifactSettingsOf(weir));
   return {
     db: inputs.db,
     artifacts,
-    openMailer: () => createMailer(env),
+    openMailer: () => createMailer(mail),
     log: inputs.log ?? ((line) => console.log(line)),
     temporalUiUrl: weir.WEIR_UI_URL ?? 'http://localhost:8233',
     namespace: inputs.namespace,

@@ -2,7 +2,7 @@ import path from 'node:path';
 import { inspect } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import { NonRetryableError } from '../../sdk/errors.ts';
-import { describeTarget, mailConfigFromEnv, parseSmtpUrl } from './config.ts';
+import { describeTarget, mailConfigOf, parseSmtpUrl } from './config.ts';
 import { MailConfigError } from './errors.ts';
 
 describe('parseSmtpUrl', () => {
@@ -43,9 +43,9 @@ describe('parseSmtpUrl', () => {
   });
 });
 
-describe('mailConfigFromEnv', () => {
+describe('mailConfigOf', () => {
   it('uses SMTP when SMTP_URL is set, and never shows the password when printed', () => {
-    const config = mailConfigFromEnv({ SMTP_URL: 'smtps://ops:hunter2@mail.example.com', WEIR_MAIL_FROM: 'Weir <weir@example.com>' });
+    const config = mailConfigOf({ smtpUrl: 'smtps://ops:hunter2@mail.example.com', from: 'Weir <weir@example.com>' });
     expect(config.from).toBe('Weir <weir@example.com>');
     expect(config.target.kind).toBe('smtp');
     expect(JSON.stringify(config)).not.toContain('hunter2');
@@ -53,8 +53,8 @@ describe('mailConfigFromEnv', () => {
   });
 
   it('falls back to the outbox folder, relative to the working directory', () => {
-    expect(mailConfigFromEnv({}, '/srv/weir')).toEqual({ from: 'weir@localhost', target: { kind: 'outbox', dir: path.resolve('/srv/weir/.weir/outbox') } });
-    expect(mailConfigFromEnv({ WEIR_OUTBOX_DIR: 'mail', SMTP_URL: '  ' }, '/srv/weir').target).toEqual({ kind: 'outbox', dir: path.resolve('/srv/weir/mail') });
+    expect(mailConfigOf({}, '/srv/weir')).toEqual({ from: 'weir@localhost', target: { kind: 'outbox', dir: path.resolve('/srv/weir/.weir/outbox') } });
+    expect(mailConfigOf({ outboxDir: 'mail', smtpUrl: '  ' }, '/srv/weir').target).toEqual({ kind: 'outbox', dir: path.resolve('/srv/weir/mail') });
   });
 });
 

@@ -26,20 +26,27 @@ export interface MailConfig {
   target: SmtpTarget | OutboxTarget;
 }
 
+/** The mail settings as the worker's configuration parsed them (`SMTP_URL`, `WEIR_MAIL_FROM`, `WEIR_OUTBOX_DIR`). */
+export interface MailSettings {
+  smtpUrl?: string | undefined;
+  from?: string | undefined;
+  outboxDir?: string | undefined;
+}
+
 /**
- * Reads the mail settings: `SMTP_URL` selects a real SMTP server; without it, messages go to
- * `.eml` files in `WEIR_OUTBOX_DIR` (default `.weir/outbox`), which is what the dev stack wants.
- * The password stays wrapped in a {@link Secret} so the config itself is safe to log.
+ * Where mail goes: `smtpUrl` selects a real SMTP server; without it, messages go to `.eml`
+ * files in `outboxDir` (default `.weir/outbox`), which is what the dev stack wants. The password
+ * stays wrapped in a {@link Secret} so the config itself is safe to log.
  *
  * @example
- * mailConfigFromEnv({ SMTP_URL: 'smtps://ops:pw@mail.example.com' });
+ * mailConfigOf({ smtpUrl: 'smtps://ops:pw@mail.example.com' });
  * // { from: 'weir@localhost', target: { kind: 'smtp', host: 'mail.example.com', port: 465, secure: true, ... } }
  */
-export function mailConfigFromEnv(env: Record<string, string | undefined>, cwd: string = process.cwd()): MailConfig {
-  const from = env.WEIR_MAIL_FROM?.trim() || DEFAULT_MAIL_FROM;
-  const smtpUrl = env.SMTP_URL?.trim();
+export function mailConfigOf(settings: MailSettings, cwd: string = process.cwd()): MailConfig {
+  const from = settings.from?.trim() || DEFAULT_MAIL_FROM;
+  const smtpUrl = settings.smtpUrl?.trim();
   if (smtpUrl) return { from, target: parseSmtpUrl(smtpUrl) };
-  const dir = path.resolve(cwd, env.WEIR_OUTBOX_DIR?.trim() || DEFAULT_OUTBOX_DIR);
+  const dir = path.resolve(cwd, settings.outboxDir?.trim() || DEFAULT_OUTBOX_DIR);
   return { from, target: { kind: 'outbox', dir } };
 }
 

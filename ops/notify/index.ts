@@ -17,7 +17,7 @@ export type { EmailContent } from './render.ts';
 export { createMailer, SmtpMailer } from './mailer.ts';
 export { OutboxMailer } from './outbox.ts';
 export type { Mailer, OutgoingMail, SentMail, SendOptions } from './message.ts';
-export { mailConfigFromEnv, parseSmtpUrl, describeTarget, DEFAULT_MAIL_FROM, DEFAULT_OUTBOX_DIR } from './config.ts';
+export { mailConfigOf, parseSmtpUrl, describeTarget, DEFAULT_MAIL_FROM, DEFAULT_OUTBOX_DIR } from './config.ts';
 export type { MailConfig, SmtpTarget, OutboxTarget } from './config.ts';
 export { redactUrlPasswords, redactText, Secret } from './redact.ts';
 export { MailAuthError, MailConfigError, MailDeferredError, MailRecipientsError, MailRejectedError, MailServerUnavailableError, OutboxWriteError } from './errors.ts';

@@ -1,5 +1,5 @@
 import { createTransport } from 'nodemailer';
-import { describeTarget, mailConfigFromEnv, type SmtpTarget } from './config.ts';
+import { describeTarget, type MailConfig, type SmtpTarget } from './config.ts';
 import type { Mailer, OutgoingMail, SendOptions, SentMail } from './message.ts';
 import { OutboxMailer } from './outbox.ts';
 import { normalizeRecipients } from './recipients.ts';
@@ -10,19 +10,18 @@ const CONNECT_TIMEOUT_MS = 15_000;
 const SOCKET_TIMEOUT_MS = 60_000;
 
 /**
- * The mailer the environment asks for: SMTP when `SMTP_URL` is set, otherwise `.eml` files in
+ * The mailer the configuration asks for: SMTP when `SMTP_URL` is set, otherwise `.eml` files in
  * the dev outbox (`WEIR_OUTBOX_DIR`, default `.weir/outbox`). From is `WEIR_MAIL_FROM`.
  *
  * @example
- * const mailer = createMailer(process.env);
+ * const mailer = createMailer(mailConfigOf({ smtpUrl: 'smtp://relay.example.com:587' }));
  * try {
  *   await mailer.send({ to: ['ml@example.com'], subject: 'hello', text: 'from weir' });
  * } finally {
  *   mailer.close();
  * }
  */
-export function createMailer(env: Record<string, string | undefined>): Mailer {
-  const config = mailConfigFromEnv(env);
+export function createMailer(config: MailConfig): Mailer {
   return config.target.kind === 'smtp' ? new SmtpMailer(config.from, config.target) : new OutboxMailer(config.from, config.target);
 }
 

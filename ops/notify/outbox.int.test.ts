@@ -9,6 +9,7 @@ import { testServices } from '../test-services.ts';
 import { notifyOnFailure } from './callbacks.ts';
 import { email } from './email-operator.ts';
 import { OutboxWriteError } from './errors.ts';
+import { mailConfigOf } from './config.ts';
 import { createMailer } from './mailer.ts';
 import { sendEventEmail } from './send-event.ts';
 import { RUN, RUN_LINK, taskContext } from './test-fixtures.ts';
@@ -76,7 +77,7 @@ describe('outbox mode (no SMTP_URL)', () => {
   it('reports an outbox it cannot write as a clear error', async () => {
     const blocker = path.join(workDir, 'not-a-folder');
     await writeFile(blocker, 'x');
-    const mailer = createMailer({ WEIR_OUTBOX_DIR: path.join(blocker, 'outbox') });
+    const mailer = createMailer(mailConfigOf({ outboxDir: path.join(blocker, 'outbox') }));
     try {
       await expect(mailer.send({ to: ['a@example.com'], subject: 's', text: 't' })).rejects.toThrow(OutboxWriteError);
     } finally {
