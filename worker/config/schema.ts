@@ -9,106 +9,72 @@ export type Env = Readonly<Record<string, string | undefined>>;
 
 const text = (accepts: string) => z.string({ error: accepts }).trim().min(1, { error: accepts }).optional();
 
-const wholeNumber = (fallback: number) =>
+/**
+ * An optional variable: unset or blank is `undefined`; otherwise `parse` gives its value, or
+ * null when the text is not acceptable, and the issue says what the variable accepts.
+ */
+const checked = <T>(parse: (value: string) => T | null, problem: (raw: string) => string) =>
   z
     .string()
     .optional()
-    .transform((raw, ctx) => {
-      if (raw === undefined || raw.trim() === '') return fallback;
-      const value = Number(raw);
-      if (Number.isInteger(value) && value >= 1) return value;
-      ctx.addIssue({ code: 'custom', message: `must be a whole number >= 1, got "${raw}"` });
+    .transform((raw, ctx): T | undefined => {
+      if (raw === undefined || raw.trim() === '') return undefined;
+      const value = parse(raw.trim());
+      if (value !== null) return value;
+      ctx.addIssue({ code: 'custom', message: problem(raw) });
       return z.NEVER;
     });
+
+const got = (accepts: string) => (raw: string) => `${accepts}, got "${raw}"`;
+
+const integerIn = (min: number, max: number) => (value: string) => {
+  const number = Number(value);
+  return Number.isInteger(number) && number >= min && number <= max ? number : null;
+};
+
+const wholeNumber = (fallback: number) => checked(integerIn(1, Number.MAX_SAFE_INTEGER), got('must be a whole number >= 1')).transform((value) => value ?? fallback);
 
 const flag = (name: string) =>
-  z
-    .string()
-    .optional()
-    .transform((raw, ctx) => {
-      if (raw === undefined || raw === '') return undefined;
-      const value = raw.trim().toLowerCase();
-      if (['1', 'true', 'yes', 'on'].includes(value)) return true;
-      if (['0', 'false', 'no', 'off'].includes(value)) return false;
-      ctx.addIssue({ code: 'custom', message: `must be true or false (1/0), got "${raw}" for ${name}` });
-      return z.NEVER;
-    });
+  checked(
+    (value) => {
+      const word = value.toLowerCase();
+      if (['1', 'true', 'yes', 'on'].includes(word)) return true;
+      if (['0', 'false', 'no', 'off'].includes(word)) return false;
+      return null;
+    },
+    (raw) => `must be true or false (1/0), got "${raw}" for ${name}`,
+  );
 
-const port = z
-  .string()
-  .optional()
-  .transform((raw, ctx) => {
-    if (raw === undefined || raw.trim() === '') return undefined;
-    const value = Number(raw);
-    if (Number.isInteger(value) && value >= 0 && value <= 65535) return value;
-    ctx.addIssue({ code: 'custom', message: `must be a port number 0-65535, got "${raw}"` });
-    return z.NEVER;
-  });
+const port = checked(integerIn(0, 65535), got('must be a port number 0-65535'));
 
-const duration = (fallback: string) =>
-  z
-    .string()
-    .optional()
-    .transform((raw, ctx) => {
-      const value = raw === undefined || raw.trim() === '' ? fallback : raw.trim();
-      const ms = parseDuration(value);
-      if (ms !== null) return ms;
-      ctx.addIssue({ code: 'custom', message: `must be a duration such as 30s, 2m or 1h, got "${raw}"` });
-      return z.NEVER;
-    });
+const duration = (fallbackMs: number) => checked(parseDuration, got('must be a duration such as 30s, 2m or 1h')).transform((ms) => ms ?? fallbackMs);
 
+// Never echo the value: these URLs carry passwords.
 const url = (protocols: readonly string[], example: string) =>
-  z
-    .string()
-    .optional()
-    .transform((raw, ctx) => {
-      if (raw === undefined || raw.trim() === '') return undefined;
-      let parsed: URL | undefined;
+  checked(
+    (value) => {
       try {
-        parsed = new URL(raw.trim());
+        return protocols.includes(new URL(value).protocol) ? value : null;
       } catch {
-        parsed = undefined;
+        return null;
       }
-      if (parsed && protocols.includes(parsed.protocol)) return raw.trim();
-      // Never echo the value: these URLs carry passwords.
-      ctx.addIssue({ code: 'custom', message: `must be a URL such as ${example}` });
-      return z.NEVER;
-    });
+    },
+    () => `must be a URL such as ${example}`,
+  );
 
-const region = z
-  .string()
-  .optional()
-  .transform((raw, ctx) => {
-    if (raw === undefined || raw.trim() === '') return undefined;
-    if (/^[A-Za-z0-9_-]+$/.test(raw.trim())) return raw.trim();
-    ctx.addIssue({ code: 'custom', message: `must be a region name such as us-east-1, got "${raw}"` });
-    return z.NEVER;
-  });
+const region = checked((value) => (/^[A-Za-z0-9_-]+$/.test(value) ? value : null), got('must be a region name such as us-east-1'));
 
 /** A local folder, or `s3://bucket/prefix`; any other scheme is a typo, never a folder name. */
-const artifactRoot = z
-  .string()
-  .optional()
-  .transform((raw, ctx) => {
-    if (raw === undefined || raw.trim() === '') return undefined;
-    const value = raw.trim();
-    const scheme = /^([a-z][a-z0-9+.-]*):\/\//i.exec(value)?.[1];
-    if (scheme === undefined || (scheme === 's3' && /^s3:\/\/[^/\s]+(\/\S*)?$/.test(value))) return value;
-    ctx.addIssue({ code: 'custom', message: `must be a folder or s3://bucket/prefix, got "${raw}"` });
-    return z.NEVER;
-  });
+const artifactRoot = checked((value) => {
+  const scheme = /^([a-z][a-z0-9+.-]*):\/\//i.exec(value)?.[1];
+  return scheme === undefined || (scheme === 's3' && /^s3:\/\/[^/\s]+(\/\S*)?$/.test(value)) ? value : null;
+}, got('must be a folder or s3://bucket/prefix'));
 
 /** `/data:/mnt/exports`: folders separated by the platform's path delimiter (`:` on Linux). */
-const folderList = z
-  .string()
-  .optional()
-  .transform((raw, ctx) => {
-    if (raw === undefined || raw.trim() === '') return undefined;
-    const folders = raw.split(path.delimiter).map((entry) => entry.trim()).filter(Boolean);
-    if (folders.length > 0) return folders;
-    ctx.addIssue({ code: 'custom', message: `must be folders separated by "${path.delimiter}", such as /data${path.delimiter}/mnt/exports, got "${raw}"` });
-    return z.NEVER;
-  });
+const folderList = checked((value) => {
+  const folders = value.split(path.delimiter).map((entry) => entry.trim()).filter(Boolean);
+  return folders.length > 0 ? folders : null;
+}, got(`must be folders separated by "${path.delimiter}", such as /data${path.delimiter}/mnt/exports`));
 
 /**
  * Every setting Weir reads, in one schema. Temporal's own names (TEMPORAL_ADDRESS,
@@ -147,7 +113,7 @@ export const weirEnvSchema = z.object({
   WEIR_OUTBOX_DIR: text('must be a folder'),
   WEIR_GIT_COMMIT: text('must be a commit id'),
   WEIR_TEMPORAL_BIN: text('must be the path of a temporal CLI'),
-  WEIR_SHUTDOWN_GRACE: duration('30s'),
+  WEIR_SHUTDOWN_GRACE: duration(30_000),
   WEIR_START_EXIT_AFTER_RUN: flag('WEIR_START_EXIT_AFTER_RUN'),
   WEIR_METRICS_PORT: port,
   WEIR_SYNC_SCHEDULES: flag('WEIR_SYNC_SCHEDULES'),
