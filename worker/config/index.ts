@@ -23,7 +23,7 @@ export interface WorkerSettings {
   shutdownGraceMs: number;
   /** Base URL of the Temporal Web UI for links in notifications (WEIR_UI_URL). */
   uiUrl: string;
-  /** The environment these settings came from, for operator settings (SMTP_URL, WEIR_GIT_COMMIT...). */
+  /** The environment these settings came from (checked by the schema), for the services built from it and the secrets tasks declare. */
   env: Env;
 }
 
