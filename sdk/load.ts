@@ -6,7 +6,7 @@ import type { Plan } from '../plan/types.ts';
 import { checkDag } from './compile.ts';
 import type { Dag } from './dag.ts';
 import type { DagProblem } from './errors.ts';
-import { inputsUnchanged, modulePathFor, readCatalogCache, writeCatalogCache, writeModule, type CachedFileResult } from './load-cache.ts';
+import { inputsUnchanged, modulePathFor, pruneDagCache, readCatalogCache, writeCatalogCache, writeModule, type CachedFileResult } from './load-cache.ts';
 import { compileDagFiles, memoizedHash, relativeName } from './load-compile.ts';
 import { describeImportError } from './load-errors.ts';
 import { DEFAULT_DAG_LOAD_LIMITS, evaluateModulesIsolated, type DagLoadLimits } from './load-isolated.ts';
@@ -105,7 +105,11 @@ export async function loadDagPlanFiles(files: readonly string[], baseDir: string
   if (stale.length > 0) {
     stale.sort();
     for (const [file, result] of await evaluateFiles(stale, baseDir, cacheDir, options.limits ?? DEFAULT_DAG_LOAD_LIMITS)) results.set(file, result);
-    if (options.cache !== false) await writeCatalogCache(cacheDir, baseDir, new Map(absolute.map((file) => [file, results.get(file) as CachedFileResult])));
+    if (options.cache !== false) {
+      await writeCatalogCache(cacheDir, baseDir, new Map(absolute.map((file) => [file, results.get(file) as CachedFileResult])));
+      // Only after a change: a load that found everything cached stays a few reads.
+      await pruneDagCache(cacheDir);
+    }
   }
   return assembleCatalog(absolute, results, cacheDir);
 }
