@@ -9,7 +9,7 @@ import { loadDagFolder } from '../sdk/load.ts';
 import { startTestWorker, type TestWorker } from '../test/harness.ts';
 import { testStack } from '../test/stack.ts';
 import { getRunSnapshot, waitForRun } from './runs.ts';
-import { describeDag, pausedColumn } from '../cli/commands/dags.ts';
+import { describeDag, pausedColumn } from '../cli/dag-listing.ts';
 import { listWeirSchedules, scheduleIdFor, scheduleStatuses, setPaused, syncSchedules, type ScheduleSyncResult } from './schedules.ts';
 
 /*

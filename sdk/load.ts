@@ -3,7 +3,6 @@ import { access, readdir } from 'node:fs/promises';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { Plan } from '../plan/types.ts';
-import { checkDag } from './compile.ts';
 import type { Dag } from './dag.ts';
 import type { DagProblem } from './errors.ts';
 import { inputsUnchanged, modulePathFor, pruneDagCache, readCatalogCache, writeCatalogCache, writeModule, type CachedFileResult } from './load-cache.ts';
@@ -94,10 +93,12 @@ export async function loadDagPlanFiles(files: readonly string[], baseDir: string
   const hashOf = memoizedHash();
   const results = new Map<string, CachedFileResult>();
   const stale: string[] = [];
+  // One listing of the cache folder rather than one access() per module.
+  const present = cached.size === 0 ? new Set<string>() : new Set(await readdir(cacheDir).catch((): string[] => []));
   await Promise.all(
     absolute.map(async (file) => {
       const entry = cached.get(file);
-      const reusable = entry && (await inputsUnchanged(entry.inputs, hashOf)) && (!entry.moduleHash || (await exists(modulePathFor(cacheDir, entry.moduleHash))));
+      const reusable = entry && (await inputsUnchanged(entry.inputs, hashOf)) && (!entry.moduleHash || present.has(path.basename(modulePathFor(cacheDir, entry.moduleHash))));
       if (reusable) results.set(file, entry);
       else stale.push(file);
     }),
@@ -179,7 +180,8 @@ export async function importProvenDags(plans: DagPlanCatalog): Promise<DagCatalo
 /** One DAG object from its proven module, for a command that needs one DAG (trigger). */
 export async function importProvenDag(entry: DagPlanEntry): Promise<LoadedDag | { problem: DagProblem }> {
   try {
-    const module = (await import(pathToFileURL(entry.modulePath).href)) as Record<string, unknown>;
+    // The compiler is imported here: a load whose plans all come from the cache never needs it.
+    const [module, { checkDag }] = await Promise.all([import(pathToFileURL(entry.modulePath).href) as Promise<Record<string, unknown>>, import('./compile.ts')]);
     // The plan proven in the loading process is the one this process runs; the check only guards the import.
     const { plan, problems } = checkDag(module.default, entry.plan.file);
     if (!plan) return { problem: problems[0] ?? { file: entry.plan.file, message: 'the DAG did not load in this process' } };
