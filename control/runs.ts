@@ -12,6 +12,13 @@ import {
   type RunStatus,
   type RunType,
 } from '../plan/types.ts';
+import { HASH_MEMO } from './schedules.ts';
+
+/**
+ * Memo of every run Weir starts with a logical date of its own (trigger, backfill, rerun), so
+ * `runs list` reads it from the visibility listing rather than from Postgres.
+ */
+export const LOGICAL_DATE_MEMO = 'weirLogicalDate';
 
 export interface TriggerOptions {
   dagId: string;
@@ -41,6 +48,7 @@ export async function triggerRun(client: Client, options: TriggerOptions): Promi
     taskQueue: options.taskQueue,
     args: [options.params, { runType, logicalDate }],
     ...(options.rejectDuplicate ? { workflowIdReusePolicy: 'REJECT_DUPLICATE' as const } : {}),
+    memo: { [LOGICAL_DATE_MEMO]: logicalDate },
     searchAttributes: { [SEARCH_ATTRIBUTES.dagId]: [options.dagId], [SEARCH_ATTRIBUTES.runType]: [runType] },
   });
   return runId;
@@ -192,18 +200,33 @@ export async function listRuns(client: Client, options: ListRunsOptions = {}): P
       dagId: execution.type,
       runType: (attributes[SEARCH_ATTRIBUTES.runType]?.[0] as string | undefined) ?? null,
       status: temporalStatusToRun(execution.status.name),
-      logicalDate: null,
+      logicalDate: logicalDateFromListing(execution.memo, attributes),
       startedAt: execution.startTime.toISOString(),
       endedAt,
       durationMs: execution.closeTime ? execution.closeTime.getTime() - execution.startTime.getTime() : null,
     });
     if (runs.length >= (options.limit ?? 100)) break;
   }
-  if (options.logicalDates && runs.length > 0) {
-    const dates = await options.logicalDates(runs.map((run) => run.runId)).catch(() => new Map<string, string>());
-    for (const run of runs) run.logicalDate = dates.get(run.runId) ?? null;
+  // Runs started by older versions, or from the Temporal UI, carry no logical date of their own.
+  const unknown = runs.filter((run) => run.logicalDate === null);
+  if (options.logicalDates && unknown.length > 0) {
+    const dates = await options.logicalDates(unknown.map((run) => run.runId)).catch(() => new Map<string, string>());
+    for (const run of unknown) run.logicalDate = dates.get(run.runId) ?? null;
   }
   return runs;
+}
+
+/**
+ * A run's logical date as its workflow works it out (workflows/run-identity.ts), from what the
+ * listing holds: the memo Weir's starters write, or, for a run of a Weir schedule (whose action
+ * gives no date), the time it was scheduled for. null when only the run records know.
+ */
+export function logicalDateFromListing(memo: Record<string, unknown> | undefined, attributes: Record<string, unknown[] | undefined>): string | null {
+  const given = memo?.[LOGICAL_DATE_MEMO];
+  if (typeof given === 'string') return given;
+  const scheduledAt = attributes.TemporalScheduledStartTime?.[0];
+  if (memo?.[HASH_MEMO] !== undefined && scheduledAt instanceof Date) return scheduledAt.toISOString();
+  return null;
 }
 
 /** A control request the run refused, with the run's own reason. */

@@ -4,7 +4,8 @@ import { SEARCH_ATTRIBUTES, type Plan, type PlanSchedule } from '../plan/types.t
 
 /** Weir owns every schedule whose id starts with this, and no other. */
 export const SCHEDULE_PREFIX = 'weir-';
-const HASH_MEMO = 'weirScheduleHash';
+/** Memo of each schedule's action (and so of every run it starts): the hash of what the schedule was made from. */
+export const HASH_MEMO = 'weirScheduleHash';
 
 export function scheduleIdFor(dagId: string): string {
   return `${SCHEDULE_PREFIX}${dagId}`;
