@@ -88,6 +88,14 @@ describe('each weir command loads only its own modules', () => {
   });
 
   it('sees the bundler where a command needs it (dags validate compiles DAG files)', async () => {
-    expect(heavyIn(await modulesLoadedBy('dags', 'validate'))).toContain('the bundler');
+    expect(heavyIn(await modulesLoadedBy('dags', 'validate', '--no-cache'))).toContain('the bundler');
+  });
+
+  it('a warm dags validate (no file changed) loads neither the bundler nor the Temporal client', async () => {
+    await modulesLoadedBy('dags', 'validate', '--no-typecheck');
+    const { modules, stdout } = await tracedRun('dags', 'validate', '--no-typecheck');
+    expect(stdout).toMatch(/\d+ DAG\(s\) OK/);
+    expect(heavyIn(modules)).toEqual([]);
+    expect(modules.filter((module) => /node_modules\/@temporalio\/client\//.test(module))).toEqual([]);
   });
 });

@@ -1,6 +1,7 @@
 import { mkdir, readdir, readFile, rm, utimes, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { version as esbuildVersion } from 'esbuild';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { cacheToolchain, pruneDagCache, readCatalogCache, writeCatalogCache, type CachedFileResult } from './load-cache.ts';
 import { dagCacheDir, loadDagPlans } from './load.ts';
@@ -26,7 +27,8 @@ afterEach(async () => {
 
 describe('the catalog key', () => {
   it('names the Weir and esbuild versions', () => {
-    expect(cacheToolchain()).toMatch(/^weir@\d+\.\d+\.\d+\S* esbuild@\d+\.\d+\.\d+/);
+    expect(cacheToolchain()).toMatch(/^weir@\d+\.\d+\.\d+\S* esbuild@/);
+    expect(cacheToolchain().endsWith(` esbuild@${esbuildVersion}`)).toBe(true);
   });
 
   it('ignores a catalog another Weir or esbuild wrote', async () => {

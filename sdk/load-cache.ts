@@ -1,12 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { mkdir, readFile, readdir, rename, stat, unlink, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { version as esbuildVersion } from 'esbuild';
 import { projectRoot } from '../infra/project-root.ts';
 import type { Plan } from '../plan/types.ts';
 import type { DagProblem } from './errors.ts';
-import { sha256 } from './load-compile.ts';
+import { sha256 } from './load-hash.ts';
 
 /** What loading one DAG file gave, keyed by the content of every source that went into it. */
 export interface CachedFileResult {
@@ -34,13 +34,19 @@ let toolchainCache: string | undefined;
 
 /** `weir@<version> esbuild@<version>`: part of every catalog's key. */
 export function cacheToolchain(): string {
-  toolchainCache ??= `weir@${weirVersion()} esbuild@${esbuildVersion}`;
+  toolchainCache ??= `weir@${manifestVersion(path.join(projectRoot(), 'package.json'))} esbuild@${manifestVersion(esbuildManifest())}`;
   return toolchainCache;
 }
 
-function weirVersion(): string {
+/** esbuild's package.json, found without importing esbuild (a warm load never needs the compiler). */
+function esbuildManifest(): string {
+  // The entry is <package>/lib/main.js.
+  return path.join(path.dirname(createRequire(import.meta.url).resolve('esbuild')), '..', 'package.json');
+}
+
+function manifestVersion(manifest: string): string {
   try {
-    return (JSON.parse(readFileSync(path.join(projectRoot(), 'package.json'), 'utf8')) as { version?: string }).version ?? '0.0.0';
+    return (JSON.parse(readFileSync(manifest, 'utf8')) as { version?: string }).version ?? '0.0.0';
   } catch {
     return '0.0.0';
   }

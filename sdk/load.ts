@@ -6,7 +6,7 @@ import type { Plan } from '../plan/types.ts';
 import type { Dag } from './dag.ts';
 import type { DagProblem } from './errors.ts';
 import { inputsUnchanged, modulePathFor, pruneDagCache, readCatalogCache, writeCatalogCache, writeModule, type CachedFileResult } from './load-cache.ts';
-import { compileDagFiles, memoizedHash, relativeName } from './load-compile.ts';
+import { memoizedHash, relativeName } from './load-hash.ts';
 import { describeImportError } from './load-errors.ts';
 import { DEFAULT_DAG_LOAD_LIMITS, evaluateModulesIsolated, type DagLoadLimits } from './load-isolated.ts';
 
@@ -116,6 +116,8 @@ export async function loadDagPlanFiles(files: readonly string[], baseDir: string
 }
 
 async function evaluateFiles(files: readonly string[], baseDir: string, cacheDir: string, limits: DagLoadLimits): Promise<Map<string, CachedFileResult>> {
+  // The compiler (esbuild) is imported only when a file changed.
+  const { compileDagFiles } = await import('./load-compile.ts');
   const compiled = await compileDagFiles(files, baseDir);
   const results = new Map<string, CachedFileResult>();
   const toRun: { file: string; modulePath: string; name: string; moduleHash: string; inputs: Record<string, string> }[] = [];
