@@ -344,10 +344,24 @@ export async function waitForRun(
   maxConsecutiveErrors = 40,
 ): Promise<RunSnapshot> {
   // Resolves however the run closes (or if the long poll itself fails); the snapshot says how.
-  const closed = handleFor(client, runId).result().then(() => true, () => true);
+  // A run that completed returns its final snapshot, which is what a poll would fetch again.
+  let completedWith: RunSnapshot | undefined;
+  const closed = handleFor(client, runId)
+    .result()
+    .then(
+      (value: unknown) => {
+        if (isSnapshot(value)) completedWith = value;
+        return true;
+      },
+      () => true,
+    );
   let closeSeen = false;
   let errors = 0;
   for (;;) {
+    if (completedWith && TERMINAL.has(completedWith.status)) {
+      onProgress(completedWith);
+      return completedWith;
+    }
     try {
       const snapshot = await getRunSnapshot(client, runId);
       errors = 0;
@@ -362,4 +376,8 @@ export async function waitForRun(
     if (closeSeen) await pause;
     else closeSeen = await Promise.race([pause, closed]);
   }
+}
+
+function isSnapshot(value: unknown): value is RunSnapshot {
+  return typeof value === 'object' && value !== null && Array.isArray((value as RunSnapshot).tasks) && typeof (value as RunSnapshot).status === 'string';
 }

@@ -16,6 +16,8 @@ export interface CachedFileResult {
   moduleHash?: string;
   plan?: Plan;
   problems: DagProblem[];
+  /** Whether the DAG declares a params schema (see EvaluatedDagModule). */
+  takesParams?: boolean;
 }
 
 interface CatalogCacheFile {

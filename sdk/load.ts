@@ -31,6 +31,8 @@ export interface DagPlanEntry {
   file: string;
   /** The compiled module that was proven to load, named by its content hash. */
   modulePath: string;
+  /** false when the DAG declares no params schema, so any params object passes; undefined when not known. */
+  takesParams?: boolean;
 }
 
 export interface DagPlanCatalog {
@@ -138,7 +140,13 @@ async function evaluateFiles(files: readonly string[], baseDir: string, cacheDir
   );
   toRun.forEach((item, i) => {
     const outcome = evaluated[i] ?? { problems: [] };
-    results.set(item.file, { inputs: item.inputs, moduleHash: item.moduleHash, problems: outcome.problems, ...(outcome.plan ? { plan: outcome.plan } : {}) });
+    results.set(item.file, {
+      inputs: item.inputs,
+      moduleHash: item.moduleHash,
+      problems: outcome.problems,
+      ...(outcome.plan ? { plan: outcome.plan } : {}),
+      ...(outcome.takesParams !== undefined ? { takesParams: outcome.takesParams } : {}),
+    });
   });
   return results;
 }
@@ -160,7 +168,7 @@ function assembleCatalog(files: string[], results: Map<string, CachedFileResult>
       });
       continue;
     }
-    catalog.dags.set(result.plan.dagId, { plan: result.plan, file, modulePath: modulePathFor(cacheDir, result.moduleHash) });
+    catalog.dags.set(result.plan.dagId, { plan: result.plan, file, modulePath: modulePathFor(cacheDir, result.moduleHash), ...(result.takesParams !== undefined ? { takesParams: result.takesParams } : {}) });
   }
   return catalog;
 }
