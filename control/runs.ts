@@ -1,6 +1,5 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import { WorkflowFailedError, WorkflowNotFoundError, WorkflowUpdateFailedError, type Client, type WorkflowExecutionDescription, type WorkflowHandle } from '@temporalio/client';
-import { ApplicationFailure, CancelledFailure, TerminatedFailure, TimeoutFailure } from '@temporalio/common';
+import type { Client, WorkflowExecutionDescription, WorkflowHandle } from '@temporalio/client';
 import {
   APPROVE_UPDATE,
   CLEAR_UPDATE,
@@ -13,6 +12,10 @@ import {
   type RunType,
 } from '../plan/types.ts';
 import { HASH_MEMO } from './schedules.ts';
+import { temporalClient, temporalCommon } from './temporal-sdk.ts';
+
+const { WorkflowFailedError, WorkflowNotFoundError, WorkflowUpdateFailedError } = temporalClient;
+const { ApplicationFailure, CancelledFailure, TerminatedFailure, TimeoutFailure } = temporalCommon;
 
 /**
  * Memo of every run Weir starts with a logical date of its own (trigger, backfill, rerun), so

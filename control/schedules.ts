@@ -1,6 +1,9 @@
-import { ScheduleNotFoundError, ScheduleOverlapPolicy, type Client, type ScheduleOptionsStartWorkflowAction, type ScheduleSpec } from '@temporalio/client';
+import type { Client, ScheduleOptionsStartWorkflowAction, ScheduleSpec } from '@temporalio/client';
 import type { Workflow } from '@temporalio/common';
 import { SEARCH_ATTRIBUTES, type Plan, type PlanSchedule } from '../plan/types.ts';
+import { temporalClient } from './temporal-sdk.ts';
+
+const { ScheduleNotFoundError, ScheduleOverlapPolicy } = temporalClient;
 
 /** Weir owns every schedule whose id starts with this, and no other. */
 export const SCHEDULE_PREFIX = 'weir-';
