@@ -3,7 +3,9 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { Client, Connection } from '@temporalio/client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { triggerRun } from '../control/runs.ts';
 import { testStack } from '../test/stack.ts';
 
 const REPO = fileURLToPath(new URL('..', import.meta.url));
@@ -31,13 +33,17 @@ afterAll(async () => {
 
 /** Runs the real `weir` (compiled dist/) and returns every module it loaded, whatever its exit code. */
 async function modulesLoadedBy(...argv: string[]): Promise<string[]> {
+  return (await tracedRun(...argv)).modules;
+}
+
+async function tracedRun(...argv: string[]): Promise<{ modules: string[]; stdout: string }> {
   const { temporalAddress, databaseUrl } = testStack();
   const traceFile = path.join(traceDir, `${argv.join('-').replace(/\W+/g, '_')}.txt`);
   const env = { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', TEMPORAL_ADDRESS: temporalAddress, DATABASE_URL: databaseUrl, WEIR_MODULE_TRACE: traceFile };
-  await new Promise<void>((resolve) => {
-    execFile(process.execPath, ['--import', TRACE_PRELOAD, WEIR, '--dags', DAGS, ...argv], { cwd: REPO, env, timeout: 60_000 }, () => resolve());
+  const stdout = await new Promise<string>((resolve) => {
+    execFile(process.execPath, ['--import', TRACE_PRELOAD, WEIR, '--dags', DAGS, ...argv], { cwd: REPO, env, timeout: 60_000 }, (_error, out) => resolve(out));
   });
-  return [...new Set((await readFile(traceFile, 'utf8')).split('\n').filter(Boolean))];
+  return { modules: [...new Set((await readFile(traceFile, 'utf8')).split('\n').filter(Boolean))], stdout };
 }
 
 function heavyIn(modules: string[]): string[] {
@@ -59,12 +65,37 @@ describe('each weir command loads only its own modules', () => {
     expect(modules.filter((module) => /node_modules\/(@temporalio\/client|kysely|pg)\//.test(module))).toEqual([]);
   });
 
-  // `runs list` reads each run's logical date from Postgres, so it loads the driver, but no more.
+  it('runs list of runs Weir started reads their logical dates from the listing, without Kysely or pg', async () => {
+    const connection = await Connection.connect({ address: testStack().temporalAddress });
+    const client = new Client({ connection });
+    const dagId = `lazy_list_${Date.now().toString(36)}`;
+    // No worker serves this queue: the run stays open and listed, with the memo its start wrote.
+    const runId = await triggerRun(client, { dagId, params: {}, taskQueue: `lazy-commands-${process.pid}`, logicalDate: new Date('2026-03-01T00:00:00Z') });
+    try {
+      let traced = { modules: [] as string[], stdout: '' };
+      // Visibility records follow the start of a run by a moment.
+      for (let i = 0; i < 20 && !traced.stdout.includes(runId); i++) traced = await tracedRun('runs', 'list', '--dag', dagId, '--json');
+      expect(JSON.parse(traced.stdout)).toEqual([expect.objectContaining({ runId, logicalDate: '2026-03-01T00:00:00.000Z' })]);
+      expect(traced.modules.filter((module) => /node_modules\/(kysely|pg)\//.test(module))).toEqual([]);
+    } finally {
+      await client.workflow.getHandle(runId).terminate('test over').catch(() => {});
+      await connection.close();
+    }
+  });
+
   it('models list loads no Temporal client', async () => {
     expect((await modulesLoadedBy('models', 'list')).filter((module) => /node_modules\/@temporalio\/client\//.test(module))).toEqual([]);
   });
 
   it('sees the bundler where a command needs it (dags validate compiles DAG files)', async () => {
-    expect(heavyIn(await modulesLoadedBy('dags', 'validate'))).toContain('the bundler');
+    expect(heavyIn(await modulesLoadedBy('dags', 'validate', '--no-cache'))).toContain('the bundler');
+  });
+
+  it('a warm dags validate (no file changed) loads neither the bundler nor the Temporal client', async () => {
+    await modulesLoadedBy('dags', 'validate', '--no-typecheck');
+    const { modules, stdout } = await tracedRun('dags', 'validate', '--no-typecheck');
+    expect(stdout).toMatch(/\d+ DAG\(s\) OK/);
+    expect(heavyIn(modules)).toEqual([]);
+    expect(modules.filter((module) => /node_modules\/@temporalio\/client\//.test(module))).toEqual([]);
   });
 });

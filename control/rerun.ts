@@ -1,7 +1,7 @@
 import type { Client } from '@temporalio/client';
 import { SEARCH_ATTRIBUTES } from '../plan/types.ts';
 import type { RerunOf } from '../workflows/rerun.ts';
-import { getRunOutputs, RunControlError, type RunDetails } from './runs.ts';
+import { getRunOutputs, LOGICAL_DATE_MEMO, RunControlError, type RunDetails } from './runs.ts';
 
 /** Memo key of a rerun that names the run it reruns; the Temporal UI shows it on the run's page. */
 export const RERUN_OF_MEMO = 'weirRerunOf';
@@ -40,7 +40,7 @@ export async function rerunClosedRun(client: Client, original: RunDetails, taskI
     workflowId: runId,
     taskQueue,
     args: [original.params, { runType: original.runType, logicalDate: original.logicalDate, rerunOf }],
-    memo: { [RERUN_OF_MEMO]: original.runId },
+    memo: { [RERUN_OF_MEMO]: original.runId, [LOGICAL_DATE_MEMO]: original.logicalDate },
     searchAttributes: { [SEARCH_ATTRIBUTES.dagId]: [original.dagId], [SEARCH_ATTRIBUTES.runType]: [original.runType] },
   });
   return { runId, originalRunId: original.runId };

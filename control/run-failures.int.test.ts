@@ -118,7 +118,7 @@ describe('runs list', () => {
     expect(failedOnes.some((run) => run.runId === succeeded.runId)).toBe(false);
     const succeededOnes = await list('success', succeeded.runId);
     const mine = succeededOnes.find((run) => run.runId === succeeded.runId);
-    // The logical date comes from the run record in Postgres; the duration from Temporal.
+    // The logical date comes from the run's memo; the duration from Temporal.
     expect(mine).toMatchObject({ status: 'success', logicalDate: succeeded.logicalDate });
     expect(mine?.durationMs).toBeGreaterThan(0);
     expect(succeededOnes.some((run) => run.runId === failed.runId)).toBe(false);
@@ -127,5 +127,18 @@ describe('runs list', () => {
     const text = await weir('runs', 'list', '--status', 'bogus');
     expect(text.code).not.toBe(0);
     expect(text.stderr).toContain('"bogus" is not a run status');
+  });
+
+  it('reads the logical date of a run started as the Temporal UI starts one (no memo) from its run record', async () => {
+    const runId = `ui-started-${Date.now().toString(36)}`;
+    const logicalDate = '2026-01-05T00:00:00.000Z';
+    // Workflow type = DAG id, params and the options argument as JSON, nothing else: what a person types in the UI.
+    await worker.client.workflow.start('branching', { workflowId: runId, taskQueue: worker.taskQueue, args: [{ side: 'left' }, { logicalDate }] });
+    await worker.client.workflow.getHandle(runId).result();
+    let listed: { runId: string; logicalDate: string | null }[] = [];
+    for (let i = 0; i < 10 && !listed.some((run) => run.runId === runId); i++) {
+      listed = JSON.parse((await weir('runs', 'list', '--dag', 'branching', '--since', '10m', '--json')).stdout) as typeof listed;
+    }
+    expect(listed.find((run) => run.runId === runId)?.logicalDate).toBe(logicalDate);
   });
 });

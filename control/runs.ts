@@ -1,6 +1,5 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import { WorkflowFailedError, WorkflowNotFoundError, WorkflowUpdateFailedError, type Client, type WorkflowExecutionDescription, type WorkflowHandle } from '@temporalio/client';
-import { ApplicationFailure, CancelledFailure, TerminatedFailure, TimeoutFailure } from '@temporalio/common';
+import type { Client, WorkflowExecutionDescription, WorkflowHandle } from '@temporalio/client';
 import {
   APPROVE_UPDATE,
   CLEAR_UPDATE,
@@ -12,6 +11,17 @@ import {
   type RunStatus,
   type RunType,
 } from '../plan/types.ts';
+import { HASH_MEMO } from './schedules.ts';
+import { temporalClient, temporalCommon } from './temporal-sdk.ts';
+
+const { WorkflowFailedError, WorkflowNotFoundError, WorkflowUpdateFailedError } = temporalClient;
+const { ApplicationFailure, CancelledFailure, TerminatedFailure, TimeoutFailure } = temporalCommon;
+
+/**
+ * Memo of every run Weir starts with a logical date of its own (trigger, backfill, rerun), so
+ * `runs list` reads it from the visibility listing rather than from Postgres.
+ */
+export const LOGICAL_DATE_MEMO = 'weirLogicalDate';
 
 export interface TriggerOptions {
   dagId: string;
@@ -41,6 +51,7 @@ export async function triggerRun(client: Client, options: TriggerOptions): Promi
     taskQueue: options.taskQueue,
     args: [options.params, { runType, logicalDate }],
     ...(options.rejectDuplicate ? { workflowIdReusePolicy: 'REJECT_DUPLICATE' as const } : {}),
+    memo: { [LOGICAL_DATE_MEMO]: logicalDate },
     searchAttributes: { [SEARCH_ATTRIBUTES.dagId]: [options.dagId], [SEARCH_ATTRIBUTES.runType]: [runType] },
   });
   return runId;
@@ -192,18 +203,33 @@ export async function listRuns(client: Client, options: ListRunsOptions = {}): P
       dagId: execution.type,
       runType: (attributes[SEARCH_ATTRIBUTES.runType]?.[0] as string | undefined) ?? null,
       status: temporalStatusToRun(execution.status.name),
-      logicalDate: null,
+      logicalDate: logicalDateFromListing(execution.memo, attributes),
       startedAt: execution.startTime.toISOString(),
       endedAt,
       durationMs: execution.closeTime ? execution.closeTime.getTime() - execution.startTime.getTime() : null,
     });
     if (runs.length >= (options.limit ?? 100)) break;
   }
-  if (options.logicalDates && runs.length > 0) {
-    const dates = await options.logicalDates(runs.map((run) => run.runId)).catch(() => new Map<string, string>());
-    for (const run of runs) run.logicalDate = dates.get(run.runId) ?? null;
+  // Runs started by older versions, or from the Temporal UI, carry no logical date of their own.
+  const unknown = runs.filter((run) => run.logicalDate === null);
+  if (options.logicalDates && unknown.length > 0) {
+    const dates = await options.logicalDates(unknown.map((run) => run.runId)).catch(() => new Map<string, string>());
+    for (const run of unknown) run.logicalDate = dates.get(run.runId) ?? null;
   }
   return runs;
+}
+
+/**
+ * A run's logical date as its workflow works it out (workflows/run-identity.ts), from what the
+ * listing holds: the memo Weir's starters write, or, for a run of a Weir schedule (whose action
+ * gives no date), the time it was scheduled for. null when only the run records know.
+ */
+export function logicalDateFromListing(memo: Record<string, unknown> | undefined, attributes: Record<string, unknown[] | undefined>): string | null {
+  const given = memo?.[LOGICAL_DATE_MEMO];
+  if (typeof given === 'string') return given;
+  const scheduledAt = attributes.TemporalScheduledStartTime?.[0];
+  if (memo?.[HASH_MEMO] !== undefined && scheduledAt instanceof Date) return scheduledAt.toISOString();
+  return null;
 }
 
 /** A control request the run refused, with the run's own reason. */
@@ -321,10 +347,24 @@ export async function waitForRun(
   maxConsecutiveErrors = 40,
 ): Promise<RunSnapshot> {
   // Resolves however the run closes (or if the long poll itself fails); the snapshot says how.
-  const closed = handleFor(client, runId).result().then(() => true, () => true);
+  // A run that completed returns its final snapshot, which is what a poll would fetch again.
+  let completedWith: RunSnapshot | undefined;
+  const closed = handleFor(client, runId)
+    .result()
+    .then(
+      (value: unknown) => {
+        if (isSnapshot(value)) completedWith = value;
+        return true;
+      },
+      () => true,
+    );
   let closeSeen = false;
   let errors = 0;
   for (;;) {
+    if (completedWith && TERMINAL.has(completedWith.status)) {
+      onProgress(completedWith);
+      return completedWith;
+    }
     try {
       const snapshot = await getRunSnapshot(client, runId);
       errors = 0;
@@ -339,4 +379,8 @@ export async function waitForRun(
     if (closeSeen) await pause;
     else closeSeen = await Promise.race([pause, closed]);
   }
+}
+
+function isSnapshot(value: unknown): value is RunSnapshot {
+  return typeof value === 'object' && value !== null && Array.isArray((value as RunSnapshot).tasks) && typeof (value as RunSnapshot).status === 'string';
 }

@@ -8,8 +8,8 @@ import { nextCronTime } from '../sdk/cron.ts';
 import { loadDagFolder } from '../sdk/load.ts';
 import { startTestWorker, type TestWorker } from '../test/harness.ts';
 import { testStack } from '../test/stack.ts';
-import { getRunSnapshot, waitForRun } from './runs.ts';
-import { describeDag, pausedColumn } from '../cli/commands/dags.ts';
+import { getRunSnapshot, logicalDateFromListing, waitForRun } from './runs.ts';
+import { describeDag, pausedColumn } from '../cli/dag-listing.ts';
 import { listWeirSchedules, scheduleIdFor, scheduleStatuses, setPaused, syncSchedules, type ScheduleSyncResult } from './schedules.ts';
 
 /*
@@ -250,6 +250,8 @@ describe('syncSchedules against a real Temporal server', () => {
 
       const snapshot = await getRunSnapshot(client, workflowId);
       expect(snapshot.logicalDate).toBe((scheduledStart as Date).toISOString());
+      // `runs list` finds the same date in the listing alone: the run carries the schedule's memo.
+      expect(logicalDateFromListing(execution?.memo, attributes)).toBe(snapshot.logicalDate);
       // The schedule's own record of the action agrees (the search attribute keeps whole seconds).
       const recorded = (action as ScheduleExecutionResult).scheduledAt.getTime();
       expect(Date.parse(snapshot.logicalDate)).toBe(Math.floor(recorded / 1000) * 1000);

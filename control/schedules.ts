@@ -1,10 +1,14 @@
-import { ScheduleNotFoundError, ScheduleOverlapPolicy, type Client, type ScheduleOptionsStartWorkflowAction, type ScheduleSpec } from '@temporalio/client';
+import type { Client, ScheduleOptionsStartWorkflowAction, ScheduleSpec } from '@temporalio/client';
 import type { Workflow } from '@temporalio/common';
 import { SEARCH_ATTRIBUTES, type Plan, type PlanSchedule } from '../plan/types.ts';
+import { temporalClient } from './temporal-sdk.ts';
+
+const { ScheduleNotFoundError, ScheduleOverlapPolicy } = temporalClient;
 
 /** Weir owns every schedule whose id starts with this, and no other. */
 export const SCHEDULE_PREFIX = 'weir-';
-const HASH_MEMO = 'weirScheduleHash';
+/** Memo of each schedule's action (and so of every run it starts): the hash of what the schedule was made from. */
+export const HASH_MEMO = 'weirScheduleHash';
 
 export function scheduleIdFor(dagId: string): string {
   return `${SCHEDULE_PREFIX}${dagId}`;

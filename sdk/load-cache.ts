@@ -1,9 +1,12 @@
 import { randomUUID } from 'node:crypto';
-import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
+import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { mkdir, readFile, readdir, rename, stat, unlink, writeFile } from 'node:fs/promises';
 import path from 'node:path';
+import { projectRoot } from '../infra/project-root.ts';
 import type { Plan } from '../plan/types.ts';
 import type { DagProblem } from './errors.ts';
-import { sha256 } from './load-compile.ts';
+import { sha256 } from './load-hash.ts';
 
 /** What loading one DAG file gave, keyed by the content of every source that went into it. */
 export interface CachedFileResult {
@@ -13,15 +16,43 @@ export interface CachedFileResult {
   moduleHash?: string;
   plan?: Plan;
   problems: DagProblem[];
+  /** Whether the DAG declares a params schema (see EvaluatedDagModule). */
+  takesParams?: boolean;
 }
 
 interface CatalogCacheFile {
   format: number;
+  /** The Weir and esbuild that made the results: another version may check or compile differently. */
+  toolchain: string;
+  /** The DAGs folder the catalog is of; once it is gone, the catalog and its modules are pruned. */
+  baseDir: string;
   files: Record<string, CachedFileResult>;
 }
 
 // Bump when what a cached result means changes (the checks, the plan's shape).
-const CACHE_FORMAT = 1;
+const CACHE_FORMAT = 2;
+
+let toolchainCache: string | undefined;
+
+/** `weir@<version> esbuild@<version>`: part of every catalog's key. */
+export function cacheToolchain(): string {
+  toolchainCache ??= `weir@${manifestVersion(path.join(projectRoot(), 'package.json'))} esbuild@${manifestVersion(esbuildManifest())}`;
+  return toolchainCache;
+}
+
+/** esbuild's package.json, found without importing esbuild (a warm load never needs the compiler). */
+function esbuildManifest(): string {
+  // The entry is <package>/lib/main.js.
+  return path.join(path.dirname(createRequire(import.meta.url).resolve('esbuild')), '..', 'package.json');
+}
+
+function manifestVersion(manifest: string): string {
+  try {
+    return (JSON.parse(readFileSync(manifest, 'utf8')) as { version?: string }).version ?? '0.0.0';
+  } catch {
+    return '0.0.0';
+  }
+}
 
 export function modulePathFor(cacheDir: string, moduleHash: string): string {
   return path.join(cacheDir, `mod-${moduleHash}.mjs`);
@@ -35,7 +66,7 @@ function catalogPathFor(cacheDir: string, baseDir: string): string {
 export async function readCatalogCache(cacheDir: string, baseDir: string): Promise<Map<string, CachedFileResult>> {
   try {
     const parsed = JSON.parse(await readFile(catalogPathFor(cacheDir, baseDir), 'utf8')) as CatalogCacheFile;
-    if (parsed.format !== CACHE_FORMAT) return new Map();
+    if (parsed.format !== CACHE_FORMAT || parsed.toolchain !== cacheToolchain()) return new Map();
     return new Map(Object.entries(parsed.files));
   } catch {
     return new Map();
@@ -46,7 +77,7 @@ export async function writeCatalogCache(cacheDir: string, baseDir: string, files
   await mkdir(cacheDir, { recursive: true });
   const target = catalogPathFor(cacheDir, baseDir);
   const scratch = `${target}.${process.pid}.${randomUUID()}.tmp`;
-  const body: CatalogCacheFile = { format: CACHE_FORMAT, files: Object.fromEntries(files) };
+  const body: CatalogCacheFile = { format: CACHE_FORMAT, toolchain: cacheToolchain(), baseDir: path.resolve(baseDir), files: Object.fromEntries(files) };
   await writeFile(scratch, JSON.stringify(body));
   await rename(scratch, target);
 }
@@ -67,4 +98,57 @@ export async function inputsUnchanged(inputs: Record<string, string>, hashOf: (f
   if (entries.length === 0) return false;
   const current = await Promise.all(entries.map(([file]) => hashOf(file)));
   return entries.every(([, hash], i) => current[i] === hash);
+}
+
+export interface PruneOptions {
+  /** Files younger than this are kept whatever they are: another process may be about to name them. Default 10 minutes. */
+  graceMs?: number;
+  /** Typecheck results kept, newest first. Default 8. */
+  keepTypechecks?: number;
+  now?: number;
+}
+
+/**
+ * Deletes what no load can use any more: catalogs of another format or toolchain or of a DAGs
+ * folder that is gone, compiled modules no remaining catalog names, older typecheck results and
+ * scratch files of crashed writers. Anything younger than the grace period stays, so a load in
+ * another process never loses a module between writing it and recording it. Returns the names
+ * deleted; a file it cannot read or delete is left as it is.
+ */
+export async function pruneDagCache(cacheDir: string, options: PruneOptions = {}): Promise<string[]> {
+  const graceMs = options.graceMs ?? 10 * 60_000;
+  const now = options.now ?? Date.now();
+  let names: string[];
+  try {
+    names = await readdir(cacheDir);
+  } catch {
+    return [];
+  }
+  const ages = new Map(
+    await Promise.all(names.map(async (name) => [name, await stat(path.join(cacheDir, name)).then((s) => now - s.mtimeMs, () => -1)] as const)),
+  );
+  const old = (name: string) => (ages.get(name) ?? -1) >= graceMs;
+  const doomed: string[] = [];
+  const referenced = new Set<string>();
+  for (const name of names.filter((n) => /^catalog-[0-9a-f]+\.json$/.test(n))) {
+    const catalog = await readFile(path.join(cacheDir, name), 'utf8').then((text) => JSON.parse(text) as Partial<CatalogCacheFile>, () => null);
+    const usable = catalog !== null && catalog.format === CACHE_FORMAT && catalog.toolchain === cacheToolchain() && typeof catalog.baseDir === 'string' && (await isDirectory(catalog.baseDir));
+    if (!usable) {
+      if (old(name)) doomed.push(name);
+      continue;
+    }
+    for (const result of Object.values(catalog.files ?? {})) if (result.moduleHash) referenced.add(`mod-${result.moduleHash}.mjs`);
+  }
+  for (const name of names) {
+    if (/^mod-[0-9a-f]+\.mjs$/.test(name) && !referenced.has(name) && old(name)) doomed.push(name);
+    else if (name.endsWith('.tmp') && old(name)) doomed.push(name);
+  }
+  const typechecks = names.filter((n) => /^typecheck-[0-9a-f]+\.json$/.test(n)).sort((a, b) => (ages.get(a) ?? 0) - (ages.get(b) ?? 0));
+  doomed.push(...typechecks.slice(options.keepTypechecks ?? 8).filter(old));
+  const deleted = await Promise.all(doomed.map((name) => unlink(path.join(cacheDir, name)).then(() => name, () => null)));
+  return deleted.filter((name): name is string => name !== null);
+}
+
+async function isDirectory(dir: string): Promise<boolean> {
+  return stat(dir).then((s) => s.isDirectory(), () => false);
 }

@@ -6,11 +6,9 @@
  */
 import { pathToFileURL } from 'node:url';
 import { checkDag } from './compile.ts';
-import type { Plan } from '../plan/types.ts';
 import type { Dag } from './dag.ts';
-import type { DagProblem } from './errors.ts';
 import { describeImportError } from './load-errors.ts';
-import type { ChildRequest, ChildMessage } from './load-protocol.ts';
+import type { ChildRequest, ChildMessage, EvaluatedDagModule } from './load-protocol.ts';
 import { checkParamsDefaults } from './params-defaults.ts';
 
 // A DAG file's stray promise must not end the process and be blamed on the next file.
@@ -42,7 +40,7 @@ async function evaluateAll(request: ChildRequest): Promise<void> {
   process.exit(0);
 }
 
-async function evaluateOne(item: ChildRequest['modules'][number]): Promise<{ plan?: Plan; problems: DagProblem[] }> {
+async function evaluateOne(item: ChildRequest['modules'][number]): Promise<EvaluatedDagModule> {
   let module: Record<string, unknown>;
   try {
     module = (await import(pathToFileURL(item.modulePath).href)) as Record<string, unknown>;
@@ -50,8 +48,10 @@ async function evaluateOne(item: ChildRequest['modules'][number]): Promise<{ pla
     return { problems: [{ file: item.name, message: describeImportError(error) }] };
   }
   const { plan, problems } = checkDag(module.default, item.name);
-  if (plan) problems.push(...checkParamsDefaults(module.default as Dag<unknown, Record<string, unknown>>, item.name));
-  return plan && problems.length === 0 ? { plan, problems } : { problems };
+  if (!plan) return { problems };
+  const dag = module.default as Dag<unknown, Record<string, unknown>>;
+  problems.push(...checkParamsDefaults(dag, item.name));
+  return problems.length === 0 ? { plan, problems, takesParams: dag.config.params !== undefined } : { problems };
 }
 
 await send({ type: 'ready' });

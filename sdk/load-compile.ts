@@ -1,9 +1,11 @@
-import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { build, type BuildFailure, type Message, type Plugin } from 'esbuild';
 import type { DagProblem } from './errors.ts';
+import { memoizedHash, relativeName, sha256 } from './load-hash.ts';
+
+export { sha256 } from './load-hash.ts';
 
 /** One DAG file compiled to a self-contained ES module (its local imports inlined, packages left bare). */
 export interface CompiledDagFile {
@@ -37,13 +39,6 @@ export async function compileDagFiles(files: readonly string[], baseDir: string)
   );
 }
 
-export function sha256(text: string | Buffer): string {
-  return createHash('sha256').update(text).digest('hex');
-}
-
-export function relativeName(file: string, baseDir: string): string {
-  return path.relative(baseDir, file) || path.basename(file);
-}
 
 /** Weir's own package: `sdk/..` here, `dist/sdk/..` once compiled. */
 const WEIR_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
@@ -97,19 +92,6 @@ async function compileModules(files: readonly string[], baseDir: string): Promis
       return { file, code, moduleHash: sha256(code), inputs };
     }),
   );
-}
-
-/** Hashes each source once per compile; sources are read after esbuild read them (see README: cache). */
-export function memoizedHash(): (file: string) => Promise<string | null> {
-  const seen = new Map<string, Promise<string | null>>();
-  return (file) => {
-    let hash = seen.get(file);
-    if (!hash) {
-      hash = readFile(file, 'utf8').then(sha256, () => null);
-      seen.set(file, hash);
-    }
-    return hash;
-  };
 }
 
 /**

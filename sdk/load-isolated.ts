@@ -1,8 +1,6 @@
 import { fork, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import type { Plan } from '../plan/types.ts';
-import type { DagProblem } from './errors.ts';
-import type { ChildMessage, ChildRequest } from './load-protocol.ts';
+import type { ChildMessage, ChildRequest, EvaluatedDagModule } from './load-protocol.ts';
 
 /** How long one DAG file may take to import, and how much heap the loading process may use. */
 export interface DagLoadLimits {
@@ -14,10 +12,7 @@ export interface DagLoadLimits {
 
 export const DEFAULT_DAG_LOAD_LIMITS: DagLoadLimits = { fileTimeoutMs: 30_000, memoryLimitMb: 1024 };
 
-export interface EvaluatedModule {
-  plan?: Plan;
-  problems: DagProblem[];
-}
+export type EvaluatedModule = EvaluatedDagModule;
 
 /** The child's own source sits beside this file: `.ts` in the repository, `.js` once compiled. */
 const CHILD_SCRIPT = fileURLToPath(new URL(`./load-child${import.meta.url.endsWith('.ts') ? '.ts' : '.js'}`, import.meta.url));
@@ -89,7 +84,8 @@ function runChild(batch: ChildRequest['modules'], together: boolean, cwd: string
         reported = message.results.length;
         return finish(null);
       }
-      onResult({ problems: message.problems, ...(message.plan ? { plan: message.plan } : {}) });
+      const { type: _type, index: _index, ...result } = message;
+      onResult(result);
       reported += 1;
       if (reported === batch.length) finish(null);
       else armTimer();

@@ -11,5 +11,13 @@ export interface ChildRequest {
 /** Child -> parent: `ready` once, then one `done` per module in order. */
 export type ChildMessage =
   | { type: 'ready' }
-  | { type: 'done'; index: number; plan?: Plan; problems: DagProblem[] }
-  | { type: 'batch'; results: { plan?: Plan; problems: DagProblem[] }[] };
+  | ({ type: 'done'; index: number } & EvaluatedDagModule)
+  | { type: 'batch'; results: EvaluatedDagModule[] };
+
+/** What running one DAG module gave: its plan, or why it has none. */
+export interface EvaluatedDagModule {
+  plan?: Plan;
+  problems: DagProblem[];
+  /** Whether the DAG declares a params schema; a trigger of one that does not needs no import to check params. */
+  takesParams?: boolean;
+}

@@ -2,7 +2,7 @@ import { mkdir, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { loadDagFolder } from './load.ts';
+import { loadDagFolder, loadDagPlans } from './load.ts';
 
 // Inside the repository, so `import { dag } from 'weir'` resolves as it does for users.
 const dir = path.join(path.dirname(fileURLToPath(import.meta.url)), '..', 'test', '.tmp', `load-${process.pid}`);
@@ -48,6 +48,22 @@ describe('loadDagFolder', () => {
     for (const catalog of [first, second]) {
       expect(catalog.problems).toEqual([]);
       expect([...catalog.dags.keys()].sort()).toEqual(['also_good', 'good']);
+    }
+  });
+
+  it('says which DAGs declare a params schema, so a trigger of one that does not imports nothing to check params', async () => {
+    const paramsDir = path.join(dir, 'params');
+    await mkdir(paramsDir, { recursive: true });
+    await writeFile(path.join(paramsDir, 'good.ts'), FILES['good.ts']!);
+    await writeFile(
+      path.join(paramsDir, 'takes_params.ts'),
+      "import { z } from 'zod';\nimport { dag } from 'weir';\nexport default dag({ id: 'takes_params', params: z.object({ n: z.number() }) }).task('a', async () => 1);\n",
+    );
+    // Fresh, then from the cache: both say the same.
+    for (const catalog of [await loadDagPlans(paramsDir, { cache: false }), await loadDagPlans(paramsDir), await loadDagPlans(paramsDir)]) {
+      expect(catalog.problems).toEqual([]);
+      expect(catalog.dags.get('good')?.takesParams).toBe(false);
+      expect(catalog.dags.get('takes_params')?.takesParams).toBe(true);
     }
   });
 

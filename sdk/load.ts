@@ -3,11 +3,10 @@ import { access, readdir } from 'node:fs/promises';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { Plan } from '../plan/types.ts';
-import { checkDag } from './compile.ts';
 import type { Dag } from './dag.ts';
 import type { DagProblem } from './errors.ts';
-import { inputsUnchanged, modulePathFor, readCatalogCache, writeCatalogCache, writeModule, type CachedFileResult } from './load-cache.ts';
-import { compileDagFiles, memoizedHash, relativeName } from './load-compile.ts';
+import { inputsUnchanged, modulePathFor, pruneDagCache, readCatalogCache, writeCatalogCache, writeModule, type CachedFileResult } from './load-cache.ts';
+import { memoizedHash, relativeName } from './load-hash.ts';
 import { describeImportError } from './load-errors.ts';
 import { DEFAULT_DAG_LOAD_LIMITS, evaluateModulesIsolated, type DagLoadLimits } from './load-isolated.ts';
 
@@ -32,6 +31,8 @@ export interface DagPlanEntry {
   file: string;
   /** The compiled module that was proven to load, named by its content hash. */
   modulePath: string;
+  /** false when the DAG declares no params schema, so any params object passes; undefined when not known. */
+  takesParams?: boolean;
 }
 
 export interface DagPlanCatalog {
@@ -94,10 +95,12 @@ export async function loadDagPlanFiles(files: readonly string[], baseDir: string
   const hashOf = memoizedHash();
   const results = new Map<string, CachedFileResult>();
   const stale: string[] = [];
+  // One listing of the cache folder rather than one access() per module.
+  const present = cached.size === 0 ? new Set<string>() : new Set(await readdir(cacheDir).catch((): string[] => []));
   await Promise.all(
     absolute.map(async (file) => {
       const entry = cached.get(file);
-      const reusable = entry && (await inputsUnchanged(entry.inputs, hashOf)) && (!entry.moduleHash || (await exists(modulePathFor(cacheDir, entry.moduleHash))));
+      const reusable = entry && (await inputsUnchanged(entry.inputs, hashOf)) && (!entry.moduleHash || present.has(path.basename(modulePathFor(cacheDir, entry.moduleHash))));
       if (reusable) results.set(file, entry);
       else stale.push(file);
     }),
@@ -105,12 +108,18 @@ export async function loadDagPlanFiles(files: readonly string[], baseDir: string
   if (stale.length > 0) {
     stale.sort();
     for (const [file, result] of await evaluateFiles(stale, baseDir, cacheDir, options.limits ?? DEFAULT_DAG_LOAD_LIMITS)) results.set(file, result);
-    if (options.cache !== false) await writeCatalogCache(cacheDir, baseDir, new Map(absolute.map((file) => [file, results.get(file) as CachedFileResult])));
+    if (options.cache !== false) {
+      await writeCatalogCache(cacheDir, baseDir, new Map(absolute.map((file) => [file, results.get(file) as CachedFileResult])));
+      // Only after a change: a load that found everything cached stays a few reads.
+      await pruneDagCache(cacheDir);
+    }
   }
   return assembleCatalog(absolute, results, cacheDir);
 }
 
 async function evaluateFiles(files: readonly string[], baseDir: string, cacheDir: string, limits: DagLoadLimits): Promise<Map<string, CachedFileResult>> {
+  // The compiler (esbuild) is imported only when a file changed.
+  const { compileDagFiles } = await import('./load-compile.ts');
   const compiled = await compileDagFiles(files, baseDir);
   const results = new Map<string, CachedFileResult>();
   const toRun: { file: string; modulePath: string; name: string; moduleHash: string; inputs: Record<string, string> }[] = [];
@@ -131,7 +140,13 @@ async function evaluateFiles(files: readonly string[], baseDir: string, cacheDir
   );
   toRun.forEach((item, i) => {
     const outcome = evaluated[i] ?? { problems: [] };
-    results.set(item.file, { inputs: item.inputs, moduleHash: item.moduleHash, problems: outcome.problems, ...(outcome.plan ? { plan: outcome.plan } : {}) });
+    results.set(item.file, {
+      inputs: item.inputs,
+      moduleHash: item.moduleHash,
+      problems: outcome.problems,
+      ...(outcome.plan ? { plan: outcome.plan } : {}),
+      ...(outcome.takesParams !== undefined ? { takesParams: outcome.takesParams } : {}),
+    });
   });
   return results;
 }
@@ -153,7 +168,7 @@ function assembleCatalog(files: string[], results: Map<string, CachedFileResult>
       });
       continue;
     }
-    catalog.dags.set(result.plan.dagId, { plan: result.plan, file, modulePath: modulePathFor(cacheDir, result.moduleHash) });
+    catalog.dags.set(result.plan.dagId, { plan: result.plan, file, modulePath: modulePathFor(cacheDir, result.moduleHash), ...(result.takesParams !== undefined ? { takesParams: result.takesParams } : {}) });
   }
   return catalog;
 }
@@ -175,7 +190,8 @@ export async function importProvenDags(plans: DagPlanCatalog): Promise<DagCatalo
 /** One DAG object from its proven module, for a command that needs one DAG (trigger). */
 export async function importProvenDag(entry: DagPlanEntry): Promise<LoadedDag | { problem: DagProblem }> {
   try {
-    const module = (await import(pathToFileURL(entry.modulePath).href)) as Record<string, unknown>;
+    // The compiler is imported here: a load whose plans all come from the cache never needs it.
+    const [module, { checkDag }] = await Promise.all([import(pathToFileURL(entry.modulePath).href) as Promise<Record<string, unknown>>, import('./compile.ts')]);
     // The plan proven in the loading process is the one this process runs; the check only guards the import.
     const { plan, problems } = checkDag(module.default, entry.plan.file);
     if (!plan) return { problem: problems[0] ?? { file: entry.plan.file, message: 'the DAG did not load in this process' } };

@@ -1,5 +1,6 @@
-import { Client, Connection } from '@temporalio/client';
+import type { Client } from '@temporalio/client';
 import type { NativeConnection } from '@temporalio/worker';
+import { temporalClient } from '../control/temporal-sdk.ts';
 import { dataConverterFromEnv } from '../codec/index.ts';
 import type { TemporalSettings } from './config.ts';
 
@@ -23,6 +24,7 @@ export async function connectClient(settings: TemporalSettings, env: Record<stri
   // A malformed key is a configuration error, not an unreachable server: read it first.
   const dataConverter = dataConverterFromEnv(env);
   try {
+    const { Client, Connection } = temporalClient;
     const connection = await Connection.connect({ ...connectionOptions(settings), connectTimeout: '5s' });
     return new Client({ connection, namespace: settings.namespace, ...(dataConverter ? { dataConverter } : {}) });
   } catch (error) {

@@ -1,8 +1,6 @@
 import type { Command } from 'commander';
 import type { RunSnapshot } from '../../plan/types.ts';
 import { validateParams } from '../../sdk/params.ts';
-import { testDag } from '../../testing/test-dag.ts';
-import { installTestRunLogger } from '../../testing/worker-log.ts';
 import { dagTestToJson, renderDagTestTable } from '../dag-test-view.ts';
 import { CliError } from '../errors.ts';
 import { printJson } from '../format.ts';
@@ -42,6 +40,8 @@ export function registerDagsTestCommand(program: Command, contextFor: ContextFor
     .option('--json', 'print the result as JSON')
     .action(async (dagId: string, options: DagsTestOptions, command: Command) => {
       const context = contextFor(command);
+      // The worker and its test server load only when this subcommand runs, not for `dags validate`.
+      const [{ testDag }, { installTestRunLogger }] = await Promise.all([import('../../testing/test-dag.ts'), import('../../testing/worker-log.ts')]);
       installTestRunLogger((line) => context.io.err(line));
       const loaded = await context.importDag(dagId);
       const params = mergeParams(options.paramsJson, options.param);

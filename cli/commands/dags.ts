@@ -1,25 +1,16 @@
 import path from 'node:path';
 import type { Command } from 'commander';
-import { scheduleStatuses, type ScheduleStatus } from '../../control/schedules.ts';
-import type { Plan } from '../../plan/types.ts';
-import { dagCacheDir, formatProblem, loadDagPlanFiles, loadDagPlans, nextCronTime, type DagPlanCatalog } from '../../sdk/index.ts';
-import { typecheckDagFiles, typecheckDagFilesCached } from '../../sdk/typecheck.ts';
+import type { ScheduleStatus } from '../../control/schedules.ts';
+import { formatProblem } from '../../sdk/errors.ts';
+import { dagCacheDir, loadDagPlanFiles, loadDagPlans, type DagPlanCatalog } from '../../sdk/load.ts';
 import type { CliContext } from '../context.ts';
 import { renderMermaid, renderPlanText } from '../dag-graph.ts';
 import { CliError, describeError } from '../errors.ts';
 import { formatTime, printJson, renderTable } from '../format.ts';
 import type { ContextFor } from '../program.ts';
 
-export interface DagListing {
-  id: string;
-  /** The cron string as the DAG file wrote it. */
-  schedule: string | null;
-  timezone: string | null;
-  nextRun: string | null;
-  /** null when Temporal is unreachable or holds no schedule for the DAG. */
-  paused: boolean | null;
-  file: string;
-}
+// Each subcommand imports what only it needs (the Temporal client for `list`, TypeScript for the
+// typecheck), so a warm `weir dags validate` stays a few file reads.
 
 export function registerDagsCommands(program: Command, contextFor: ContextFor): void {
   const dags = program.command('dags').description('list, show, validate and test DAG files');
@@ -32,7 +23,7 @@ export function registerDagsCommands(program: Command, contextFor: ContextFor): 
       const context = contextFor(command);
       const catalog = await context.catalog();
       if (catalog.problems.length > 0) context.io.err(`weir: ${catalog.problems.length} problem(s) in DAG files; see \`weir dags validate\``);
-      const statuses = await scheduleStatusesIfReachable(context);
+      const [statuses, { describeDag, pausedColumn }] = await Promise.all([scheduleStatusesIfReachable(context), import('../dag-listing.ts')]);
       const listings = [...catalog.dags.values()].sort((a, b) => a.plan.dagId.localeCompare(b.plan.dagId)).map((loaded) => describeDag(loaded, statuses, new Date()));
       if (options.json) return printJson(context.io.out, listings);
       const rows = listings.map((d) => [d.id, d.schedule ?? '-', d.timezone ?? '-', formatTime(d.nextRun), pausedColumn(d), d.file]);
@@ -70,6 +61,7 @@ export function registerDagsCommands(program: Command, contextFor: ContextFor): 
             : await loadDagPlans(context.dagsDir, { cache: false });
       const problems = [...catalog.problems];
       if (options.typecheck && catalog.files.length > 0) {
+        const { typecheckDagFiles, typecheckDagFilesCached } = await import('../../sdk/typecheck.ts');
         // The TypeScript of the project that holds the files, which may not be the working folder's.
         const typecheckRoot = explicit.length > 0 ? path.dirname(explicit[0] as string) : context.dagsDir;
         const checked = options.cache
@@ -87,31 +79,10 @@ export function registerDagsCommands(program: Command, contextFor: ContextFor): 
 /** Paused flags come from Temporal; without it the listing still works, with them unknown. */
 async function scheduleStatusesIfReachable(context: CliContext): Promise<Map<string, ScheduleStatus> | null> {
   try {
+    const { scheduleStatuses } = await import('../../control/schedules.ts');
     return await scheduleStatuses(await context.client());
   } catch (error) {
     context.io.err(`weir: note: paused state unknown: ${describeError(error) ?? 'Temporal unreachable'}`);
     return null;
   }
-}
-
-/** `-` for a DAG without a schedule (nothing to pause); `?` only when Temporal could not say. */
-export function pausedColumn(listing: Pick<DagListing, 'schedule' | 'paused'>): string {
-  if (listing.schedule === null) return '-';
-  return listing.paused === null ? '?' : listing.paused ? 'yes' : 'no';
-}
-
-export function describeDag(loaded: { plan: Plan }, statuses: Map<string, ScheduleStatus> | null, now: Date): DagListing {
-  const { plan } = loaded;
-  const status = statuses?.get(plan.dagId);
-  const nextFromTemporal = status?.nextRunTimes[0];
-  // A paused schedule starts nothing, so it has no next run.
-  const next = status?.paused ? undefined : (nextFromTemporal ?? (plan.schedule ? nextCronTime(plan.schedule.cron, plan.schedule.timezone, now) : undefined));
-  return {
-    id: plan.dagId,
-    schedule: plan.schedule?.source ?? null,
-    timezone: plan.schedule?.timezone ?? null,
-    nextRun: next?.toISOString() ?? null,
-    paused: status?.paused ?? null,
-    file: plan.file,
-  };
 }

@@ -1,7 +1,6 @@
 import { InvalidArgumentError, type Command } from 'commander';
 import { findRunLinks, rerunClosedRun, type RunLinks } from '../../control/rerun.ts';
 import { cancelRun, clearTask, getRunOutputs, getRunSnapshot, listRuns } from '../../control/runs.ts';
-import { findLogicalDates } from '../../db/run-records.ts';
 import { parseDuration, type Duration } from '../../plan/duration.ts';
 import type { RunStatus } from '../../plan/types.ts';
 import { formatDuration, formatTime, printJson, renderTable } from '../format.ts';
@@ -48,8 +47,9 @@ export function registerRunsCommands(program: Command, contextFor: ContextFor): 
         ...(options.status ? { status: options.status } : {}),
         ...(options.since ? { since: options.since } : {}),
         limit: options.limit,
-        // Logical dates live in the run records; without a database the column shows '-'.
-        logicalDates: async (runIds) => findLogicalDates(await context.database(), runIds),
+        // For runs whose listing lacks it (started from the Temporal UI or by an older Weir), the
+        // run records in Postgres; without a database the column shows '-'.
+        logicalDates: async (runIds) => (await import('../../db/run-records.ts')).findLogicalDates(await context.database(), runIds),
       });
       if (options.json) return printJson(context.io.out, found);
       if (found.length === 0) return context.io.out(options.dag ? `no runs of DAG ${options.dag}` : 'no runs');

@@ -2,7 +2,7 @@ import type { Client } from '@temporalio/client';
 import type { Command } from 'commander';
 import { awaitRunPickup, triggerRun, waitForRun } from '../../control/runs.ts';
 import type { RunSnapshot } from '../../plan/types.ts';
-import { validateParams } from '../../sdk/index.ts';
+import { validateParams } from '../../sdk/params.ts';
 import { CliError } from '../errors.ts';
 import { printJson } from '../format.ts';
 import { collectParamPair, mergeParams, parseIsoDate, parseParamsJson } from '../parse-options.ts';
@@ -41,11 +41,12 @@ export function registerTriggerCommand(program: Command, contextFor: ContextFor)
     .option('--json', 'print JSON')
     .action(async (dagId: string, options: TriggerOptions, command: Command) => {
       const context = contextFor(command);
-      // Only this DAG's module is imported here; the others stay plans (from the content cache when unchanged).
-      const { dag } = await context.importDag(dagId);
+      // The others stay plans (from the content cache when unchanged). A DAG without a params
+      // schema takes any params object, so its module need not be imported for the check.
+      const entry = await context.requireDag(dagId);
       const params = mergeParams(options.paramsJson, options.param);
-      // Fails here, before Temporal is even contacted, so a typo never starts a run.
-      validateParams(dag, params);
+      // Fails here, before a run is started, so a typo never starts one.
+      if (entry.takesParams !== false) validateParams((await context.importDag(dagId)).dag, params);
       const client = await context.client();
       const runId = await triggerRun(client, {
         dagId,
