@@ -1,5 +1,6 @@
 import { mkdir, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
 import fc from 'fast-check';
 import { afterAll, describe, expect, it } from 'vitest';
 import { loadDagPlans } from '../../sdk/load.ts';
@@ -69,19 +70,26 @@ const faultFile: fc.Arbitrary<FaultFile> = fc.oneof(
       expected: /^default 0 violates its own schema: /,
     }),
   },
-  { weight: 1, arbitrary: fc.constant<FaultFile>({ kind: 'hang', source: () => 'while (true) {}\n', expected: /^timed out after 1\.5 s while it was imported$/ }) },
 );
+// A hang costs two time limits (the batch, then the file alone), so it is in EVERY_KIND below, not drawn here.
 
-/** Loader processes (sdk/load-child) still alive: a load must leave none behind. */
+/**
+ * Loader processes (sdk/load-child) of this process still alive: a load must leave none behind.
+ * A killed child is reaped a moment later, so zombies do not count and there is a short grace.
+ */
 async function loaderProcesses(): Promise<number[]> {
-  const found: number[] = [];
-  for (const entry of await readdir('/proc')) {
-    if (!/^\d+$/.test(entry)) continue;
-    const cmdline = await readFile(`/proc/${entry}/cmdline`, 'utf8').catch(() => '');
-    const stat = await readFile(`/proc/${entry}/stat`, 'utf8').catch(() => '');
-    if (cmdline.includes('load-child') && Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]) === process.pid) found.push(Number(entry));
+  for (let attempt = 0; ; attempt++) {
+    const found: number[] = [];
+    for (const entry of await readdir('/proc')) {
+      if (!/^\d+$/.test(entry)) continue;
+      const cmdline = await readFile(`/proc/${entry}/cmdline`, 'utf8').catch(() => '');
+      const stat = await readFile(`/proc/${entry}/stat`, 'utf8').catch(() => '');
+      const [state, parent] = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      if (cmdline.includes('load-child') && state !== 'Z' && Number(parent) === process.pid) found.push(Number(entry));
+    }
+    if (found.length === 0 || attempt >= 20) return found;
+    await sleep(100);
   }
-  return found;
 }
 
 /** One of every kind, so each is covered on every run whatever the generator draws. */
@@ -141,6 +149,6 @@ describe('loading a folder of hostile DAG files', () => {
   }, 60_000);
 
   it('does the same for generated folders', async () => {
-    await checkFaults(fc.asyncProperty(fc.array(faultFile, { minLength: 1, maxLength: 5 }), expectEachNamedOrLoaded), 10);
+    await checkFaults(fc.asyncProperty(fc.array(faultFile, { minLength: 1, maxLength: 4 }), expectEachNamedOrLoaded), 6);
   }, 110_000);
 });
