@@ -8,7 +8,9 @@ import type { Database } from '../../db/schema.ts';
  * (payloads are JSON), percent-encoded (URLs) and base64 (basic auth).
  */
 export function secretForms(secret: string): string[] {
-  return [...new Set([secret, JSON.stringify(secret).slice(1, -1), encodeURIComponent(secret), Buffer.from(secret).toString('base64')])];
+  // A multi-line secret printed by a job arrives one line at a time: each line is a leak of its own.
+  const lines = secret.includes('\n') ? secret.split(/\r?\n/).filter((line) => line.length >= 8) : [];
+  return [...new Set([secret, ...lines].flatMap((value) => [value, JSON.stringify(value).slice(1, -1), encodeURIComponent(value), Buffer.from(value).toString('base64')]))];
 }
 
 /** Where in `haystack` any form of any secret occurs, as `form@offset`; empty when none does. */

@@ -13,7 +13,7 @@ import { expectContained, runWeir } from './outside.ts';
 import { FAULT_SEED, replayHint, sampleFaults } from './seed.ts';
 
 const DAGS = fileURLToPath(new URL('./dags/', import.meta.url));
-const SLOTS = ['FAULT_SECRET_0', 'FAULT_SECRET_1', 'FAULT_SECRET_2'];
+const SLOTS = ['FAULT_SECRET_0', 'FAULT_SECRET_1', 'FAULT_SECRET_2', 'FAULT_SECRET_3'];
 const taskQueue = `fault-secrets-${randomUUID().slice(0, 8)}`;
 
 /**
@@ -27,7 +27,11 @@ const tricky = fc.string({
   maxLength: 10,
 });
 const secretArbitrary = fc.tuple(tricky, fc.stringMatching(/^[a-z0-9]{10}$/), tricky).map(([head, middle, tail]) => `${head}${middle}${tail}`);
-const SECRETS = sampleFaults(secretArbitrary, SLOTS.length);
+/** A multi-line secret, as a PEM private key or a JSON key file is: a job that prints it prints several lines. */
+const multiLineSecret = fc
+  .tuple(fc.stringMatching(/^[A-Za-z0-9+/]{24,40}$/), fc.stringMatching(/^[A-Za-z0-9+/]{24,40}$/))
+  .map(([first, second]) => `-----BEGIN FAULT KEY-----\n${first}\n${second}\n-----END FAULT KEY-----`);
+const SECRETS = [...sampleFaults(secretArbitrary, 3), ...sampleFaults(multiLineSecret, 1)];
 
 let worker: TestWorker;
 let artifactRoot: string;
@@ -86,13 +90,13 @@ describe('secrets that tasks and jobs echo, return, throw and log', () => {
     expect(byId.throws?.error, context).toContain('cannot log in with ***');
     expect(byId.job?.state, context).toBe('success');
     const job = byId.job?.output as { metrics: { token: string }; logUri: string };
-    expect(job.metrics.token, context).toBe('*** *** ***');
+    expect(job.metrics.token, context).toBe('*** *** *** ***');
     const logs = await runWeir(['logs', runId], { env: stackEnv() });
     expectContained(logs);
     expect(logs.stdout, context).toContain('the secret is ***');
-    expect(logs.stdout, context).toContain('job echoes *** *** ***');
+    expect(logs.stdout, context).toContain('job echoes *** *** *** ***');
     const jobLog = await readFile(fileURLToPath(job.logUri), 'utf8');
-    expect(jobLog).toContain('job complains *** *** ***');
+    expect(jobLog).toContain('job complains *** *** *** ***');
 
     const everywhere: [string, string | Buffer][] = [
       ['weir runs show', shown.stdout + shown.stderr],

@@ -2,13 +2,13 @@ import { dag } from 'weir';
 import { train } from 'weir/ops';
 import { z } from 'zod';
 
-const SLOTS = ['FAULT_SECRET_0', 'FAULT_SECRET_1', 'FAULT_SECRET_2'] as const;
+const SLOTS = ['FAULT_SECRET_0', 'FAULT_SECRET_1', 'FAULT_SECRET_2', 'FAULT_SECRET_3'] as const;
 const secret = (slot: number) => process.env[SLOTS[slot] ?? 'FAULT_SECRET_0'] ?? 'unset';
 
 // The job prints every secret it was handed to stdout and stderr and writes them into its
 // metrics, as a careless script would.
 const LEAKING_JOB = [
-  "const s = ['FAULT_SECRET_0', 'FAULT_SECRET_1', 'FAULT_SECRET_2'].map((name) => process.env[name] ?? '').join(' ');",
+  "const s = ['FAULT_SECRET_0', 'FAULT_SECRET_1', 'FAULT_SECRET_2', 'FAULT_SECRET_3'].map((name) => process.env[name] ?? '').join(' ');",
   'console.log(`job echoes ${s}`);',
   'console.error(`job complains ${s}`);',
   "require('node:fs').writeFileSync(require('node:path').join(process.env.OUTPUT_DIR, 'metrics.json'), JSON.stringify({ token: s, note: `t=${s}` }));",
@@ -20,7 +20,7 @@ const LEAKING_JOB = [
  * that echoes it and returns it in its metrics. Every slot is declared secret, so the worker
  * masks whichever the run picks.
  */
-export default dag({ id: 'fault_leaky', params: z.object({ slot: z.number().int().min(0).max(2) }), defaults: { secretEnv: [...SLOTS] } })
+export default dag({ id: 'fault_leaky', params: z.object({ slot: z.number().int().min(0).max(3) }), defaults: { secretEnv: [...SLOTS] } })
   .task('logs', async (ctx) => {
     ctx.log.info(`the secret is ${secret(ctx.params.slot)}`, { secret: secret(ctx.params.slot), url: `https://u:${encodeURIComponent(secret(ctx.params.slot))}@h` });
     ctx.heartbeat({ secret: secret(ctx.params.slot) });
