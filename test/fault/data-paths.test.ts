@@ -77,7 +77,12 @@ function render(input: { start: string; segments: string[]; last: string; form: 
 
 /** What the file system says the given path really is, independently of the code under test. */
 function facts(given: string) {
-  const absolute = given.startsWith('file:') ? decodeURIComponent(new URL(given).pathname) : path.resolve(process.cwd(), given);
+  let absolute: string;
+  try {
+    absolute = given.startsWith('file:') ? decodeURIComponent(new URL(given).pathname) : path.resolve(process.cwd(), given);
+  } catch {
+    return { absolute: given, real: null, regular: false, inData: false, inArtifacts: false };
+  }
   let real: string | null = null;
   let regular = false;
   try {
@@ -154,6 +159,47 @@ describe('generated paths given to validateData and the artifact store', () => {
         expect(result.error.message, what).toContain(`(artifact root: ${artifactRoot})`);
       }),
       300,
+    );
+  }, 60_000);
+
+  // Strings no path generator would build: NUL bytes, line breaks, odd URL forms, huge names.
+  const oddPath = fc.oneof(
+    fc.constantFrom(
+      '',
+      ' ',
+      '\0',
+      '/etc/passwd\0.csv',
+      'data.csv\n/etc/passwd',
+      'file://localhost/etc/passwd',
+      'file:/etc/passwd',
+      'FILE:///etc/passwd',
+      'file:///etc%2fpasswd',
+      'file:///etc/%2e%2e/etc/passwd',
+      'file://',
+      'file:',
+      '~/.ssh/id_rsa',
+      '/proc/self/environ',
+      '/proc/self/fd/0',
+      `/${'a'.repeat(5000)}.csv`,
+    ),
+    fc.string({ maxLength: 30 }),
+  );
+
+  it('odd strings are refused in one line, never with a stack trace, and never read outside the roots', async () => {
+    await checkFaults(
+      fc.asyncProperty(oddPath, async (given) => {
+        const truth = facts(given);
+        for (const [where, attempt] of [
+          ['validateData', () => validate(given)],
+          ['artifact store', () => store.readText(given)],
+        ] as const) {
+          const what = `${where}(${JSON.stringify(given)})`;
+          const result = await outcome<unknown>(attempt());
+          if (result.error === undefined) expect(truth.regular && (where === 'validateData' ? truth.inData : truth.inArtifacts), `${what} was accepted`).toBe(true);
+          else expectOneLineError(result.error, what);
+        }
+      }),
+      150,
     );
   }, 60_000);
 });
