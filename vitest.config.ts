@@ -18,6 +18,9 @@ export default defineConfig({
   ssr: { resolve: { conditions: ['weir-source', 'node', 'development|production'], externalConditions: ['weir-source'] } },
   test: {
     projects: [
+      // The fault suite (test/fault/) sits in both projects by file name: its `*.test.ts` need no
+      // stack, its `*.int.test.ts` share the one stack of test/global-setup.ts with every other
+      // integration test. `npm run test:fault` reruns just that folder.
       {
         extends: true,
         test: {

@@ -48,6 +48,13 @@ describe('parseParamsJson and mergeParams', () => {
     expect(mergeParams({ minRows: 3, regions: ['eu'] }, [['minRows', 7]])).toEqual({ minRows: 7, regions: ['eu'] });
     expect(mergeParams(undefined, undefined)).toEqual({});
   });
+
+  it('keeps a --param named __proto__ as a key of its own, so the unknown-key check sees it', () => {
+    const merged = mergeParams(undefined, [['__proto__', { n: 7 }]]);
+    expect(Object.keys(merged)).toEqual(['__proto__']);
+    expect(Object.getPrototypeOf(merged)).toBe(Object.prototype);
+    expect(JSON.stringify(merged)).toBe('{"__proto__":{"n":7}}');
+  });
 });
 
 describe('parseIsoDate', () => {

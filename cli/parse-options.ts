@@ -44,7 +44,9 @@ export function parseParamsJson(text: string): Record<string, unknown> {
 /** `--param` pairs win over `--params-json`, so a saved JSON file can be tweaked per run. */
 export function mergeParams(json: Record<string, unknown> | undefined, pairs: readonly [string, unknown][] | undefined): Record<string, unknown> {
   const merged: Record<string, unknown> = { ...(json ?? {}) };
-  for (const [key, value] of pairs ?? []) merged[key] = value;
+  // An own property even for `__proto__`: assignment would set the prototype instead, and the
+  // key would pass the unknown-key check unseen.
+  for (const [key, value] of pairs ?? []) Object.defineProperty(merged, key, { value, enumerable: true, writable: true, configurable: true });
   return merged;
 }
 

@@ -24,6 +24,12 @@ describe('SecretMask', () => {
     expect((masked.cause as Error).message).toBe('because ***');
   });
 
+  it('masks each line of a multi-line secret, as a job prints it line by line', () => {
+    const pem = new SecretMask(['-----BEGIN KEY-----\nMIIEv0gAbc/12+x\n-----END KEY-----']);
+    expect(['-----BEGIN KEY-----', 'MIIEv0gAbc/12+x', '-----END KEY-----'].map((line) => pem.text(`job: ${line}`))).toEqual(['job: ***', 'job: ***', 'job: ***']);
+    expect(pem.text('-----BEGIN KEY-----\nMIIEv0gAbc/12+x\n-----END KEY-----')).toBe('***');
+  });
+
   it('ignores values too short to be told from ordinary words', () => {
     const short = new SecretMask(['ab', '']);
     expect(short.empty).toBe(true);

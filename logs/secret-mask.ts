@@ -26,11 +26,16 @@ export class SecretMask {
   constructor(values: Iterable<string>) {
     const forms = new Set<string>();
     for (const value of values) {
-      if (value.length < MIN_MASKED_LENGTH) continue;
-      forms.add(value);
-      forms.add(encodeURIComponent(value));
-      forms.add(Buffer.from(value).toString('base64'));
-      forms.add(JSON.stringify(value).slice(1, -1));
+      // A multi-line secret (a PEM key, a JSON key file) that a job prints reaches the log one
+      // line at a time, so each of its lines is masked on its own as well.
+      const lines = value.includes('\n') ? value.split(/\r?\n/) : [];
+      for (const part of [value, ...lines]) {
+        if (part.trim().length < MIN_MASKED_LENGTH) continue;
+        forms.add(part);
+        forms.add(encodeURIComponent(part));
+        forms.add(Buffer.from(part).toString('base64'));
+        forms.add(JSON.stringify(part).slice(1, -1));
+      }
     }
     // Longest first, so a secret that contains a shorter one is masked whole.
     this.#forms = [...forms].sort((a, b) => b.length - a.length);

@@ -46,7 +46,8 @@ export async function evaluateModulesIsolated(modules: ChildRequest['modules'], 
 function runChild(batch: ChildRequest['modules'], together: boolean, cwd: string, limits: DagLoadLimits, onResult: (result: EvaluatedModule) => void): Promise<string | null> {
   return new Promise((resolve, reject) => {
     const execArgv = [...loaderArgs(), `--max-old-space-size=${limits.memoryLimitMb}`];
-    const child: ChildProcess = fork(CHILD_SCRIPT, [], { cwd, execArgv, stdio: ['ignore', 'ignore', 'pipe', 'ipc'], serialization: 'advanced' });
+    // A process group of its own, so that whatever a DAG file started at import ends with it.
+    const child: ChildProcess = fork(CHILD_SCRIPT, [], { cwd, execArgv, stdio: ['ignore', 'ignore', 'pipe', 'ipc'], serialization: 'advanced', detached: true });
     let ready = false;
     let reported = 0;
     let stderrTail = '';
@@ -56,13 +57,14 @@ function runChild(batch: ChildRequest['modules'], together: boolean, cwd: string
       if (settled) return;
       settled = true;
       if (timer) clearTimeout(timer);
+      killGroup(child);
       reject(error);
     };
     const finish = (reason: string | null) => {
       if (settled) return;
       settled = true;
       if (timer) clearTimeout(timer);
-      if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+      killGroup(child);
       resolve(reason);
     };
     const armTimer = () => {
@@ -99,6 +101,19 @@ function runChild(batch: ChildRequest['modules'], together: boolean, cwd: string
       finish(`exited with code ${code ?? '?'} while it was imported`);
     });
   });
+}
+
+/**
+ * Ends the loading process and every process a DAG file started from it (a `spawn` at import
+ * would otherwise outlive the command), unless one left the group on purpose.
+ */
+function killGroup(child: ChildProcess): void {
+  if (child.pid === undefined) return;
+  try {
+    process.kill(-child.pid, 'SIGKILL');
+  } catch {
+    // The group is gone already.
+  }
 }
 
 /**

@@ -5,8 +5,8 @@ import { NonRetryableError } from '../../sdk/errors.ts';
 
 /** A data file an operator may not read: outside every data root, or not a regular file. */
 export class DataPathRefusedError extends NonRetryableError {
-  constructor(readonly file: string, readonly roots: readonly string[], readonly reason: string) {
-    super(`data file ${file} ${reason}`);
+  constructor(readonly file: string, readonly roots: readonly string[], readonly reason: string, shown: string = file) {
+    super(`data file ${shown} ${reason}`);
     this.name = 'DataPathRefusedError';
   }
 }
@@ -35,6 +35,9 @@ export function resolveDataRoots(configured: readonly string[] | undefined, arti
  * for the reader to use.
  */
 export async function checkDataFile(file: string, roots: readonly string[]): Promise<string> {
+  // A line break or NUL in a name is never a data file, and would split the error it is named in.
+  // eslint-disable-next-line no-control-regex
+  if (/[\u0000-\u001f\u007f]/.test(file)) throw new DataPathRefusedError(file, roots, 'has a control character in its name', JSON.stringify(file));
   const shownRoots = roots.join(', ');
   const outside = (actual: string) =>
     new DataPathRefusedError(file, roots, `is outside the data roots (${shownRoots})${actual === file ? '' : `: it resolves to ${actual}`}; add its folder to WEIR_DATA_ROOTS to allow it`);

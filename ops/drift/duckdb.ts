@@ -25,13 +25,9 @@ export interface DuckDbLimits {
 
 /** Accepts a path or a `file://` URI (artifact URIs), as CSV (optionally gzipped) or Parquet. */
 export async function openDataFile(fileOrUri: string, limits: DuckDbLimits = {}): Promise<DataFileSession> {
-  const file = fileOrUri.startsWith('file:') ? fileURLToPath(fileOrUri) : fileOrUri;
-  try {
-    await access(file);
-  } catch {
-    throw new DriftInputError(`Data file ${file} does not exist or cannot be read`, file);
-  }
-  const source = sourceFor(file);
+  // The same checks as the reference file gets: a FIFO, a folder or a ragged CSV is named here,
+  // not reported later as a missing column.
+  const { file, source } = await dataFileSource(fileOrUri);
   const options: Record<string, string> = {};
   if (limits.threads !== undefined) options.threads = String(limits.threads);
   if (limits.memoryLimit !== undefined) options.memory_limit = limits.memoryLimit;
