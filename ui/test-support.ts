@@ -63,3 +63,10 @@ export function csrfTokenOf(page: string): string {
   if (!match?.[1]) throw new Error('the page carries no CSRF token');
   return match[1];
 }
+
+/** Debian's Chromium, headless, as the repository's other browser tests run it. */
+export const CHROMIUM = '/usr/bin/chromium';
+export const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
+
+/** Where each page's screenshot goes; the README's "Web view" section shows them. */
+export const SCREENSHOTS_DIR = fileURLToPath(new URL('../docs/screenshots/', import.meta.url));
