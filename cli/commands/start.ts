@@ -3,12 +3,12 @@ import { triggerRun, waitForRun } from '../../control/runs.ts';
 import type { RunSnapshot } from '../../plan/types.ts';
 import { parseWeirEnv } from '../../worker/config/index.ts';
 import type { CliIo } from '../io.ts';
-import { startDevStack, type DevStack } from '../dev-stack.ts';
+import type { DevStack } from '../dev-stack.ts';
 import { CliError } from '../errors.ts';
 import type { ContextFor } from '../program.ts';
 import { createProgressReporter } from '../run-progress.ts';
 import { waitForShutdownSignal } from '../signals.ts';
-import { printStackSummary, serveUntilShutdown, withDevPortOptions, type DevPortOptions } from './dev.ts';
+import { printStackSummary, serveUntilShutdown, startDevStackWithWebView, withDevPortOptions, type DevPortOptions } from './dev.ts';
 import { RunUnsuccessfulError } from './trigger.ts';
 
 /** The example DAG `npm start` runs once, from dags/weekly_retrain.ts, on its first week. */
@@ -25,7 +25,7 @@ export function registerStartCommand(program: Command, contextFor: ContextFor): 
     const context = contextFor(command);
     const { io } = context;
     const shutdownRequested = waitForShutdownSignal();
-    const stack = await startDevStack({ dagsDir: context.dagsDir, port: options.port, uiPort: options.uiPort, taskQueue: context.taskQueue, log: io.out });
+    const stack = await startDevStackWithWebView(io, options, { dagsDir: context.dagsDir, port: options.port, uiPort: options.uiPort, taskQueue: context.taskQueue, log: io.out });
     printStackSummary(io, stack);
 
     let final: RunSnapshot | undefined;

@@ -97,6 +97,8 @@ export const weirEnvSchema = z.object({
   WEIR_MAX_CONCURRENT_WORKFLOW_TASKS: wholeNumber(40),
   WEIR_POOLS: text('must be a list such as gpu=1,io=4'),
   WEIR_UI_URL: url(['http:', 'https:'], 'http://localhost:8233'),
+  WEIR_WEB_URL: url(['http:', 'https:'], 'http://127.0.0.1:8080'),
+  WEIR_UI_TOKEN: text('must be a token of at least 16 characters'),
   WEIR_ARTIFACT_ROOT: text('must be a folder'),
   WEIR_MAIL_FROM: text('must be an email address'),
   WEIR_OUTBOX_DIR: text('must be a folder'),
