@@ -102,7 +102,8 @@ export function securityMiddleware(auth: UiAuthSettings, csrfToken: string): Mid
     c.header('Content-Security-Policy', "default-src 'self'; img-src 'self' data:; script-src 'self'; style-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'");
     c.header('X-Content-Type-Options', 'nosniff');
     c.header('X-Frame-Options', 'DENY');
-    c.header('Referrer-Policy', 'no-referrer');
+    // Not no-referrer: with it, Chromium sends `Origin: null` on form posts, and the origin check needs the real one.
+    c.header('Referrer-Policy', 'same-origin');
     c.set('csrfToken', csrfToken);
     c.set('actor', auth.actor);
 

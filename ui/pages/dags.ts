@@ -1,7 +1,8 @@
 import type { Context } from 'hono';
 import { html } from 'hono/html';
 import { listRuns, type RunSummary } from '../../control/runs.ts';
-import { scheduleStatuses, setPaused } from '../../control/schedules.ts';
+import { ScheduleNotFoundError } from '@temporalio/client';
+import { scheduleIdFor, setPaused, type ScheduleStatus } from '../../control/schedules.ts';
 import type { PageModule } from '../app.ts';
 import type { UiDeps } from '../deps.ts';
 import { UiNotFoundError } from '../errors.ts';
@@ -10,11 +11,31 @@ import { mutationDone, mutationFailed, safeReturnPath } from '../respond.ts';
 import { formField, type UiEnv } from '../security.ts';
 import { buildDagsPageModel, RECENT_RUNS, type DagRow, type DagsPageModel } from './dags-model.ts';
 
+/**
+ * The schedules of the scheduled DAGs, each described on its own: the schedule list is
+ * eventually consistent and would show a toggle just flipped in its old state.
+ */
+async function describeSchedules(deps: UiDeps, dagIds: readonly string[]): Promise<Map<string, ScheduleStatus>> {
+  const statuses = new Map<string, ScheduleStatus>();
+  await Promise.all(
+    dagIds.map(async (dagId) => {
+      try {
+        const description = await deps.client.schedule.getHandle(scheduleIdFor(dagId)).describe();
+        statuses.set(dagId, { paused: description.state.paused, nextRunTimes: description.info.nextActionTimes });
+      } catch (error) {
+        if (!(error instanceof ScheduleNotFoundError)) throw error;
+      }
+    }),
+  );
+  return statuses;
+}
+
 async function loadDagsPageModel(deps: UiDeps): Promise<DagsPageModel> {
   const catalog = await deps.catalog();
   const dagIds = [...catalog.dags.keys()];
+  const scheduled = [...catalog.dags.values()].filter((entry) => entry.plan.schedule).map((entry) => entry.plan.dagId);
   const [schedules, runLists] = await Promise.all([
-    scheduleStatuses(deps.client),
+    describeSchedules(deps, scheduled),
     Promise.all(dagIds.map((dagId) => listRuns(deps.client, { dagId, limit: RECENT_RUNS }))),
   ]);
   const runsByDag = new Map<string, RunSummary[]>(dagIds.map((dagId, index) => [dagId, runLists[index] ?? []]));
