@@ -5,6 +5,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium, type Browser, type BrowserContext, type Locator, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { artifactSettingsFromEnv, createArtifactStore } from '../../artifacts/index.ts';
 import { getRunSnapshot, triggerRun, waitForRun } from '../../control/runs.ts';
 import { startTestWorker, type TestWorker } from '../../test/harness.ts';
 import { testStack } from '../../test/stack.ts';
@@ -37,6 +38,8 @@ beforeAll(async () => {
       catalog: reloadingCatalog(FIXTURE_DAGS, 60_000),
       temporalUiUrl: testStack().temporalUiUrl,
       auth: { actor: ACTOR },
+      // The store the worker's tasks write to (its services come from the same environment).
+      artifacts: createArtifactStore(artifactSettingsFromEnv(process.env)),
     },
     { port: 0, logError: (error) => console.error(error) },
   );
@@ -136,7 +139,12 @@ describe('the run page', () => {
       await expect.poll(() => textOf(page.locator('#task-logs')), POLL).toContain('reading 2 rows from orders');
       await expect.poll(() => classOf(graphTask(page, 'extract')), POLL).toMatch(/state-success/);
       await expect.poll(() => textOf(page.locator('#task-summary pre.task-output')), POLL).toContain('"rows": 2');
-      await expect.poll(async () => (await textOf(page.locator('#task-summary ul.artifacts a.artifact-link'))).trim(), POLL).toBe(`file:///tmp/weir-web-${runId}.json`);
+      const link = page.locator('#task-summary ul.artifacts a.artifact-link');
+      await expect.poll(() => textOf(link), POLL).toMatch(new RegExp(`^file://.*/${runId}/extract/summary\\.json$`));
+      const artifact = await page.request.get(url((await link.getAttribute('href')) ?? ''));
+      expect(await artifact.json()).toEqual({ table: 'orders', rows: 2 });
+      // Only the store's own artifacts are served.
+      expect((await page.request.get(url(`/artifacts?uri=${encodeURIComponent('file:///etc/passwd')}`))).status()).toBe(404);
       await expect.poll(async () => (await textOf(page.locator('#run-status'))).trim(), POLL).toBe('success');
       await expect.poll(() => page.locator('#gantt tr.gantt-row[data-task-id="extract"] rect.bar.state-success').count(), POLL).toBe(1);
       await expect.poll(() => page.locator('#gantt tr.gantt-row[data-task-id="alert"]').count(), POLL).toBe(0);
