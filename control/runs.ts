@@ -12,6 +12,7 @@ import {
   type RunStatus,
   type RunType,
 } from '../plan/types.ts';
+import { runUserMetadata } from './web-links.ts';
 
 export interface TriggerOptions {
   dagId: string;
@@ -22,6 +23,8 @@ export interface TriggerOptions {
   runId?: string;
   /** Refuse to reuse a run id even after that run closed (backfills stay idempotent). */
   rejectDuplicate?: boolean;
+  /** Base URL of Weir's web view (WEIR_WEB_URL) for the link back from the Temporal UI; default http://127.0.0.1:8080. */
+  webUrl?: string | undefined;
 }
 
 export class RunNotFoundError extends Error {
@@ -42,6 +45,7 @@ export async function triggerRun(client: Client, options: TriggerOptions): Promi
     args: [options.params, { runType, logicalDate }],
     ...(options.rejectDuplicate ? { workflowIdReusePolicy: 'REJECT_DUPLICATE' as const } : {}),
     searchAttributes: { [SEARCH_ATTRIBUTES.dagId]: [options.dagId], [SEARCH_ATTRIBUTES.runType]: [runType] },
+    ...runUserMetadata(options.webUrl, options.dagId, runId),
   });
   return runId;
 }

@@ -45,7 +45,8 @@ export async function startDevStackWithWebView(io: CliIo, options: DevPortOption
       { ...options, port: options.webPort, host: '127.0.0.1' },
     );
   } catch (error) {
-    io.err(`weir dev: the web view did not start: ${error instanceof Error ? error.message : String(error)}`);
+    // A note, not an error: the stack itself runs, and scripts that read stderr stay quiet.
+    io.out(`Weir UI not started: ${error instanceof Error ? error.message : String(error)}`);
     return { ...stack, webUrl: null };
   }
   return {

@@ -48,15 +48,16 @@ export function registerStartCommand(program: Command, contextFor: ContextFor): 
   });
 }
 
-async function runExample(io: CliIo, stack: DevStack): Promise<RunSnapshot> {
+async function runExample(io: CliIo, stack: DevStack & { webUrl: string | null }): Promise<RunSnapshot> {
   if (!stack.catalog.dags.has(EXAMPLE_DAG_ID)) {
     throw new CliError(`the example DAG ${EXAMPLE_DAG_ID} is not in the DAGs folder; run from the weir repository or pass --dags`);
   }
-  const runId = await triggerRun(stack.client, { dagId: EXAMPLE_DAG_ID, params: EXAMPLE_PARAMS, taskQueue: stack.taskQueue });
+  const runId = await triggerRun(stack.client, { dagId: EXAMPLE_DAG_ID, params: EXAMPLE_PARAMS, taskQueue: stack.taskQueue, webUrl: stack.webUrl ?? undefined });
   io.out(`started run ${runId} of ${EXAMPLE_DAG_ID}`);
   const reporter = createProgressReporter(io);
   const final = await waitForRun(stack.client, runId, (snapshot) => reporter.update(snapshot));
   io.out(`run ${runId}: ${final.status}`);
+  if (stack.webUrl) io.out(`Weir UI:     ${stack.webUrl}/runs/${encodeURIComponent(runId)}`);
   io.out(`Temporal UI: ${stack.uiUrl}/namespaces/default/workflows/${encodeURIComponent(runId)}`);
   io.out(`Next week's batch faces the new champion: npx weir trigger ${EXAMPLE_DAG_ID} --param batchEnd=${NEXT_WEEK} --wait`);
   return final;

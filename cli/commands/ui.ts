@@ -81,6 +81,9 @@ export function registerUiCommand(program: Command, contextFor: ContextFor): voi
       .option('--host <address>', 'address to listen on; anything but loopback needs --auth-token or --auth-proxy-header', '127.0.0.1'),
   ).action(async (options: UiCommandOptions, command: Command) => {
     const context = contextFor(command);
+    const { checkExposure } = await import('../../ui/security.ts');
+    // Before connecting to anything: an exposed view without auth must not start at all.
+    checkExposure(options.host, { token: options.authToken ?? parseWeirEnv(context.io.env).WEIR_UI_TOKEN, proxyHeader: options.authProxyHeader, actor: '' });
     const shutdownRequested = waitForShutdownSignal();
     const settings = context.temporalSettings();
     const { resolveDatabaseUrl } = await import('../stack-file.ts');
