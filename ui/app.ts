@@ -5,8 +5,11 @@ import type { UiDeps } from './deps.ts';
 import { userErrorStatus } from './errors.ts';
 import { renderPage, type ShellLinks } from './layout.ts';
 import { registerLogin } from './login.ts';
+import { registerArtifactRoutes } from './pages/artifacts.ts';
+import { registerDagPage } from './pages/dag.ts';
 import { registerDagsPage } from './pages/dags.ts';
 import { registerModelsPage } from './pages/models.ts';
+import { registerRunPage } from './pages/run.ts';
 import { newCsrfToken, securityMiddleware, wantsJson, type UiEnv } from './security.ts';
 
 export type UiApp = Hono<UiEnv>;
@@ -18,7 +21,7 @@ export type UiApp = Hono<UiEnv>;
 export type PageModule = (app: UiApp, deps: UiDeps, links: ShellLinks) => void;
 
 /** Every page of the view; add a page by adding its module here (see ui/README.md). */
-const PAGES: readonly PageModule[] = [registerDagsPage, registerModelsPage];
+const PAGES: readonly PageModule[] = [registerDagsPage, registerDagPage, registerRunPage, registerArtifactRoutes, registerModelsPage];
 
 export interface UiAppOptions {
   /** Fixed CSRF token (tests); a random one per app otherwise. */

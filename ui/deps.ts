@@ -1,4 +1,5 @@
 import type { Client } from '@temporalio/client';
+import type { ArtifactStore } from '../artifacts/index.ts';
 import type { Kysely } from 'kysely';
 import type { Database } from '../db/schema.ts';
 import type { Plan } from '../plan/types.ts';
@@ -44,4 +45,6 @@ export interface UiDeps {
   /** Base URL of the Temporal Web UI, e.g. http://localhost:8233, for links to a run's history. */
   temporalUiUrl: string;
   auth: UiAuthSettings;
+  /** The artifact store the workers write to; without it artifact links are shown but not served. */
+  artifacts?: ArtifactStore;
 }

@@ -42,7 +42,7 @@ export function withWebViewAuthOptions(command: Command): Command {
  * when files change, the auth settings from options and WEIR_UI_TOKEN.
  */
 export async function startWebView(io: CliIo, source: WebViewSource, options: UiCommandOptions): Promise<RunningWebView> {
-  const [{ startUiServer, reloadingCatalog }, { createDb }] = await Promise.all([import('../../ui/index.ts'), import('../../db/connection.ts')]);
+  const [{ startUiServer, reloadingCatalog }, { createDb }, { createArtifactStore, artifactSettingsFromEnv }] = await Promise.all([import('../../ui/index.ts'), import('../../db/connection.ts'), import('../../artifacts/index.ts')]);
   const token = options.authToken ?? parseWeirEnv(io.env).WEIR_UI_TOKEN;
   const db = createDb(source.databaseUrl, { maxConnections: 4 });
   try {
@@ -55,6 +55,7 @@ export async function startWebView(io: CliIo, source: WebViewSource, options: Ui
         catalog: reloadingCatalog(source.dagsDir),
         temporalUiUrl: source.temporalUiUrl,
         auth: { token, proxyHeader: options.authProxyHeader, actor: options.actor ?? (io.env.USER || 'weir-ui') },
+        artifacts: createArtifactStore(artifactSettingsFromEnv(io.env, io.cwd)),
       },
       { host: options.host, port: options.port, logError: (error) => io.err(`weir ui: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`) },
     );
