@@ -67,4 +67,9 @@ export default tseslint.config(
     ...tseslint.configs.disableTypeChecked,
     languageOptions: { globals: { ...globals.node } },
   },
+  {
+    // The web view's client scripts run in the browser, not in Node.
+    files: ['ui/assets/**/*.js'],
+    languageOptions: { globals: { ...globals.browser } },
+  },
 );

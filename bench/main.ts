@@ -3,11 +3,12 @@
  * prints a Markdown report and writes bench/results/latest.{json,md}. Asserts nothing about time.
  *
  *   npm run bench                          # everything, about 25 minutes on 2 cores (scale alone 15)
- *   npm run bench -- --only loading        # orchestration | loading | validate | trigger | cold-start | drift | csv-memory | load | scale | cli, comma separated
+ *   npm run bench -- --only loading        # orchestration | loading | validate | trigger | cold-start | drift | csv-memory | load | scale | cli | ui, comma separated
  *   BENCH_CSV_BYTES=500000000 npm run bench # size of the csv-memory benchmark's CSV (default 2 GB)
  *   BENCH_RUNS=5 npm run bench             # measured runs per case (default 3; the orchestration cases at least 7)
  *   BENCH_LOAD_RUNS=50 npm run bench       # concurrent runs per round in the load benchmark (default 200)
  *   BENCH_SCALE_FANOUT=2000 npm run bench  # items of the scale benchmark's fan-out (default 10,000)
+ *   BENCH_UI_FANOUT=2000 npm run bench     # items of the fan-out whose run page the ui benchmark loads (default 10,000)
  *   BENCH_KEEP_GENERATED=1 npm run bench   # keep bench/.generated/ afterwards
  */
 import { execFileSync } from 'node:child_process';
@@ -30,12 +31,13 @@ import { runLoadBenchmark } from './load.ts';
 import { chainDagSource, fanOutDagSource, writeDagFolder, writeLoadCorpus } from './generate-dags.ts';
 import { runOrchestrationBenchmark } from './orchestration.ts';
 import { runScaleBenchmark } from './scale.ts';
+import { runUiBenchmark } from './ui.ts';
 import { GENERATED_DIR, REPO_ROOT, RESULTS_DIR } from './paths.ts';
 import { renderMarkdown, writeResults, type BenchResults } from './report.ts';
 import { startBenchStack } from './stack.ts';
 import { round } from './stats.ts';
 
-const BENCHMARKS = ['orchestration', 'loading', 'validate', 'trigger', 'cold-start', 'drift', 'csv-memory', 'load', 'scale', 'cli'] as const;
+const BENCHMARKS = ['orchestration', 'loading', 'validate', 'trigger', 'cold-start', 'drift', 'csv-memory', 'load', 'scale', 'cli', 'ui'] as const;
 type Benchmark = (typeof BENCHMARKS)[number];
 
 const { values } = parseArgs({ options: { only: { type: 'string' } } });
@@ -60,7 +62,7 @@ const orchestrationDags = await writeDagFolder(path.join(GENERATED_DIR, 'orchest
   'bench_fanout.ts': fanOutDagSource('bench_fanout', TASKS),
 });
 
-const needsStack = (['orchestration', 'trigger', 'cold-start', 'load', 'scale', 'cli'] as const).some((name) => selected.has(name));
+const needsStack = (['orchestration', 'trigger', 'cold-start', 'load', 'scale', 'cli', 'ui'] as const).some((name) => selected.has(name));
 log(needsStack ? 'starting Temporal dev server and Postgres, bundling the interpreter' : 'no server needed');
 const [stack, bundlePath] = needsStack
   ? await Promise.all([startBenchStack(log), prebundleWorkflows(path.join(scratchDir, 'workflows.js'))])
@@ -125,6 +127,11 @@ try {
     log('7. CLI start-up: weir --help vs node -e 0 (CPU), weir runs list vs temporal workflow list (wall)');
     const temporalBin = await resolveTemporalBinary({ log });
     results.cli = runCliStartupBenchmark({ temporalAddress: stack.temporalAddress, databaseUrl: stack.databaseUrl, temporalBin, rounds: Math.max(runs, 10), log });
+  }
+  if (stack && bundlePath && selected.has('ui')) {
+    const fanOut = Number(process.env.BENCH_UI_FANOUT ?? 10_000);
+    log(`8. web view: grid of 100 runs x 50 tasks, graph of 2,000 tasks, run page of a ${fanOut.toLocaleString('en-US')}-item fan-out, in headless Chromium`);
+    results.ui = await runUiBenchmark({ temporalAddress: stack.temporalAddress, databaseUrl: stack.databaseUrl, bundlePath, scratchDir, fanOut, rounds: runs, log });
   }
 } finally {
   await stack?.stop();

@@ -4,6 +4,7 @@ import { evidentlySection, type EvidentlyComparison } from './drift-evidently.ts
 import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { cliStartupSection, type CliStartupResult } from './cli-startup.ts';
+import { uiSection, type UiBenchResult } from './ui.ts';
 import type { ColdStartResult } from './cold-start.ts';
 import type { LoadingResult } from './dag-loading.ts';
 import type { ValidateResult } from './dags-validate.ts';
@@ -28,6 +29,7 @@ export interface BenchResults {
   load?: LoadResult;
   scale?: ScaleResult;
   cli?: CliStartupResult;
+  ui?: UiBenchResult;
 }
 
 export async function writeResults(dir: string, results: BenchResults, markdown: string): Promise<void> {
@@ -63,6 +65,7 @@ export function renderMarkdown(results: BenchResults): string {
   if (results.load) parts.push('', loadSection(results.load));
   if (results.scale) parts.push('', scaleSection(results.scale));
   if (results.cli) parts.push('', cliStartupSection(results.cli));
+  if (results.ui) parts.push('', uiSection(results.ui));
   return `${parts.join('\n')}\n`;
 }
 

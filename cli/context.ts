@@ -34,6 +34,11 @@ export class CliContext {
     this.taskQueue = parseWeirEnv(io.env).WEIR_TASK_QUEUE;
   }
 
+  /** Base URL of Weir's web view (WEIR_WEB_URL), for the links runs carry back from the Temporal UI. */
+  get webUrl(): string | undefined {
+    return parseWeirEnv(this.io.env).WEIR_WEB_URL;
+  }
+
   /** Who approves or pauses, for the audit trail. */
   get actor(): string {
     return this.io.env.USER || 'cli';

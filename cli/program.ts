@@ -41,6 +41,12 @@ export const COMMANDS: readonly CommandEntry[] = [
     load: async () => (await import('./commands/start.ts')).registerStartCommand,
   },
   {
+    name: 'ui',
+    term: 'ui [options]',
+    description: 'serve the web view (DAGs, runs, models) on 127.0.0.1:8080 until Ctrl-C',
+    load: async () => (await import('./commands/ui.ts')).registerUiCommand,
+  },
+  {
     name: 'worker',
     term: 'worker [options]',
     description: 'run a worker (TEMPORAL_ADDRESS, DATABASE_URL, WEIR_TASK_QUEUE...) until SIGINT or SIGTERM; running tasks get WEIR_SHUTDOWN_GRACE (30s) to finish, a second Ctrl-C stops at once',

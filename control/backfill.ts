@@ -33,6 +33,8 @@ export interface BackfillOptions {
   confirmLimit?: number;
   /** Hears of each run as it is started or found, so nothing has to hold the whole list. */
   onRun?: (run: BackfillRun) => void;
+  /** Base URL of Weir's web view, for each run's link back from the Temporal UI. */
+  webUrl?: string | undefined;
 }
 
 export interface BackfillRun {
@@ -108,7 +110,7 @@ export async function backfill(client: Client, plan: Plan, range: BackfillRange,
     const runId = backfillRunId(plan.dagId, tick);
     let outcome: BackfillRun['outcome'] = 'started';
     try {
-      await triggerRun(client, { dagId: plan.dagId, params: {}, taskQueue: options.taskQueue, runType: 'backfill', logicalDate: tick, runId, rejectDuplicate: true });
+      await triggerRun(client, { dagId: plan.dagId, params: {}, taskQueue: options.taskQueue, runType: 'backfill', logicalDate: tick, runId, rejectDuplicate: true, webUrl: options.webUrl });
       summary.started++;
     } catch (error) {
       if (!(error instanceof WorkflowExecutionAlreadyStartedError)) throw error;

@@ -13,6 +13,7 @@ import {
 } from '../plan/types.ts';
 import { HASH_MEMO } from './schedules.ts';
 import { temporalClient, temporalCommon } from './temporal-sdk.ts';
+import { runUserMetadata } from './web-links.ts';
 
 const { WorkflowFailedError, WorkflowNotFoundError, WorkflowUpdateFailedError } = temporalClient;
 const { ApplicationFailure, CancelledFailure, TerminatedFailure, TimeoutFailure } = temporalCommon;
@@ -32,6 +33,8 @@ export interface TriggerOptions {
   runId?: string;
   /** Refuse to reuse a run id even after that run closed (backfills stay idempotent). */
   rejectDuplicate?: boolean;
+  /** Base URL of Weir's web view (WEIR_WEB_URL) for the link back from the Temporal UI; default http://127.0.0.1:8080. */
+  webUrl?: string | undefined;
 }
 
 export class RunNotFoundError extends Error {
@@ -53,6 +56,7 @@ export async function triggerRun(client: Client, options: TriggerOptions): Promi
     ...(options.rejectDuplicate ? { workflowIdReusePolicy: 'REJECT_DUPLICATE' as const } : {}),
     memo: { [LOGICAL_DATE_MEMO]: logicalDate },
     searchAttributes: { [SEARCH_ATTRIBUTES.dagId]: [options.dagId], [SEARCH_ATTRIBUTES.runType]: [runType] },
+    ...runUserMetadata(options.webUrl, options.dagId, runId),
   });
   return runId;
 }

@@ -2,6 +2,7 @@ import type { Client, ScheduleOptionsStartWorkflowAction, ScheduleSpec } from '@
 import type { Workflow } from '@temporalio/common';
 import { SEARCH_ATTRIBUTES, type Plan, type PlanSchedule } from '../plan/types.ts';
 import { temporalClient } from './temporal-sdk.ts';
+import { DEFAULT_WEB_URL, scheduledRunUserMetadata } from './web-links.ts';
 
 const { ScheduleNotFoundError, ScheduleOverlapPolicy } = temporalClient;
 
@@ -28,12 +29,13 @@ export function schedulePolicies(schedule: PlanSchedule) {
   return { overlap, catchupWindow: schedule.catchup ? '365 days' : '1 minute' } as const;
 }
 
-function scheduleHash(plan: Plan, taskQueue: string): string {
+function scheduleHash(plan: Plan, taskQueue: string, webUrl: string | undefined): string {
   const s = plan.schedule as PlanSchedule;
-  return JSON.stringify([s.cron, s.timezone, s.catchup, s.maxActiveRuns, taskQueue]);
+  // The web URL is part of each run's metadata, so a new one updates the schedule.
+  return JSON.stringify([s.cron, s.timezone, s.catchup, s.maxActiveRuns, taskQueue, webUrl ?? DEFAULT_WEB_URL]);
 }
 
-function desiredSchedule(plan: Plan, taskQueue: string): { spec: ScheduleSpec; action: ScheduleOptionsStartWorkflowAction<Workflow>; policies: ReturnType<typeof schedulePolicies> } {
+function desiredSchedule(plan: Plan, taskQueue: string, webUrl?: string): { spec: ScheduleSpec; action: ScheduleOptionsStartWorkflowAction<Workflow>; policies: ReturnType<typeof schedulePolicies> } {
   const schedule = plan.schedule as PlanSchedule;
   return {
     spec: { cronExpressions: [schedule.cron], timezone: schedule.timezone },
@@ -43,8 +45,9 @@ function desiredSchedule(plan: Plan, taskQueue: string): { spec: ScheduleSpec; a
       workflowId: `${plan.dagId}-scheduled`,
       taskQueue,
       args: [{}, { runType: 'scheduled' }],
-      memo: { [HASH_MEMO]: scheduleHash(plan, taskQueue) },
+      memo: { [HASH_MEMO]: scheduleHash(plan, taskQueue, webUrl) },
       searchAttributes: { [SEARCH_ATTRIBUTES.dagId]: [plan.dagId], [SEARCH_ATTRIBUTES.runType]: ['scheduled'] },
+      ...scheduledRunUserMetadata(webUrl, plan.dagId),
     },
     policies: schedulePolicies(schedule),
   };
@@ -66,13 +69,13 @@ export async function syncSchedules(
   client: Client,
   plans: readonly Plan[],
   taskQueue: string,
-  options: { deleteOrphans?: boolean } = {},
+  options: { deleteOrphans?: boolean; webUrl?: string | undefined } = {},
 ): Promise<ScheduleSyncResult> {
   const result: ScheduleSyncResult = { created: [], updated: [], deleted: [], unchanged: [] };
   const wanted = new Map(plans.filter((plan) => plan.schedule).map((plan) => [scheduleIdFor(plan.dagId), plan]));
   const existing = new Set(await listWeirSchedules(client));
   for (const [scheduleId, plan] of wanted) {
-    const desired = desiredSchedule(plan, taskQueue);
+    const desired = desiredSchedule(plan, taskQueue, options.webUrl);
     const handle = client.schedule.getHandle(scheduleId);
     // Describe, not the list, decides: the list is eventually consistent and may lag a create.
     const description = await handle.describe().catch((error: unknown) => {
@@ -85,7 +88,7 @@ export async function syncSchedules(
       continue;
     }
     const currentHash = description.action.type === 'startWorkflow' ? description.action.memo?.[HASH_MEMO] : undefined;
-    if (currentHash === scheduleHash(plan, taskQueue)) {
+    if (currentHash === scheduleHash(plan, taskQueue, options.webUrl)) {
       result.unchanged.push(plan.dagId);
       continue;
     }

@@ -17,6 +17,7 @@ export default async function setup(): Promise<void> {
   if (built > 0 && (await newestSource()) <= built) return;
   process.stderr.write('[weir test setup] sources changed since the last build: npm run build\n');
   await promisify(execFile)(process.execPath, [path.join(REPO, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', path.join(REPO, 'tsconfig.build.json')], { cwd: REPO });
+  await promisify(execFile)(process.execPath, [path.join(REPO, 'ui', 'copy-assets.mjs')], { cwd: REPO });
   // tsc leaves its build info alone when no emitted file changed (an edited test, say).
   const now = new Date();
   await utimes(BUILD_INFO, now, now);

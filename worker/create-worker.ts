@@ -104,6 +104,7 @@ export async function createWeirWorker(options: WeirWorkerOptions): Promise<Weir
     ? await syncSchedules(options.scheduleClient, [...catalog.dags.values()].map((d) => d.plan), options.taskQueue, {
         // A DAG file that failed to load must not lose its schedule (and a person's pause with it).
         deleteOrphans: catalog.problems.length === 0,
+        webUrl: parseWeirEnv(options.env ?? process.env).WEIR_WEB_URL,
       })
     : null;
   if (schedules && catalog.problems.length > 0) log('schedules of DAGs that are not loaded were kept because some DAG files have problems');
@@ -155,7 +156,7 @@ export async function createWeirWorker(options: WeirWorkerOptions): Promise<Weir
   }
   const all = [worker, ...poolWorkers.map((p) => p.worker)];
   const watcher = options.watchDags
-    ? watchDagFolder({ dagsDir: options.dagsDir, registry, initial: catalog, taskQueue: options.taskQueue, log, ...(options.scheduleClient ? { scheduleClient: options.scheduleClient } : {}) })
+    ? watchDagFolder({ dagsDir: options.dagsDir, registry, initial: catalog, taskQueue: options.taskQueue, log, webUrl: parseWeirEnv(env).WEIR_WEB_URL, ...(options.scheduleClient ? { scheduleClient: options.scheduleClient } : {}) })
     : undefined;
   let running: Promise<void> | undefined;
   return {

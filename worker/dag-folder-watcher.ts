@@ -12,6 +12,8 @@ export interface DagFolderWatcherOptions {
   initial: DagCatalog;
   /** When given, schedules follow the catalog after each reload. */
   scheduleClient?: Client;
+  /** Base URL of Weir's web view (WEIR_WEB_URL), linked from each scheduled run's metadata. */
+  webUrl?: string | undefined;
   taskQueue: string;
   log: (line: string) => void;
   /** Quiet time after the last file event before reloading. Default 150 ms. */
@@ -53,6 +55,7 @@ export function watchDagFolder(options: DagFolderWatcherOptions): DagFolderWatch
       // As at start: while a file is broken, its DAG's schedule (and a person's pause) is kept.
       const result = await syncSchedules(options.scheduleClient, [...catalog.dags.values()].map((d) => d.plan), options.taskQueue, {
         deleteOrphans: catalog.problems.length === 0,
+        webUrl: options.webUrl,
       });
       const touched = [...result.created.map((id) => `created ${id}`), ...result.updated.map((id) => `updated ${id}`), ...result.deleted.map((id) => `deleted ${id}`)];
       if (touched.length > 0) options.log(`schedules: ${touched.join(', ')}`);

@@ -32,7 +32,7 @@ export function registerScheduleCommands(program: Command, contextFor: ContextFo
         throw new CliError(`${catalog.problems.length} problem(s) in DAG files; fix them first (see \`weir dags validate\`), since a DAG that fails to load would lose its schedule`);
       }
       const plans = [...catalog.dags.values()].map((loaded) => loaded.plan);
-      const result = await syncSchedules(await context.client(), plans, context.taskQueue);
+      const result = await syncSchedules(await context.client(), plans, context.taskQueue, { webUrl: context.webUrl });
       if (options.json) return printJson(context.io.out, result);
       for (const key of ['created', 'updated', 'deleted', 'unchanged'] as const) {
         context.io.out(`${key}: ${result[key].length > 0 ? result[key].join(', ') : '-'}`);

@@ -3,12 +3,12 @@ import { triggerRun, waitForRun } from '../../control/runs.ts';
 import type { RunSnapshot } from '../../plan/types.ts';
 import { parseWeirEnv } from '../../worker/config/index.ts';
 import type { CliIo } from '../io.ts';
-import { startDevStack, type DevStack } from '../dev-stack.ts';
+import type { DevStack } from '../dev-stack.ts';
 import { CliError } from '../errors.ts';
 import type { ContextFor } from '../program.ts';
 import { createProgressReporter } from '../run-progress.ts';
 import { waitForShutdownSignal } from '../signals.ts';
-import { printStackSummary, serveUntilShutdown, withDevPortOptions, type DevPortOptions } from './dev.ts';
+import { printStackSummary, serveUntilShutdown, startDevStackWithWebView, withDevPortOptions, type DevPortOptions } from './dev.ts';
 import { RunUnsuccessfulError } from './trigger.ts';
 
 /** The example DAG `npm start` runs once, from dags/weekly_retrain.ts, on its first week. */
@@ -25,7 +25,7 @@ export function registerStartCommand(program: Command, contextFor: ContextFor): 
     const context = contextFor(command);
     const { io } = context;
     const shutdownRequested = waitForShutdownSignal();
-    const stack = await startDevStack({ dagsDir: context.dagsDir, port: options.port, uiPort: options.uiPort, taskQueue: context.taskQueue, log: io.out });
+    const stack = await startDevStackWithWebView(io, options, { dagsDir: context.dagsDir, port: options.port, uiPort: options.uiPort, taskQueue: context.taskQueue, log: io.out });
     printStackSummary(io, stack);
 
     let final: RunSnapshot | undefined;
@@ -48,15 +48,16 @@ export function registerStartCommand(program: Command, contextFor: ContextFor): 
   });
 }
 
-async function runExample(io: CliIo, stack: DevStack): Promise<RunSnapshot> {
+async function runExample(io: CliIo, stack: DevStack & { webUrl: string | null }): Promise<RunSnapshot> {
   if (!stack.catalog.dags.has(EXAMPLE_DAG_ID)) {
     throw new CliError(`the example DAG ${EXAMPLE_DAG_ID} is not in the DAGs folder; run from the weir repository or pass --dags`);
   }
-  const runId = await triggerRun(stack.client, { dagId: EXAMPLE_DAG_ID, params: EXAMPLE_PARAMS, taskQueue: stack.taskQueue });
+  const runId = await triggerRun(stack.client, { dagId: EXAMPLE_DAG_ID, params: EXAMPLE_PARAMS, taskQueue: stack.taskQueue, webUrl: stack.webUrl ?? undefined });
   io.out(`started run ${runId} of ${EXAMPLE_DAG_ID}`);
   const reporter = createProgressReporter(io);
   const final = await waitForRun(stack.client, runId, (snapshot) => reporter.update(snapshot));
   io.out(`run ${runId}: ${final.status}`);
+  if (stack.webUrl) io.out(`Weir UI:     ${stack.webUrl}/runs/${encodeURIComponent(runId)}`);
   io.out(`Temporal UI: ${stack.uiUrl}/namespaces/default/workflows/${encodeURIComponent(runId)}`);
   io.out(`Next week's batch faces the new champion: npx weir trigger ${EXAMPLE_DAG_ID} --param batchEnd=${NEXT_WEEK} --wait`);
   return final;

@@ -52,6 +52,7 @@ export function registerTriggerCommand(program: Command, contextFor: ContextFor)
         dagId,
         params,
         taskQueue: context.taskQueue,
+        webUrl: context.webUrl,
         ...(options.logicalDate ? { logicalDate: options.logicalDate } : {}),
       });
       if (!options.wait) {

@@ -162,11 +162,15 @@ describe('the npm package', () => {
   }, 300_000);
 
   it('runs the DAG on the stack of npx weir dev (its own Temporal and Postgres)', async () => {
-    const [port, uiPort] = [await freePort(), await freePort()];
+    const [port, uiPort, webPort] = [await freePort(), await freePort(), await freePort()];
     const devEnv = { ...env(), WEIR_TEMPORAL_BIN: testStack().temporalBin };
-    const dev = await startUntil(['dev', '--port', String(port), '--ui-port', String(uiPort)], 'Press Ctrl-C to stop.', { cwd: project, env: devEnv });
+    const dev = await startUntil(['dev', '--port', String(port), '--ui-port', String(uiPort), '--web-port', String(webPort)], 'Press Ctrl-C to stop.', { cwd: project, env: devEnv });
     try {
       expect(dev.output()).toContain('DAGs:          consumer_check');
+      // The web view runs from the installed package, with the client assets the build shipped.
+      expect(dev.output()).toContain(`Weir UI:       http://127.0.0.1:${webPort}`);
+      expect(await (await fetch(`http://127.0.0.1:${webPort}/`)).text()).toContain('consumer_check');
+      expect((await fetch(`http://127.0.0.1:${webPort}/assets/style.css`)).status).toBe(200);
       // No TEMPORAL_ADDRESS: the command finds the stack through the project's .weir/stack.json.
       const triggered = await run('npx', ['--no-install', 'weir', 'trigger', 'consumer_check', '--params-json', JSON.stringify({ file: dataFile }), '--wait', '--json'], { cwd: project, env: devEnv });
       expect(triggered.stderr).toBe('');

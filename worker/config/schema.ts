@@ -109,6 +109,8 @@ export const weirEnvSchema = z.object({
   AWS_REGION: region,
   AWS_DEFAULT_REGION: region,
   WEIR_DATA_ROOTS: folderList,
+  WEIR_WEB_URL: url(['http:', 'https:'], 'http://127.0.0.1:8080'),
+  WEIR_UI_TOKEN: text('must be a token of at least 16 characters'),
   WEIR_MAIL_FROM: text('must be an email address'),
   WEIR_OUTBOX_DIR: text('must be a folder'),
   WEIR_GIT_COMMIT: text('must be a commit id'),

@@ -1,0 +1,64 @@
+import { getRunOutputs, getRunSnapshot, RunNotFoundError, type RunDetails } from '../../control/runs.ts';
+import { readTaskLogLines, type StoredTaskLogLine } from '../../logs/index.ts';
+import type { Plan } from '../../plan/types.ts';
+import type { UiDeps } from '../deps.ts';
+import { attemptWindowsFromLogs, type AttemptWindow } from '../gantt/gantt-model.ts';
+import { planForRun } from './run-view-model.ts';
+
+export interface RunView {
+  snapshot: RunDetails;
+  /** The workflow is still open: clear works in place, cancel is possible (a failed run waits here in its clear window). */
+  open: boolean;
+  /** The run has not answered yet (its first workflow task has not run). */
+  starting: boolean;
+  plan: Plan;
+  /** False when the DAG file changed since the run: the graph then shows the run's tasks without edges. */
+  planMatchesRun: boolean;
+}
+
+/** A run's state, read as `weir runs show` reads it, and the plan to draw it with. */
+export async function loadRunView(deps: UiDeps, runId: string): Promise<RunView> {
+  const description = await deps.client.workflow.getHandle(runId).describe().catch((error: unknown) => {
+    if ((error as Error).name === 'WorkflowNotFoundError') throw new RunNotFoundError(runId);
+    throw error;
+  });
+  const open = description.status.name === 'RUNNING';
+  let snapshot: RunDetails;
+  let starting = false;
+  try {
+    snapshot = await getRunSnapshot(deps.client, runId);
+  } catch (error) {
+    // Before its first workflow task a new run cannot answer the query; the page polls until it does.
+    if (!open || error instanceof RunNotFoundError) throw error;
+    starting = true;
+    const started = description.startTime.toISOString();
+    snapshot = { runId, dagId: description.type, runType: 'manual', status: 'queued', logicalDate: started, startedAt: started, endedAt: null, params: {}, tasks: [] };
+  }
+  const current = (await deps.catalog()).dags.get(snapshot.dagId)?.plan;
+  const { plan, matchesRun } = planForRun(snapshot, current);
+  return { snapshot, open, starting, plan, planMatchesRun: matchesRun };
+}
+
+/** Windows of the earlier attempts of tasks that were retried, from their log lines. */
+export async function loadRetriedAttemptWindows(deps: UiDeps, view: RunView): Promise<AttemptWindow[]> {
+  const retried = view.snapshot.tasks.filter((task) => task.attempts > 1 && !task.instances);
+  const lines = await Promise.all(retried.slice(0, 50).map((task) => readTaskLogLines(deps.db, { runId: view.snapshot.runId, taskId: task.id, limit: 10_000 })));
+  return attemptWindowsFromLogs(lines.flat());
+}
+
+/** Lines shown in the panel at most; the rest are a `weir logs` away. */
+export const PANEL_LOG_LINES = 2_000;
+
+export async function loadTaskLogs(deps: UiDeps, runId: string, taskId: string, afterId?: string): Promise<StoredTaskLogLine[]> {
+  return readTaskLogLines(deps.db, { runId, taskId, limit: PANEL_LOG_LINES, ...(afterId ? { afterId } : {}) });
+}
+
+/** A task's output, when it succeeded; undefined when the run cannot answer (no worker, a closed run whose workers are gone). */
+export async function loadTaskOutput(deps: UiDeps, runId: string, taskId: string): Promise<{ output: unknown } | { unavailable: string }> {
+  try {
+    const outputs = await getRunOutputs(deps.client, runId);
+    return taskId in outputs ? { output: outputs[taskId] } : { unavailable: 'no output recorded' };
+  } catch (error) {
+    return { unavailable: `the run did not answer: ${error instanceof Error ? error.message.split('\n')[0] : String(error)}` };
+  }
+}
