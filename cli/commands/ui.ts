@@ -42,7 +42,12 @@ export function withWebViewAuthOptions(command: Command): Command {
  * when files change, the auth settings from options and WEIR_UI_TOKEN.
  */
 export async function startWebView(io: CliIo, source: WebViewSource, options: UiCommandOptions): Promise<RunningWebView> {
-  const [{ startUiServer, reloadingCatalog }, { createDb }, { createArtifactStore, artifactSettingsFromEnv }] = await Promise.all([import('../../ui/index.ts'), import('../../db/connection.ts'), import('../../artifacts/index.ts')]);
+  const [{ startUiServer, reloadingCatalog }, { createDb }, { createArtifactStore }, { artifactSettingsFromEnv }] = await Promise.all([
+    import('../../ui/index.ts'),
+    import('../../db/connection.ts'),
+    import('../../artifacts/index.ts'),
+    import('../../worker/config/artifact-settings.ts'),
+  ]);
   const token = options.authToken ?? parseWeirEnv(io.env).WEIR_UI_TOKEN;
   const db = createDb(source.databaseUrl, { maxConnections: 4 });
   try {
