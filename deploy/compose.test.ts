@@ -557,9 +557,11 @@ describe('Dockerfile and .dockerignore', () => {
   const runStage = instructions.findLastIndex((line) => line.startsWith('FROM '));
 
   it('compiles in a build stage and installs production dependencies from the lockfile in the image', () => {
-    expect(instructions[0]).toBe('FROM node:20-bookworm-slim AS build');
+    // The base is an argument (a locally built one where no registry is reachable), Node.js 20 on bookworm by default.
+    expect(instructions[0]).toBe('ARG NODE_IMAGE=node:20-bookworm-slim');
+    expect(instructions[1]).toBe('FROM ${NODE_IMAGE} AS build');
     expect(indexOf(/^RUN npm run build$/)).toBeLessThan(runStage);
-    expect(instructions[runStage]).toBe('FROM node:20-bookworm-slim');
+    expect(instructions[runStage]).toBe('FROM ${NODE_IMAGE}');
     const manifests = instructions.findIndex((line, i) => i > runStage && /^COPY .*package\.json package-lock\.json \.\/$/.test(line));
     const install = indexOf(/^RUN npm ci --omit=dev\b/);
     const compiled = indexOf(/^COPY --from=build .*\/app\/dist \.\/dist$/);
