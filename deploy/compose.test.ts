@@ -587,3 +587,30 @@ describe('Dockerfile and .dockerignore', () => {
     expect(ignored).toEqual(expect.arrayContaining(['node_modules', '.weir', '.git', 'coverage']));
   });
 });
+
+describe('deploy/podman/compose.yml, the stack run-compose.sh runs with podman', () => {
+  const podmanCompose = readFileSync(join(repoRoot, 'deploy', 'podman', 'compose.yml'), 'utf8');
+  const binaries = { WEIR_TEMPORAL_BIN: '/opt/bin/temporal', WEIR_VERSITYGW_BIN: '/opt/bin/versitygw' };
+  const podman = checkCompose(podmanCompose, binaries);
+  const podmanServices = podman.compose.services;
+
+  it('validates against the Compose Specification', () => {
+    expect(podman.problems).toEqual([]);
+    expect(podman.missingVariables).toEqual([]);
+  });
+
+  it('refuses to start without the two host binaries it mounts', () => {
+    expect(() => checkCompose(podmanCompose)).toThrow(/required variable WEIR_TEMPORAL_BIN is missing/);
+  });
+
+  it('uses only the locally built worker image, so nothing is pulled', () => {
+    for (const [name, entry] of Object.entries(podmanServices)) expect(entry.image, name).toBe('localhost/weir:local');
+  });
+
+  it('shares one S3 store between two worker replicas, as docker-compose.yml does', () => {
+    const worker = podmanServices.worker;
+    expect((worker?.deploy as { mode?: string; replicas?: number } | undefined)).toMatchObject({ mode: 'replicated', replicas: 2 });
+    expect(worker?.environment).toMatchObject({ WEIR_ARTIFACT_ROOT: 's3://weir-artifacts/compose', WEIR_S3_ENDPOINT: 'http://s3:7070', WEIR_SYNC_SCHEDULES: 'false' });
+    expect(Object.keys(podmanServices)).toEqual(expect.arrayContaining(['temporal', 'weir-db', 's3', 'weir-migrate', 'worker', 'trigger']));
+  });
+});
