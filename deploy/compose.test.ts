@@ -557,9 +557,11 @@ describe('Dockerfile and .dockerignore', () => {
   const runStage = instructions.findLastIndex((line) => line.startsWith('FROM '));
 
   it('compiles in a build stage and installs production dependencies from the lockfile in the image', () => {
-    expect(instructions[0]).toBe('FROM node:20-bookworm-slim AS build');
+    // The base is an argument (a locally built one where no registry is reachable), Node.js 20 on bookworm by default.
+    expect(instructions[0]).toBe('ARG NODE_IMAGE=node:20-bookworm-slim');
+    expect(instructions[1]).toBe('FROM ${NODE_IMAGE} AS build');
     expect(indexOf(/^RUN npm run build$/)).toBeLessThan(runStage);
-    expect(instructions[runStage]).toBe('FROM node:20-bookworm-slim');
+    expect(instructions[runStage]).toBe('FROM ${NODE_IMAGE}');
     const manifests = instructions.findIndex((line, i) => i > runStage && /^COPY .*package\.json package-lock\.json \.\/$/.test(line));
     const install = indexOf(/^RUN npm ci --omit=dev\b/);
     const compiled = indexOf(/^COPY --from=build .*\/app\/dist \.\/dist$/);
@@ -583,5 +585,32 @@ describe('Dockerfile and .dockerignore', () => {
   it('keeps local state out of the build context', () => {
     const ignored = readFileSync(join(repoRoot, '.dockerignore'), 'utf8').split('\n').map((line) => line.trim());
     expect(ignored).toEqual(expect.arrayContaining(['node_modules', '.weir', '.git', 'coverage']));
+  });
+});
+
+describe('deploy/podman/compose.yml, the stack run-compose.sh runs with podman', () => {
+  const podmanCompose = readFileSync(join(repoRoot, 'deploy', 'podman', 'compose.yml'), 'utf8');
+  const binaries = { WEIR_TEMPORAL_BIN: '/opt/bin/temporal', WEIR_VERSITYGW_BIN: '/opt/bin/versitygw' };
+  const podman = checkCompose(podmanCompose, binaries);
+  const podmanServices = podman.compose.services;
+
+  it('validates against the Compose Specification', () => {
+    expect(podman.problems).toEqual([]);
+    expect(podman.missingVariables).toEqual([]);
+  });
+
+  it('refuses to start without the two host binaries it mounts', () => {
+    expect(() => checkCompose(podmanCompose)).toThrow(/required variable WEIR_TEMPORAL_BIN is missing/);
+  });
+
+  it('uses only the locally built worker image, so nothing is pulled', () => {
+    for (const [name, entry] of Object.entries(podmanServices)) expect(entry.image, name).toBe('localhost/weir:local');
+  });
+
+  it('shares one S3 store between two worker replicas, as docker-compose.yml does', () => {
+    const worker = podmanServices.worker;
+    expect((worker?.deploy as { mode?: string; replicas?: number } | undefined)).toMatchObject({ mode: 'replicated', replicas: 2 });
+    expect(worker?.environment).toMatchObject({ WEIR_ARTIFACT_ROOT: 's3://weir-artifacts/compose', WEIR_S3_ENDPOINT: 'http://s3:7070', WEIR_SYNC_SCHEDULES: 'false' });
+    expect(Object.keys(podmanServices)).toEqual(expect.arrayContaining(['temporal', 'weir-db', 's3', 'weir-migrate', 'worker', 'trigger']));
   });
 });

@@ -1,21 +1,13 @@
-import { execFile } from 'node:child_process';
 import { generateKeyPairSync, randomBytes } from 'node:crypto';
-import { readFileSync } from 'node:fs';
-import { access, constants, mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { access, constants, mkdir, writeFile } from 'node:fs/promises';
 import { request } from 'node:https';
-import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { promisify } from 'node:util';
 import { awaitReady, logTail, startLoggedProcess } from './await-ready.ts';
+import { buildKubernetesCommands } from './kube-build.ts';
 import { freePort } from './ports.ts';
 import { projectRoot } from './project-root.ts';
 
-const execFileAsync = promisify(execFile);
-
-/** The Kubernetes release the tests' API server is built from (Go module proxy). */
-export const KUBERNETES_VERSION = 'v1.33.5';
-/** Its staging modules (k8s.io/api, k8s.io/client-go, ...) are published as v0.<minor>.<patch>. */
-const STAGING_VERSION = 'v0.33.5';
+export { KUBERNETES_VERSION } from './kube-build.ts';
 
 export class KubeApiServerNotFoundError extends Error {
   override readonly name = 'KubeApiServerNotFoundError';
@@ -50,49 +42,12 @@ export async function resolveKubeApiServerBinary(options: { install?: boolean; l
   if (!options.install) {
     throw new KubeApiServerNotFoundError(`kube-apiserver (the API server the Kubernetes runner tests use) was not found at ${bundled}; build it with: npx tsx infra/install-kube-apiserver.ts`, [bundled]);
   }
-  await buildKubeApiServer(bundled, log);
-  return bundled;
-}
-
-/** Builds kube-apiserver from a generated Go module, since k8s.io/kubernetes cannot be `go install`ed directly. */
-async function buildKubeApiServer(target: string, log: (line: string) => void): Promise<void> {
-  const moduleDir = await mkdtemp(path.join(tmpdir(), 'weir-kas-build-'));
   try {
-    const goModCache = (await execFileAsync('go', ['env', 'GOMODCACHE'])).stdout.trim();
-    const env = { ...process.env, GOFLAGS: '-mod=mod' };
-    log(`building kube-apiserver ${KUBERNETES_VERSION} into ${path.dirname(target)} (takes minutes)`);
-    await execFileAsync('go', ['mod', 'download', `k8s.io/kubernetes@${KUBERNETES_VERSION}`], { env, cwd: moduleDir });
-    // k8s.io/kubernetes requires its staging modules at v0.0.0 and replaces them with ./staging;
-    // a module that depends on it must point each one at its published version instead.
-    const upstreamMod = readFileSync(path.join(goModCache, 'cache', 'download', 'k8s.io', 'kubernetes', '@v', `${KUBERNETES_VERSION}.mod`), 'utf8');
-    const staging = [...upstreamMod.matchAll(/^\s*(k8s\.io\/[\w.-]+)\s+=>\s+\.\/staging\//gm)].map((match) => match[1] as string);
-    const goMod = [
-      'module weir.local/kubeapiserver',
-      '',
-      'go 1.24.0',
-      '',
-      `require (\n\tk8s.io/kubernetes ${KUBERNETES_VERSION}\n\tk8s.io/component-base ${STAGING_VERSION}\n)`,
-      '',
-      `replace (\n${staging.map((name) => `\t${name} => ${name} ${STAGING_VERSION}`).join('\n')}\n)`,
-      '',
-    ].join('\n');
-    await writeFile(path.join(moduleDir, 'go.mod'), goMod);
-    await writeFile(
-      path.join(moduleDir, 'main.go'),
-      'package main\n\nimport (\n\t"os"\n\n\t"k8s.io/component-base/cli"\n\t"k8s.io/kubernetes/cmd/kube-apiserver/app"\n)\n\nfunc main() {\n\tos.Exit(cli.Run(app.NewAPIServerCommand()))\n}\n',
-    );
-    await execFileAsync('go', ['mod', 'tidy'], { env, cwd: moduleDir, maxBuffer: 64 * 1024 * 1024 });
-    await mkdir(path.dirname(target), { recursive: true });
-    // Stamped as a release build does, so `kube-apiserver --version` and /version tell the truth.
-    const minor = KUBERNETES_VERSION.split('.')[1] ?? '';
-    const ldflags = [`gitVersion=${KUBERNETES_VERSION}`, 'gitMajor=1', `gitMinor=${minor}`].map((value) => `-X k8s.io/component-base/version.${value}`).join(' ');
-    await execFileAsync('go', ['build', '-ldflags', ldflags, '-o', target, '.'], { env, cwd: moduleDir, maxBuffer: 64 * 1024 * 1024 });
+    await buildKubernetesCommands([{ name: 'kube-apiserver', constructor: 'NewAPIServerCommand' }], path.dirname(bundled), log);
   } catch (error) {
-    const detail = (error as { stderr?: string }).stderr?.trim().split('\n').slice(-3).join(' | ') ?? (error as Error).message;
-    throw new KubeApiServerNotFoundError(`building kube-apiserver ${KUBERNETES_VERSION} failed: ${detail}`, [target], { cause: error });
-  } finally {
-    await rm(moduleDir, { recursive: true, force: true });
+    throw new KubeApiServerNotFoundError((error as Error).message, [bundled], { cause: error });
   }
+  return bundled;
 }
 
 export interface KubeApiServer {
@@ -102,6 +57,10 @@ export interface KubeApiServer {
   token: string;
   /** A kubeconfig file for that user. */
   kubeconfigPath: string;
+  /** The self-signed serving certificate, which is also its own CA (for `--root-ca-file`). */
+  servingCertPath: string;
+  /** The key service account tokens are signed with (for the controller-manager). */
+  serviceAccountKeyPath: string;
   stop(): Promise<void>;
 }
 
@@ -154,6 +113,7 @@ export async function startKubeApiServer(options: StartKubeApiServerOptions): Pr
   await writeFile(tokenFile, `${token},weir-admin,weir-admin,"system:masters"\n`, { mode: 0o600 });
 
   const server = `https://127.0.0.1:${securePort}`;
+  const certDir = path.join(options.dir, 'certs');
   const apiLog = path.join(options.dir, 'kube-apiserver.log');
   const apiserver = startLoggedProcess(
     options.binary,
@@ -162,13 +122,15 @@ export async function startKubeApiServer(options: StartKubeApiServerOptions): Pr
       '--bind-address=127.0.0.1',
       '--advertise-address=127.0.0.1',
       `--secure-port=${securePort}`,
-      `--cert-dir=${path.join(options.dir, 'certs')}`,
+      `--cert-dir=${certDir}`,
       `--token-auth-file=${tokenFile}`,
       '--authorization-mode=RBAC',
       `--service-account-key-file=${verifyKey}`,
       `--service-account-signing-key-file=${signingKey}`,
       '--service-account-issuer=https://kubernetes.default.svc',
       '--service-cluster-ip-range=10.96.0.0/24',
+      // A test node (infra/kube-node/) has no resolvable host name: reach its kubelet by IP.
+      '--kubelet-preferred-address-types=InternalIP',
     ],
     { logFile: apiLog },
   );
@@ -183,7 +145,7 @@ export async function startKubeApiServer(options: StartKubeApiServerOptions): Pr
   }
   const kubeconfigPath = path.join(options.dir, 'kubeconfig.yaml');
   await writeFile(kubeconfigPath, kubeconfig(server, token), { mode: 0o600 });
-  return { server, token, kubeconfigPath, stop: stopBoth };
+  return { server, token, kubeconfigPath, servingCertPath: path.join(certDir, 'apiserver.crt'), serviceAccountKeyPath: signingKey, stop: stopBoth };
 }
 
 function readyz(server: string, token: string): Promise<string | null> {

@@ -20,7 +20,8 @@ export function registerWorkerCommand(program: Command, contextFor: ContextFor):
     .option('--migrate', 'apply pending database migrations before starting')
     .option('--no-sync-schedules', 'leave Temporal Schedules to `weir schedules sync` (run it once per deploy)')
     .option('--metrics-port <port>', 'serve /metrics, /livez and /readyz on this port (env WEIR_METRICS_PORT)')
-    .action(async (options: { migrate?: boolean; syncSchedules: boolean; metricsPort?: string }, command: Command) => {
+    .option('--max-cached-workflows <count>', "runs kept in the worker's sticky cache (default: the Temporal SDK's); 0 hands every step of a run to whichever worker polls first")
+    .action(async (options: { migrate?: boolean; syncSchedules: boolean; metricsPort?: string; maxCachedWorkflows?: string }, command: Command) => {
       const context = contextFor(command);
       const { io } = context;
       // On a laptop the dev stack fills in what the environment leaves out.
@@ -29,6 +30,7 @@ export function registerWorkerCommand(program: Command, contextFor: ContextFor):
       const shutdownRequested = waitForShutdownSignal();
       const weirEnv = parseWeirEnv(io.env);
       const metricsPort = options.metricsPort === undefined ? weirEnv.WEIR_METRICS_PORT : parseMetricsPort(options.metricsPort);
+      const maxCachedWorkflows = parseMaxCachedWorkflows(options.maxCachedWorkflows);
       const logger = createWorkerLogger(weirEnv.WEIR_LOG_FORMAT, io.out);
       const observability = metricsPort === undefined ? undefined : await setUpWorkerObservability(metricsPort, { ...(logger.temporal ? { logger: logger.temporal } : {}) });
       if (!observability && logger.temporal) Runtime.install({ logger: logger.temporal });
@@ -59,6 +61,7 @@ export function registerWorkerCommand(program: Command, contextFor: ContextFor):
           ...(tracing ? { tracing } : {}),
           maxConcurrentActivities: settings.maxConcurrentActivities,
           maxConcurrentWorkflowTasks: settings.maxConcurrentWorkflowTasks,
+          ...(maxCachedWorkflows === undefined ? {} : { maxCachedWorkflows }),
           pools: settings.pools,
           shutdownGraceMs: settings.shutdownGraceMs,
           env: io.env,
@@ -89,6 +92,13 @@ export function registerWorkerCommand(program: Command, contextFor: ContextFor):
 
 function formatSeconds(ms: number): string {
   return `${Math.round(ms / 100) / 10} s`;
+}
+
+function parseMaxCachedWorkflows(raw: string | undefined): number | undefined {
+  if (raw === undefined) return undefined;
+  const count = Number(raw);
+  if (raw.trim() === '' || !Number.isInteger(count) || count < 0) throw new UsageError(`--max-cached-workflows must be a whole number 0 or more, got "${raw}"`);
+  return count;
 }
 
 function parseMetricsPort(raw: string | undefined): number | undefined {
