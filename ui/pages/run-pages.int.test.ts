@@ -120,9 +120,10 @@ describe('the DAG page', () => {
 
       // The grid shows the run as a column; a cell opens the run page with its task selected.
       await page.goto(url('/dags/web_pipeline'));
-      const cell = page.locator(`tr[data-task-id="alert"] a.cell[data-run-id="${runId}"]`);
+      const cellOf = (taskId: string) => page.locator(`tr[data-task-id="${taskId}"] a.cell[href="/runs/${encodeURIComponent(runId)}?task=${taskId}"]`);
+      const cell = cellOf('alert');
       await expect.poll(() => classOf(cell), POLL).toMatch(/state-skipped/);
-      await expect.poll(async () => (await textOf(page.locator(`tr[data-task-id="square"] a.cell[data-run-id="${runId}"]`))).trim(), POLL).toBe('4');
+      await expect.poll(async () => (await textOf(cellOf('square'))).trim(), POLL).toBe('4');
       await page.screenshot({ path: path.join(SCREENSHOTS, 'dag.png'), fullPage: true });
       await cell.click();
       await page.waitForURL(/\?task=alert/);
