@@ -3,7 +3,7 @@ import { createReadStream } from 'node:fs';
 import path from 'node:path';
 import { compareValues } from './compare/compare-column.ts';
 import { summarizeFile, type BinnedSummary, type SummaryRequest, type ValuesSummary } from './compare/file-summary.ts';
-import { categoryValueSql, isCategoryType, isNumericType, numericValueSql, openDataFile, type DataFileSession, type DuckDbLimits } from './duckdb.ts';
+import { categoryValueSql, doubleValueSql, isCategoryType, isNumericType, numericValueSql, openDataFile, type DataFileSession, type DuckDbLimits } from './duckdb.ts';
 import { DriftInputError } from './errors.ts';
 import { OTHER_CATEGORY, type BaselineStats, type CategoricalColumnBaseline, type CategoryCount, type ColumnBaseline, type NumericalColumnBaseline } from './types.ts';
 
@@ -29,7 +29,7 @@ export interface ComputedBaseline {
 const MAX_DISTINCT_FOR_CATEGORICAL = 5;
 const QUANTILES = [0.01, 0.05, 0.25, 0.5, 0.75, 0.95, 0.99];
 /** About this many fine bins per numerical column give its quantiles. */
-const QUANTILE_BINS = 65_536;
+const QUANTILE_BINS = 16_384;
 
 /**
  * Profiles a training file (CSV or Parquet) with DuckDB: per column counts, nulls, quantiles,
@@ -86,7 +86,7 @@ async function profile(session: DataFileSession, source: string, options: Comput
   const requests: SummaryRequest[] = candidates.map((column, i) => {
     const valueSql = column.numeric ? numericValueSql(column.name) : categoryValueSql(column.name, column.sqlType);
     if (column.numeric && Number(totals[`d${i}`] ?? 0) > MAX_DISTINCT_FOR_CATEGORICAL * 2) {
-      return { kind: 'bins', valueSql, min: Number(totals[`lo${i}`]), max: Number(totals[`hi${i}`]), bins: fine };
+      return { kind: 'bins', valueSql, doubleSql: doubleValueSql(column.name), min: Number(totals[`lo${i}`]), max: Number(totals[`hi${i}`]), bins: fine };
     }
     // HyperLogLog is close but not exact at tiny counts; the 5-value rule deserves the exact count.
     if (column.numeric) return { kind: 'values', valueSql, numeric: true };

@@ -216,9 +216,14 @@ export function isCategoryType(sqlType: string): boolean {
   return CATEGORY_TYPE.test(sqlType);
 }
 
+/** A column as DOUBLE, NaN and infinities kept (for scans that drop them themselves). */
+export function doubleValueSql(column: string): string {
+  return `CAST(${sqlIdentifier(column)} AS DOUBLE)`;
+}
+
 /** A column as DOUBLE, with NaN and infinities read as missing so they cannot break bin edges. */
 export function numericValueSql(column: string): string {
-  const value = `CAST(${sqlIdentifier(column)} AS DOUBLE)`;
+  const value = doubleValueSql(column);
   return `CASE WHEN isfinite(${value}) THEN ${value} END`;
 }
 

@@ -56,7 +56,7 @@ export interface BaselineStats {
   sampleSize?: number;
   bins: number;
   /**
-   * 'binned' (now): interpolated in 65,536 equal-width bins, within (max - min) / 65,536, exact for
+   * 'binned' (now): interpolated in about 16,384 equal-width bins, within (max - min) / 16,384, exact for
    * columns of at most about 10 values. Older baselines: 'exact' up to 1M rows, 'approximate' (t-digest) above.
    */
   quantileMethod: 'exact' | 'approximate' | 'binned';

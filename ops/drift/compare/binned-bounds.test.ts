@@ -1,7 +1,7 @@
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { dataFileSource, numericValueSql, openDataFile } from '../duckdb.ts';
+import { dataFileSource, doubleValueSql, numericValueSql, openDataFile } from '../duckdb.ts';
 import { BOUND_BINS, ecdfBounds } from './binned-bounds.ts';
 import { summarizeFile, type BinnedSummary } from './file-summary.ts';
 import { numericSummary } from './merged-values.ts';
@@ -19,7 +19,7 @@ describe('bounds of the exact KS and Wasserstein from fine bins over the referen
         const exact = await numericSummary(session, sources);
         const range = (await session.query(`SELECT min(${value}) AS lo, max(${value}) AS hi FROM ${reference.source}`))[0]!;
         const [min, max] = [Number(range.lo), Number(range.hi)];
-        const request = { kind: 'bins' as const, valueSql: value, min, max, bins: BOUND_BINS };
+        const request = { kind: 'bins' as const, valueSql: value, doubleSql: doubleValueSql(name), min, max, bins: BOUND_BINS };
         const [ref] = (await summarizeFile(session, reference.source, [request])).columns as [BinnedSummary];
         const [cur] = (await summarizeFile(session, session.source, [request])).columns as [BinnedSummary];
         expect(ref.below.count + ref.above.count).toBe(0);
@@ -42,7 +42,7 @@ describe('bounds of the exact KS and Wasserstein from fine bins over the referen
     const session = await openDataFile(path.join(folder, 'current.parquet'), { threads: 1 });
     try {
       const value = numericValueSql('stable');
-      const request = { kind: 'bins' as const, valueSql: value, min: 0, max: 1e-9, bins: 16 };
+      const request = { kind: 'bins' as const, valueSql: value, doubleSql: doubleValueSql('stable'), min: 0, max: 1e-9, bins: 16 };
       const [side] = (await summarizeFile(session, session.source, [request])).columns as [BinnedSummary];
       expect(side.above.count).toBeGreaterThan(0);
       expect(ecdfBounds(side, side, 0, 1e-9)).toBeUndefined();

@@ -108,7 +108,7 @@ function rangeView(lo: number, hi: number, reference: number[], current: number[
 
 /**
  * The same bars from the bins of a one-pass summary: the drawn range is the reference's 1st/99th
- * percentiles widened to whole bins (each bar an equal number of the 65,536 bins), so every count
+ * percentiles widened to whole bins (each bar an equal number of the 16,384 bins), so every count
  * is exact; values outside it, the tails included, are the clipped counts.
  */
 export function rangeBarsFromBins(reference: BinnedSummary, current: BinnedSummary, min: number, max: number, displayRange?: [number, number]): HistogramView {

@@ -2,8 +2,11 @@ import type { DataFileSession } from '../duckdb.ts';
 
 /** What one pass over a file computes for one column. */
 export type SummaryRequest =
-  /** A numerical column counted in `bins` equal-width bins over [min, max]; values outside are counted and summed apart. */
-  | { kind: 'bins'; valueSql: string; min: number; max: number; bins: number }
+  /**
+   * A numerical column counted in `bins` equal-width bins over [min, max]; values outside are
+   * counted and summed apart. `doubleSql` is the column as DOUBLE, NaN and infinities still in.
+   */
+  | { kind: 'bins'; valueSql: string; doubleSql: string; min: number; max: number; bins: number }
   /** Every distinct non-null value with its count (categories, few-valued numbers); `top` keeps the most frequent only. */
   | { kind: 'values'; valueSql: string; numeric: boolean; top?: number };
 
@@ -92,36 +95,46 @@ export async function summarizeFile(session: DataFileSession, source: string, re
 async function binAll(session: DataFileSession, source: string, binned: readonly { request: Extract<SummaryRequest, { kind: 'bins' }>; summary: BinnedSummary }[]): Promise<number> {
   if (binned.length === 0) return 0;
   let rows = 0;
-  // A missing value arrives as NaN, so every column is a plain Float64Array without a validity mask.
-  const select = binned.map(({ request }) => `coalesce(${request.valueSql}, 'NaN'::DOUBLE)`).join(', ');
+  // A missing value arrives as NaN, so every column is a plain Float64Array without a validity
+  // mask; infinities are dropped here (v - v is NaN for them), as numericValueSql drops them.
+  const select = binned.map(({ request }) => `coalesce(${request.doubleSql}, 'NaN'::DOUBLE)`).join(', ');
   await session.forEachChunk(`SELECT ${select} FROM ${source}`, (chunk) => {
     rows += chunk.rows;
-    binned.forEach(({ request, summary }, c) => {
-      const values = chunk.numbers(c);
-      const { min, max, bins } = request;
-      const scale = max > min ? bins / (max - min) : 0;
-      const counts = summary.counts;
-      let seen = 0;
-      for (let row = 0; row < chunk.rows; row++) {
-        const v = values[row]!;
-        if (v !== v) continue;
-        seen++;
-        // Left-closed bins, the last one closed at max; values outside go to the tails.
-        if (v < min) {
-          summary.below.count++;
-          summary.below.sum += v;
-        } else if (v > max) {
-          summary.above.count++;
-          summary.above.sum += v;
-        } else {
-          const k = Math.floor((v - min) * scale);
-          counts[k < bins ? k : bins - 1]!++;
-        }
-      }
-      summary.values += seen;
-    });
+    for (let c = 0; c < binned.length; c++) countIntoBins(chunk.numbers(c) as Float64Array, chunk.rows, binned[c]!.request, binned[c]!.summary);
   });
   return rows;
+}
+
+/** The hot loop: one chunk of one column into its bins (left-closed, the last closed at max) and tails. */
+function countIntoBins(values: Float64Array, rows: number, request: { min: number; max: number; bins: number }, summary: BinnedSummary): void {
+  const { min, max, bins } = request;
+  const scale = max > min ? bins / (max - min) : 0;
+  const counts = summary.counts;
+  const last = bins - 1;
+  let seen = 0;
+  let belowCount = 0;
+  let belowSum = 0;
+  let aboveCount = 0;
+  let aboveSum = 0;
+  for (let row = 0; row < rows; row++) {
+    const v = values[row]!;
+    if (v - v !== 0) continue;
+    seen++;
+    if (v < min) {
+      belowCount++;
+      belowSum += v;
+    } else if (v > max) {
+      aboveCount++;
+      aboveSum += v;
+    } else {
+      // Non-negative and at most `bins`, so truncation is floor.
+      const k = ((v - min) * scale) | 0;
+      counts[k < last ? k : last]!++;
+    }
+  }
+  summary.values += seen;
+  summary.below = { count: summary.below.count + belowCount, sum: summary.below.sum + belowSum };
+  summary.above = { count: summary.above.count + aboveCount, sum: summary.above.sum + aboveSum };
 }
 
 function branches(request: Extract<SummaryRequest, { kind: 'values' }>, c: number, source: string): string[] {

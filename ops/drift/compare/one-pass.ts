@@ -1,3 +1,4 @@
+import { doubleValueSql } from '../duckdb.ts';
 import { binIndex, ksTwoSamplePValue } from '../stats/index.ts';
 import { BOUND_BINS, BOUNDED_FIRST_ABOVE_VALUES, ecdfBounds } from './binned-bounds.ts';
 import { chooseTest } from './choose.ts';
@@ -13,7 +14,7 @@ import type { NumericSummary, ValueCounts } from './merged-values.ts';
  */
 export function summaryRequest(column: ColumnToCompare, side: 'reference' | 'current'): SummaryRequest {
   const valueSql = column.sources[side].valueSql;
-  if (column.boundable) return { kind: 'bins', valueSql, min: column.boundable.min, max: column.boundable.max, bins: BOUND_BINS };
+  if (column.boundable) return { kind: 'bins', valueSql, doubleSql: doubleValueSql(column.name), min: column.boundable.min, max: column.boundable.max, bins: BOUND_BINS };
   return { kind: 'values', valueSql, numeric: column.kind === 'numerical' };
 }
 
