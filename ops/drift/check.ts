@@ -8,7 +8,7 @@ import { compareFromSummaries, summaryRequest, type OnePassOptions } from './com
 import { categoryValueSql, dataFileSource, isCategoryType, isNumericType, numericValueSql, openDataFile, type DuckDbLimits } from './duckdb.ts';
 import { DriftConfigError, DriftInputError } from './errors.ts';
 import { decideDataset, type DriftEvaluation } from './evaluate.ts';
-import type { BaselineStats, ColumnKind } from './types.ts';
+import type { BaselineStats, ColumnBaseline, ColumnKind } from './types.ts';
 
 export interface DriftCheckOptions extends DuckDbLimits {
   /** Compare only these baseline columns; default all. */
@@ -62,12 +62,43 @@ export async function checkDrift(file: string, reference: ReferenceData, options
   for (const column of columns) checkOverride(column.name, column.compareAs, options.overrides?.[column.name]);
 
   const referenceFile = await dataFileSource(reference.datasetPath);
-  if ((options.verifyReference ?? true) && reference.datasetSha256 !== undefined) {
-    const actual = await sha256File(referenceFile.file);
-    if (actual !== reference.datasetSha256) {
-      throw new DriftInputError(`Training file ${referenceFile.file} changed since the baseline was computed (SHA-256 ${actual}, baseline ${reference.datasetSha256}); compute a new baseline`, referenceFile.file);
-    }
+  // Hashing the training file runs beside DuckDB's reading (both are I/O and other cores); its
+  // verdict comes first, so a changed file is reported as such, whatever else failed.
+  const expected = (options.verifyReference ?? true) ? reference.datasetSha256 : undefined;
+  const changed = expected === undefined ? Promise.resolve(undefined) : referenceChange(referenceFile.file, expected);
+  try {
+    const evaluation = await compareFiles(file, referenceFile, columns, options, onePass, datasetDriftShare);
+    const problem = await changed;
+    if (problem) throw problem;
+    return evaluation;
+  } catch (error) {
+    throw (await changed) ?? error;
   }
+}
+
+/** The error to raise when the training file's SHA-256 is not the baseline's; undefined when it is. */
+async function referenceChange(file: string, expected: string): Promise<DriftInputError | undefined> {
+  // Never rejects: it is awaited only after the comparison, and a rejection left waiting would crash the process.
+  let actual: string;
+  try {
+    actual = await sha256File(file);
+  } catch (error) {
+    return new DriftInputError(`Reading training file ${file} failed: ${error instanceof Error ? error.message : String(error)}`, file);
+  }
+  if (actual === expected) return undefined;
+  return new DriftInputError(`Training file ${file} changed since the baseline was computed (SHA-256 ${actual}, baseline ${expected}); compute a new baseline`, file);
+}
+
+type PlannedColumn = ColumnBaseline & { compareAs: ColumnKind };
+
+async function compareFiles(
+  file: string,
+  referenceFile: { file: string; source: string },
+  columns: readonly PlannedColumn[],
+  options: DriftCheckOptions,
+  onePass: OnePassOptions,
+  datasetDriftShare: number,
+): Promise<DriftEvaluation> {
   const session = await openDataFile(file, options);
   try {
     const currentSource = await session.tableFor(session.source, 'current_data');
