@@ -22,24 +22,34 @@ interface ChildReport { ms: number; peakRssMiB: number; rows: number; passed?: b
 const BYTES_PER_ROW = 86; // measured for the generator below; only decides how many rows to write
 
 /**
+ * Writes (once) the benchmark CSV of `rows` rows: integer id, float amount, a 4-value segment and
+ * a nullable text note. The drift memory benchmark reads the same file.
+ */
+export async function writeValidationCsv(file: string, rows: number, log: (line: string) => void): Promise<void> {
+  if (await stat(file).catch(() => null)) return;
+  log(`generating ${rows.toLocaleString()} rows of CSV (about ${((rows * BYTES_PER_ROW) / 1e9).toFixed(1)} GB)`);
+  const instance = await DuckDBInstance.create(':memory:');
+  const db = await instance.connect();
+  await db.run(`COPY (
+    SELECT i AS id, (i * 7919 % 100000) / 100.0 AS amount, ['a','b','c','d'][1 + i % 4] AS segment,
+           CASE WHEN i % 20 = 0 THEN NULL ELSE 'customer note number ' || (i % 1000003)::VARCHAR || ' of the weekly batch' END AS note
+    FROM range(${rows}) t(i)) TO '${file.replaceAll("'", "''")}' (FORMAT csv, HEADER true)`);
+  db.closeSync();
+  instance.closeSync();
+}
+
+/** Rows of a CSV of about `bytes` from the generator above. */
+export function validationCsvRows(bytes: number): number {
+  return Math.ceil(bytes / BYTES_PER_ROW);
+}
+
+/**
  * Validation of a CSV of about `bytes` (default 2 GB) in a fresh process, with its peak RSS.
  * Baseline, in the same run: DuckDB counting the file's rows in one pass.
  */
 export async function runCsvMemoryBenchmark(options: { dir: string; bytes: number; log: (line: string) => void }): Promise<CsvMemoryResult> {
   const file = path.join(options.dir, `validate-${Math.round(options.bytes / 1e6)}MB.csv`);
-  const existing = await stat(file).catch(() => null);
-  if (!existing) {
-    const rows = Math.ceil(options.bytes / BYTES_PER_ROW);
-    options.log(`generating ${rows.toLocaleString()} rows of CSV (${(options.bytes / 1e9).toFixed(1)} GB)`);
-    const instance = await DuckDBInstance.create(':memory:');
-    const db = await instance.connect();
-    await db.run(`COPY (
-      SELECT i AS id, (i * 7919 % 100000) / 100.0 AS amount, ['a','b','c','d'][1 + i % 4] AS segment,
-             CASE WHEN i % 20 = 0 THEN NULL ELSE 'customer note number ' || (i % 1000003)::VARCHAR || ' of the weekly batch' END AS note
-      FROM range(${rows}) t(i)) TO '${file.replaceAll("'", "''")}' (FORMAT csv, HEADER true)`);
-    db.closeSync();
-    instance.closeSync();
-  }
+  await writeValidationCsv(file, validationCsvRows(options.bytes), options.log);
   const size = (await stat(file)).size;
   const child = path.join(REPO_ROOT, 'bench', 'csv-memory-child.ts');
   options.log('scan baseline');

@@ -3,7 +3,7 @@
  * prints a Markdown report and writes bench/results/latest.{json,md}. Asserts nothing about time.
  *
  *   npm run bench                          # everything, about 25 minutes on 2 cores (scale alone 15)
- *   npm run bench -- --only loading        # orchestration | loading | validate | trigger | cold-start | drift | csv-memory | load | scale | cli | ui, comma separated
+ *   npm run bench -- --only loading        # orchestration | loading | validate | trigger | cold-start | drift | csv-memory | drift-csv-memory | load | scale | cli | ui, comma separated
  *   BENCH_CSV_BYTES=500000000 npm run bench # size of the csv-memory benchmark's CSV (default 2 GB)
  *   BENCH_RUNS=5 npm run bench             # measured runs per case (default 3; the orchestration cases at least 7)
  *   BENCH_LOAD_RUNS=50 npm run bench       # concurrent runs per round in the load benchmark (default 200)
@@ -23,6 +23,7 @@ import { runCliStartupBenchmark } from './cli-startup.ts';
 import { runColdStartBenchmark } from './cold-start.ts';
 import { runDriftBenchmark } from './drift.ts';
 import { runCsvMemoryBenchmark } from './csv-memory.ts';
+import { runDriftCsvMemoryBenchmark } from './drift-csv-memory.ts';
 import { runEvidentlyComparison } from './drift-evidently.ts';
 import { runLoadingBenchmark } from './dag-loading.ts';
 import { runValidateBenchmark } from './dags-validate.ts';
@@ -37,7 +38,7 @@ import { renderMarkdown, writeResults, type BenchResults } from './report.ts';
 import { startBenchStack } from './stack.ts';
 import { round } from './stats.ts';
 
-const BENCHMARKS = ['orchestration', 'loading', 'validate', 'trigger', 'cold-start', 'drift', 'csv-memory', 'load', 'scale', 'cli', 'ui'] as const;
+const BENCHMARKS = ['orchestration', 'loading', 'validate', 'trigger', 'cold-start', 'drift', 'csv-memory', 'drift-csv-memory', 'load', 'scale', 'cli', 'ui'] as const;
 type Benchmark = (typeof BENCHMARKS)[number];
 
 const { values } = parseArgs({ options: { only: { type: 'string' } } });
@@ -111,6 +112,11 @@ try {
     const bytes = Number(process.env.BENCH_CSV_BYTES ?? 2e9);
     log(`4b. validation of a ${(bytes / 1e9).toFixed(1)} GB CSV: peak RSS, vs one DuckDB pass`);
     results.csvMemory = await runCsvMemoryBenchmark({ dir: scratchDir, bytes, log });
+  }
+  if (selected.has('drift-csv-memory')) {
+    const bytes = Number(process.env.BENCH_CSV_BYTES ?? 2e9);
+    log(`4c. drift of a ${(bytes / 1e9).toFixed(1)} GB CSV: peak RSS, vs one DuckDB pass`);
+    results.driftCsvMemory = await runDriftCsvMemoryBenchmark({ dir: scratchDir, bytes, log });
   }
   if (stack && bundlePath && selected.has('load')) {
     const concurrentRuns = Number(process.env.BENCH_LOAD_RUNS ?? 200);

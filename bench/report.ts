@@ -1,5 +1,6 @@
 import { driftSection, type DriftResult } from './drift.ts';
 import { csvMemorySection, type CsvMemoryResult } from './csv-memory.ts';
+import { driftCsvMemorySection, type DriftCsvMemoryResult } from './drift-csv-memory.ts';
 import { evidentlySection, type EvidentlyComparison } from './drift-evidently.ts';
 import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
@@ -25,6 +26,7 @@ export interface BenchResults {
   coldStart?: ColdStartResult;
   drift?: DriftResult;
   csvMemory?: CsvMemoryResult;
+  driftCsvMemory?: DriftCsvMemoryResult;
   driftVsEvidently?: EvidentlyComparison;
   load?: LoadResult;
   scale?: ScaleResult;
@@ -61,6 +63,7 @@ export function renderMarkdown(results: BenchResults): string {
   if (results.coldStart) parts.push('', coldStartSection(results.coldStart));
   if (results.drift) parts.push('', driftSection(results.drift));
   if (results.csvMemory) parts.push('', csvMemorySection(results.csvMemory));
+  if (results.driftCsvMemory) parts.push('', driftCsvMemorySection(results.driftCsvMemory));
   if (results.driftVsEvidently) parts.push('', evidentlySection(results.driftVsEvidently));
   if (results.load) parts.push('', loadSection(results.load));
   if (results.scale) parts.push('', scaleSection(results.scale));

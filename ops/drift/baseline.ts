@@ -1,7 +1,9 @@
 import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import path from 'node:path';
-import { categoryValueSql, isCategoryType, isNumericType, numericValueSql, openDataFile, type DataFileSession, type DuckDbLimits } from './duckdb.ts';
+import { compareValues } from './compare/compare-column.ts';
+import { summarizeFile, type BinnedSummary, type SummaryRequest, type ValuesSummary } from './compare/file-summary.ts';
+import { categoryValueSql, doubleValueSql, isCategoryType, isNumericType, numericValueSql, openDataFile, type DataFileSession, type DuckDbLimits } from './duckdb.ts';
 import { DriftInputError } from './errors.ts';
 import { OTHER_CATEGORY, type BaselineStats, type CategoricalColumnBaseline, type CategoryCount, type ColumnBaseline, type NumericalColumnBaseline } from './types.ts';
 
@@ -26,7 +28,8 @@ export interface ComputedBaseline {
 /** Evidently's rule: a numeric column with at most this many distinct values is categorical. */
 const MAX_DISTINCT_FOR_CATEGORICAL = 5;
 const QUANTILES = [0.01, 0.05, 0.25, 0.5, 0.75, 0.95, 0.99];
-const EXACT_QUANTILE_MAX_ROWS = 1_000_000;
+/** About this many fine bins per numerical column give its quantiles. */
+const QUANTILE_BINS = 16_384;
 
 /**
  * Profiles a training file (CSV or Parquet) with DuckDB: per column counts, nulls, quantiles,
@@ -40,14 +43,15 @@ const EXACT_QUANTILE_MAX_ROWS = 1_000_000;
 export async function computeBaseline(file: string, options: ComputeBaselineOptions = {}): Promise<ComputedBaseline> {
   const session = await openDataFile(file, options);
   try {
-    const [stats, datasetSha256] = await Promise.all([profile(session, options), sha256File(session.file)]);
+    const source = await session.tableFor(session.source, 'training_data');
+    const [stats, datasetSha256] = await Promise.all([profile(session, source, options), sha256File(session.file)]);
     return { datasetPath: path.resolve(session.file), datasetSha256, stats };
   } finally {
     session.close();
   }
 }
 
-async function profile(session: DataFileSession, options: ComputeBaselineOptions): Promise<BaselineStats> {
+async function profile(session: DataFileSession, source: string, options: ComputeBaselineOptions): Promise<BaselineStats> {
   const bins = options.bins ?? 30;
   const maxCategories = options.maxCategories ?? 200;
   const forcedCategorical = new Set(options.categorical ?? []);
@@ -72,104 +76,119 @@ async function profile(session: DataFileSession, options: ComputeBaselineOptions
     aggregates.push(`count(${value}) AS c${i}`, `approx_count_distinct(${value}) AS d${i}`);
     if (column.numeric) aggregates.push(`min(${value}) AS lo${i}`, `max(${value}) AS hi${i}`, `avg(${value}) AS mean${i}`, `stddev_pop(${value}) AS std${i}`);
   });
-  const totals = (await session.query(`SELECT ${aggregates.join(', ')} FROM ${session.source}`))[0] ?? {};
+  const totals = (await session.query(`SELECT ${aggregates.join(', ')} FROM ${source}`))[0] ?? {};
   const rowCount = Number(totals.row_count ?? 0);
   if (rowCount === 0) throw new DriftInputError(`Training file ${session.file} has no rows`, session.file);
-  const quantileMethod = rowCount <= EXACT_QUANTILE_MAX_ROWS ? 'exact' : 'approximate';
 
-  const columns: (ColumnBaseline | NumericalBase)[] = [];
+  // One more pass for everything else: fine bins of each numerical column (quantiles and the
+  // histogram), the most frequent categories, and every value of a column that may be few-valued.
+  const fine = bins * Math.ceil(QUANTILE_BINS / bins);
+  const requests: SummaryRequest[] = candidates.map((column, i) => {
+    const valueSql = column.numeric ? numericValueSql(column.name) : categoryValueSql(column.name, column.sqlType);
+    if (column.numeric && Number(totals[`d${i}`] ?? 0) > MAX_DISTINCT_FOR_CATEGORICAL * 2) {
+      return { kind: 'bins', valueSql, doubleSql: doubleValueSql(column.name), min: Number(totals[`lo${i}`]), max: Number(totals[`hi${i}`]), bins: fine };
+    }
+    // HyperLogLog is close but not exact at tiny counts; the 5-value rule deserves the exact count.
+    if (column.numeric) return { kind: 'values', valueSql, numeric: true };
+    return { kind: 'values', valueSql, numeric: false, top: maxCategories + 1 };
+  });
+  const summary = await summarizeFile(session, source, requests);
+
+  const columns: ColumnBaseline[] = [];
   for (const [i, column] of candidates.entries()) {
     const count = Number(totals[`c${i}`] ?? 0);
-    let distinct = Number(totals[`d${i}`] ?? 0);
-    const base = { name: column.name, sqlType: column.sqlType, count, nulls: rowCount - count };
+    const base = { name: column.name, sqlType: column.sqlType, count, nulls: rowCount - count, distinct: Number(totals[`d${i}`] ?? 0) };
     if (count === 0) {
       skipped.push({ name: column.name, sqlType: column.sqlType, reason: 'no non-null values in the training data' });
       continue;
     }
-    if (column.numeric && distinct <= MAX_DISTINCT_FOR_CATEGORICAL * 2) {
-      // HyperLogLog is close but not exact at tiny counts; the 5-value rule deserves the exact count.
-      distinct = await exactDistinct(session, numericValueSql(column.name));
-    }
-    if (column.numeric && distinct > MAX_DISTINCT_FOR_CATEGORICAL) {
-      columns.push({ ...base, distinct, min: Number(totals[`lo${i}`]), max: Number(totals[`hi${i}`]), mean: Number(totals[`mean${i}`]), std: Number(totals[`std${i}`]) });
+    const moments = { min: Number(totals[`lo${i}`]), max: Number(totals[`hi${i}`]), mean: Number(totals[`mean${i}`]), std: Number(totals[`std${i}`]) };
+    const read = summary.columns[i]!;
+    if (read.kind === 'bins') {
+      columns.push({ kind: 'numerical', ...base, ...moments, ...binnedShape(read, moments.min, moments.max, bins) });
+    } else if (column.numeric && read.counts.size > MAX_DISTINCT_FOR_CATEGORICAL) {
+      columns.push({ kind: 'numerical', ...base, distinct: read.counts.size, ...moments, ...valuesShape(read, moments.min, moments.max, bins) });
     } else {
-      columns.push(await categoricalColumn(session, { ...base, distinct }, maxCategories));
+      // Labels as the check reads categories: numbers through DOUBLE, so 1 is "1.0".
+      const labelled = column.numeric ? new Map([...read.counts].map(([value, n]) => [doubleLabel(Number(value)), n])) : read.counts;
+      columns.push(categoricalColumn({ ...base, ...(column.numeric ? { distinct: read.counts.size } : {}) }, labelled, maxCategories));
     }
   }
-  const numerical = await numericalColumns(session, columns.filter(isNumericalBase), { bins, quantileMethod });
   return {
     formatVersion: 2,
     rowCount,
     bins,
-    quantileMethod,
+    quantileMethod: 'binned',
     categorical: [...forcedCategorical],
-    columns: columns.map((column) => (isNumericalBase(column) ? numerical.get(column.name)! : column)),
+    columns,
     skipped,
   };
 }
 
-type NumericalBase = Omit<NumericalColumnBaseline, 'kind' | 'quantiles' | 'histogram'>;
-
-/** Exact (or t-digest) quantiles and an equal-width histogram of every numerical column, in one DuckDB scan. */
-async function numericalColumns(
-  session: DataFileSession,
-  bases: readonly NumericalBase[],
-  options: { bins: number; quantileMethod: 'exact' | 'approximate' },
-): Promise<Map<string, NumericalColumnBaseline>> {
-  if (bases.length === 0) return new Map();
-  const quantileFunction = options.quantileMethod === 'exact' ? 'quantile_cont' : 'approx_quantile';
-  const aggregates = bases.flatMap((base, i) => {
-    const value = numericValueSql(base.name);
-    const width = (base.max - base.min) / options.bins;
-    // least() skips NULLs, so a missing value must be kept out explicitly.
-    const bin = `CASE WHEN ${value} IS NOT NULL THEN ${width > 0 ? `least(floor((${value} - ${base.min}) / ${width})::BIGINT, ${options.bins - 1})` : '0'} END`;
-    return [`${quantileFunction}(${value}, [${QUANTILES.join(', ')}]) AS q${i}`, `histogram(${bin}) AS h${i}`];
-  });
-  const row = (await session.query(`SELECT ${aggregates.join(', ')} FROM ${session.source}`))[0] ?? {};
-  return new Map(
-    bases.map((base, i) => {
-      const counts = new Array<number>(options.bins).fill(0);
-      for (const entry of (row[`h${i}`] ?? []) as { key: unknown; value: unknown }[]) if (entry.key !== null) counts[Number(entry.key)]! += Number(entry.value);
-      const q = (row[`q${i}`] ?? []) as unknown[];
-      const quantiles = Object.fromEntries(QUANTILES.map((level, k) => [String(level), Number(q[k])]));
-      const edges = equalWidthEdges(base.min, base.max, options.bins);
-      return [base.name, { kind: 'numerical', ...base, quantiles, histogram: { edges, counts, below: 0, above: 0 } }];
-    }),
-  );
+/** DuckDB's text for a DOUBLE (`CAST(x AS VARCHAR)`): integral values keep a ".0". */
+function doubleLabel(value: number): string {
+  return Number.isInteger(value) && Math.abs(value) < 1e15 ? `${value}.0` : String(value);
 }
 
-function isNumericalBase(column: ColumnBaseline | NumericalBase): column is NumericalBase {
-  return !('kind' in column);
+/**
+ * Quantiles and the equal-width histogram from fine bins (a whole number of them per histogram
+ * bin): the histogram is exact up to rounding at its edges, each quantile is interpolated inside
+ * the fine bin holding it, within (max - min) / fine bins of the exact value.
+ */
+function binnedShape(read: BinnedSummary, min: number, max: number, bins: number): Pick<NumericalColumnBaseline, 'quantiles' | 'histogram'> {
+  const fine = read.counts.length;
+  const per = fine / bins;
+  const counts = new Array<number>(bins).fill(0);
+  for (let k = 0; k < fine; k++) counts[Math.floor(k / per)]! += read.counts[k]!;
+  const width = (max - min) / fine;
+  const total = read.values;
+  const quantiles: Record<string, number> = {};
+  for (const level of QUANTILES) {
+    const rank = level * (total - 1);
+    let seen = 0;
+    let k = 0;
+    while (k < fine - 1 && seen + read.counts[k]! <= rank) seen += read.counts[k++]!;
+    const inside = read.counts[k]! > 0 ? (rank - seen + 0.5) / read.counts[k]! : 0.5;
+    quantiles[String(level)] = Math.min(max, Math.max(min, min + (k + Math.min(1, inside)) * width));
+  }
+  return { quantiles, histogram: { edges: equalWidthEdges(min, max, bins), counts, below: 0, above: 0 } };
+}
+
+/** The same from exact value counts (a numerical column with 6 to about 10 values): exact quantiles as DuckDB's quantile_cont. */
+function valuesShape(read: ValuesSummary, min: number, max: number, bins: number): Pick<NumericalColumnBaseline, 'quantiles' | 'histogram'> {
+  const sorted = [...read.counts].map(([value, n]) => [Number(value), n] as const).sort((a, b) => a[0] - b[0]);
+  const at = (rank: number): number => {
+    let seen = 0;
+    for (const [value, n] of sorted) {
+      seen += n;
+      if (seen > rank) return value;
+    }
+    return max;
+  };
+  const quantiles: Record<string, number> = {};
+  for (const level of QUANTILES) {
+    const position = level * (read.values - 1);
+    const below = at(Math.floor(position));
+    quantiles[String(level)] = below + (at(Math.ceil(position)) - below) * (position - Math.floor(position));
+  }
+  const width = (max - min) / bins;
+  const counts = new Array<number>(bins).fill(0);
+  for (const [value, n] of sorted) counts[width > 0 ? Math.min(Math.floor((value - min) / width), bins - 1) : 0]! += n;
+  return { quantiles, histogram: { edges: equalWidthEdges(min, max, bins), counts, below: 0, above: 0 } };
 }
 
 function equalWidthEdges(min: number, max: number, bins: number): number[] {
   return Array.from({ length: bins + 1 }, (_, k) => (k === bins ? max : min + (k * (max - min)) / bins));
 }
 
-async function categoricalColumn(
-  session: DataFileSession,
-  base: Omit<CategoricalColumnBaseline, 'kind' | 'frequencies'>,
-  maxCategories: number,
-): Promise<CategoricalColumnBaseline> {
-  const value = categoryValueSql(base.name, base.sqlType);
-  const frequencies = await categoryCounts(session, value, maxCategories + 1);
+/** Most frequent first, ties by value so the order is stable; the rest summed as `__other__`. */
+function categoricalColumn(base: Omit<CategoricalColumnBaseline, 'kind' | 'frequencies'>, counts: ReadonlyMap<string | number, number>, maxCategories: number): CategoricalColumnBaseline {
+  const frequencies = [...counts].map(([value, count]) => ({ value: String(value), count }));
+  frequencies.sort((a, b) => b.count - a.count || compareValues(a.value, b.value));
   const kept: CategoryCount[] = frequencies.slice(0, maxCategories);
   const keptTotal = kept.reduce((acc, entry) => acc + entry.count, 0);
   if (keptTotal < base.count) kept.push({ value: OTHER_CATEGORY, count: base.count - keptTotal });
   return { kind: 'categorical', ...base, frequencies: kept };
-}
-
-/** Most frequent first, ties by value so the order is stable. */
-export async function categoryCounts(session: DataFileSession, valueSql: string, limit?: number): Promise<CategoryCount[]> {
-  const rows = await session.query(
-    `SELECT v, count(*) AS n FROM (SELECT ${valueSql} AS v FROM ${session.source}) WHERE v IS NOT NULL GROUP BY v ORDER BY n DESC, v${limit === undefined ? '' : ` LIMIT ${limit}`}`,
-  );
-  return rows.map((row) => ({ value: String(row.v), count: Number(row.n) }));
-}
-
-async function exactDistinct(session: DataFileSession, valueSql: string): Promise<number> {
-  const rows = await session.query(`SELECT count(DISTINCT ${valueSql}) AS n FROM ${session.source}`);
-  return Number(rows[0]?.n ?? 0);
 }
 
 async function sha256File(file: string): Promise<string> {

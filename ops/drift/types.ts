@@ -55,8 +55,11 @@ export interface BaselineStats {
   rowCount: number;
   sampleSize?: number;
   bins: number;
-  /** 'exact' up to 1M rows, 'approximate' (t-digest) above. */
-  quantileMethod: 'exact' | 'approximate';
+  /**
+   * 'binned' (now): interpolated in about 16,384 equal-width bins, within (max - min) / 16,384, exact for
+   * columns of at most about 10 values. Older baselines: 'exact' up to 1M rows, 'approximate' (t-digest) above.
+   */
+  quantileMethod: 'exact' | 'approximate' | 'binned';
   columns: ColumnBaseline[];
   /** Numeric columns the baseline was told to treat as categories (compared value by value). */
   categorical?: string[];

@@ -1,9 +1,9 @@
-import type { DataFileSession } from '../duckdb.ts';
-import type { ColumnSources } from './merged-values.ts';
+import type { BinnedSummary } from './file-summary.ts';
 
-/** Above this many values on both sides together, a numerical column is first bounded from fine bins. */
-export const BOUNDED_FIRST_ABOVE_VALUES = 2_000_000;
-const BINS = 65_536;
+/** Above this many values on both sides together, a numerical column is first decided from bounds. */
+export const BOUNDED_FIRST_ABOVE_VALUES = 200_000;
+/** Equal-width bins over the reference's [min, max] for the bounds: 16,384 Float64 counts per column stay in the CPU cache while a scan counts 20 columns at once (65,536 cost 45 % more), and bound the normed Wasserstein within 2 / 16,384 of (max - min) / std. */
+export const BOUND_BINS = 16_384;
 
 export interface EcdfBounds {
   referenceValues: number;
@@ -15,41 +15,36 @@ export interface EcdfBounds {
 }
 
 /**
- * Deterministic bounds on the exact KS statistic and Wasserstein distance from one hash
- * aggregation (no sort): both sides counted in 65,536 equal-width bins over [min, max]. Inside a
- * bin each ECDF lies between its values at the bin's edges, so |F_ref - F_cur| lies between
- * bounds computable from the edges; integrating those (and taking their maxima) brackets both
- * statistics. The caller decides from the bracket when it is on one side of the threshold, and
- * computes the exact value otherwise.
+ * Deterministic bounds on the exact KS statistic and Wasserstein distance from both sides
+ * counted in the same equal-width bins over [min, max] (one hash aggregation per side, no sort).
+ * Inside a bin each ECDF lies between its values at the bin's edges, so |F_ref - F_cur| lies
+ * between bounds computable from the edges; integrating those (and taking their maxima) brackets
+ * both statistics. Current values outside [min, max] (where the reference, which has none there,
+ * is 0 or 1) add their exact share: their count for KS, and for Wasserstein their summed distance
+ * to the range. Undefined when the reference itself has values outside (a changed training file).
  */
-export async function ecdfBounds(session: DataFileSession, sources: ColumnSources, min: number, max: number): Promise<EcdfBounds> {
-  const width = (max - min) / BINS;
-  const bin = width > 0 ? `least(floor((v - ${lit(min)}) / ${lit(width)})::BIGINT, ${BINS - 1})` : '0';
-  const side = (s: { source: string; valueSql: string }, tag: number) => `SELECT ${s.valueSql} AS v, ${tag} AS side FROM ${s.source}`;
-  const rows = await session.query(
-    `SELECT side, ${bin} AS b, count(*) AS n FROM (${side(sources.reference, 0)} UNION ALL ${side(sources.current, 1)}) WHERE v IS NOT NULL GROUP BY ALL`,
-  );
-  const reference = new Float64Array(BINS);
-  const current = new Float64Array(BINS);
-  for (const row of rows) (Number(row.side) === 0 ? reference : current)[Number(row.b)]! += Number(row.n);
-  let n = 0;
-  let m = 0;
-  for (let k = 0; k < BINS; k++) {
-    n += reference[k]!;
-    m += current[k]!;
-  }
+export function ecdfBounds(reference: BinnedSummary, current: BinnedSummary, min: number, max: number): EcdfBounds | undefined {
+  if (reference.below.count + reference.above.count > 0) return undefined;
+  const bins = reference.counts.length;
+  const width = (max - min) / bins;
+  const n = reference.values;
+  const m = current.values;
+  const below = current.below;
+  const above = current.above;
+  // Left of min, F_ref = 0 and F_cur climbs to below.count / m; right of max, F_ref = 1.
+  const outside = (below.count * min - below.sum + (above.sum - above.count * max)) / m;
+  const ks: [number, number] = [Math.max(below.count, above.count) / m, Math.max(below.count, above.count) / m];
+  const wasserstein: [number, number] = [outside, outside];
   let a = 0;
-  let b = 0;
-  const ks: [number, number] = [0, 0];
-  const wasserstein: [number, number] = [0, 0];
-  for (let k = 0; k < BINS; k++) {
+  let b = below.count;
+  for (let k = 0; k < bins; k++) {
     const a0 = a / n;
     const b0 = b / m;
-    a += reference[k]!;
-    b += current[k]!;
+    a += reference.counts[k]!;
+    b += current.counts[k]!;
     const a1 = a / n;
     const b1 = b / m;
-    // Inside the bin, F_ref - F_cur lies in [a0 - b1, a1 - b0]; at its right edge it is exactly a1 - b1.
+    // Inside the bin, F_ref - F_cur lies in [a0 - b1, a1 - b0]; just left of its right edge it is exactly a1 - b1.
     const low = a0 - b1;
     const high = a1 - b0;
     const lowAbs = low <= 0 && high >= 0 ? 0 : Math.min(Math.abs(low), Math.abs(high));
@@ -60,8 +55,4 @@ export async function ecdfBounds(session: DataFileSession, sources: ColumnSource
     wasserstein[1] += highAbs * width;
   }
   return { referenceValues: n, currentValues: m, ks, wasserstein };
-}
-
-function lit(value: number): string {
-  return `'${String(value)}'::DOUBLE`;
 }

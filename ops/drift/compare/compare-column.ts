@@ -3,8 +3,7 @@ import { chiSquaredTest, jensenShannonDistance, ksTwoSamplePValue, psiBand, stur
 import type { ColumnKind } from '../types.ts';
 import { chooseTest, isDrift, type ColumnTestOverride, type DriftTestName } from './choose.ts';
 import { displayHistogram, type HistogramView } from './display-histogram.ts';
-import { BOUNDED_FIRST_ABOVE_VALUES, ecdfBounds } from './binned-bounds.ts';
-import { binnedCounts, numericSummary, valueCounts, type ColumnSources, type ValueCounts } from './merged-values.ts';
+import { binnedCounts, numericSummary, valueCounts, type ColumnSources, type NumericSummary, type ValueCounts } from './merged-values.ts';
 import { evidentlyPsi } from './psi-evidently.ts';
 
 export interface ColumnDrift {
@@ -56,16 +55,36 @@ export interface ColumnToCompare {
 }
 
 /** Evidently bins numbers with more than this many distinct reference values (Sturges); fewer are compared value by value. */
-const BINNED_ABOVE_DISTINCT = 20;
+export const BINNED_ABOVE_DISTINCT = 20;
 
-/** One column of both files, compared exactly as Evidently 0.7 compares it, on the full data. */
+/** What a comparison reads of a column's data; the exact SQL path and the one-pass path each provide it. */
+export interface ColumnData {
+  /** Exact ECDF summary of a numerical column (absent for categories). */
+  numeric?: NumericSummary;
+  /** Every distinct value with each side's count, when read already. */
+  counts?: ValueCounts[];
+  valueCounts(): Promise<ValueCounts[]>;
+  /** Each side's counts in the given bins ([e_i, e_{i+1}), the last closed). */
+  binnedCounts(edges: readonly number[]): Promise<{ reference: number[]; current: number[] }>;
+  histogram(numeric: NumericSummary | undefined, values: readonly ValueCounts[] | undefined): Promise<HistogramView>;
+}
+
+/** One column of both files, compared exactly as Evidently 0.7 compares it, on the full data (several queries). */
 export async function compareColumn(session: DataFileSession, column: ColumnToCompare): Promise<ColumnDrift> {
-  if (column.boundable && column.referenceStd !== undefined && column.referenceRows + column.currentRows > BOUNDED_FIRST_ABOVE_VALUES) {
-    const decided = await decideFromBounds(session, column, column.boundable, column.referenceStd);
-    if (decided) return decided;
-  }
   const numeric = column.kind === 'numerical' ? await numericSummary(session, column.sources, column.referenceStd) : undefined;
   const counts = numeric === undefined ? await valueCounts(session, column.sources) : undefined;
+  return decideColumn(column, {
+    ...(numeric ? { numeric } : {}),
+    ...(counts ? { counts } : {}),
+    valueCounts: () => valueCounts(session, column.sources),
+    binnedCounts: (edges) => binnedCounts(session, column.sources, edges),
+    histogram: (n, values) => displayHistogram(session, column, n, values),
+  });
+}
+
+/** Evidently 0.7's test choice and decision for one column, from what was read of it. */
+export async function decideColumn(column: ColumnToCompare, data: ColumnData): Promise<ColumnDrift> {
+  const { numeric, counts } = data;
   const referenceValues = numeric?.referenceValues ?? sum(counts!, 'reference');
   const currentValues = numeric?.currentValues ?? sum(counts!, 'current');
   const distinctBothSides = numeric?.distinct ?? counts!.length;
@@ -82,13 +101,13 @@ export async function compareColumn(session: DataFileSession, column: ColumnToCo
   };
   if (currentValues === 0) {
     // Evidently refuses an empty current column; Weir calls a column that went entirely missing drifted.
-    const histogram = await displayHistogram(session, column, numeric, counts);
+    const histogram = await data.histogram(numeric, counts);
     return { ...base, statistic: null, pValue: null, drifted: true, note: 'no non-null values in the current data', histogram };
   }
   // Numbers compared value by value need the merged table, which is small for them.
   const binnedByValue = column.kind === 'categorical' || distinctReference <= BINNED_ABOVE_DISTINCT;
   const needsValues = ['chisquare', 'z'].includes(choice.test) || (['psi', 'jensenshannon'].includes(choice.test) && binnedByValue);
-  const values = counts ?? (needsValues ? await valueCounts(session, column.sources) : undefined);
+  const values = counts ?? (needsValues ? await data.valueCounts() : undefined);
 
   let statistic: number;
   let pValue: number | null = null;
@@ -120,13 +139,13 @@ export async function compareColumn(session: DataFileSession, column: ColumnToCo
     case 'jensenshannon': {
       const bins = values
         ? { reference: values.map((entry) => entry.reference), current: values.map((entry) => entry.current) }
-        : await binnedCounts(session, column.sources, sturgesEdges(numeric!.min, numeric!.max, referenceValues + currentValues, isIntegerColumn(column, base.reference, base.current)));
+        : await data.binnedCounts(sturgesEdges(numeric!.min, numeric!.max, referenceValues + currentValues, isIntegerColumn(column, base.reference, base.current)));
       statistic = choice.test === 'psi' ? evidentlyPsi(bins.reference, bins.current) : jensenShannonDistance(bins.reference, bins.current);
       break;
     }
   }
   const drifted = isDrift(choice.test, choice.threshold, statistic, pValue);
-  const histogram = await displayHistogram(session, column, numeric, values);
+  const histogram = await data.histogram(numeric, values);
   return {
     ...base,
     statistic,
@@ -141,7 +160,8 @@ export async function compareColumn(session: DataFileSession, column: ColumnToCo
 /** Evidently: both sides one and the same value give p = 1; otherwise the pooled z-test on "not the first value". */
 function zTest(values: readonly ValueCounts[]): { z: number; pValue: number } {
   if (values.length === 1) return { z: 0, pValue: 1 };
-  const first = values[0]!;
+  let first = values[0]!;
+  for (const entry of values) if (compareValues(entry.value, first.value) < 0) first = entry;
   const referenceTotal = sum(values, 'reference');
   const currentTotal = sum(values, 'current');
   return twoProportionZTest(referenceTotal - first.reference, referenceTotal, currentTotal - first.current, currentTotal);
@@ -152,59 +172,22 @@ function isIntegerColumn(column: ColumnToCompare, reference: { nulls: number }, 
   return column.sources.integers === true && reference.nulls === 0 && current.nulls === 0;
 }
 
+/** Sorted order as DuckDB and pandas sort: numbers by value, text by code point. */
+export function compareValues(a: string | number, b: string | number): number {
+  if (typeof a === 'number' && typeof b === 'number') return a - b;
+  const x = String(a);
+  const y = String(b);
+  if (x === y) return 0;
+  const [p, q] = [[...x], [...y]];
+  for (let k = 0; k < Math.min(p.length, q.length); k++) {
+    const d = p[k]!.codePointAt(0)! - q[k]!.codePointAt(0)!;
+    if (d !== 0) return d;
+  }
+  return p.length - q.length;
+}
+
 function sum(values: readonly ValueCounts[], side: 'reference' | 'current'): number {
   let total = 0;
   for (const entry of values) total += entry[side];
   return total;
-}
-
-/**
- * Big numerical columns under Wasserstein or KS: decide from deterministic bounds of the exact
- * statistic (one hash aggregation, no sort) when the whole bracket is on one side of the
- * threshold; undefined sends the column to the exact computation.
- */
-async function decideFromBounds(session: DataFileSession, column: ColumnToCompare, known: { min: number; max: number; distinctReference: number }, referenceStd: number): Promise<ColumnDrift | undefined> {
-  const current = (await session.query(`SELECT min(v) AS lo, max(v) AS hi FROM (SELECT ${column.sources.current.valueSql} AS v FROM ${column.sources.current.source})`))[0] ?? {};
-  if (current.lo === null || current.lo === undefined) return undefined;
-  const min = Math.min(known.min, Number(current.lo));
-  const max = Math.max(known.max, Number(current.hi));
-  const bounds = await ecdfBounds(session, column.sources, min, max);
-  const choice = chooseTest({ name: column.name, kind: 'numerical', referenceValues: bounds.referenceValues, distinctBothSides: known.distinctReference }, column.override);
-  let low: number;
-  let high: number;
-  let pValue: number | null = null;
-  let drifted: boolean;
-  if (choice.test === 'wasserstein') {
-    const norm = Math.max(referenceStd, 0.001);
-    [low, high] = [bounds.wasserstein[0] / norm, bounds.wasserstein[1] / norm];
-    if (low >= choice.threshold) drifted = true;
-    else if (high < choice.threshold) drifted = false;
-    else return undefined;
-  } else if (choice.test === 'ks') {
-    [low, high] = bounds.ks;
-    const pHigh = ksTwoSamplePValue(low, bounds.referenceValues, bounds.currentValues).pValue;
-    const pLow = ksTwoSamplePValue(high, bounds.referenceValues, bounds.currentValues).pValue;
-    if (pHigh <= choice.threshold) drifted = true;
-    else if (pLow > choice.threshold) drifted = false;
-    else return undefined;
-    pValue = ksTwoSamplePValue((low + high) / 2, bounds.referenceValues, bounds.currentValues).pValue;
-  } else {
-    return undefined;
-  }
-  const histogram = await displayHistogram(session, column, undefined, undefined);
-  return {
-    column: column.name,
-    kind: column.kind,
-    test: choice.test,
-    threshold: choice.threshold,
-    statistic: (low + high) / 2,
-    statisticBound: (high - low) / 2,
-    pValue,
-    drifted,
-    note: `decided from guaranteed bounds [${low.toPrecision(4)}, ${high.toPrecision(4)}] of the exact statistic, all on one side of the threshold`,
-    distinctBothSides: known.distinctReference,
-    reference: { count: bounds.referenceValues, nulls: column.referenceRows - bounds.referenceValues },
-    current: { count: bounds.currentValues, nulls: column.currentRows - bounds.currentValues },
-    histogram,
-  };
 }

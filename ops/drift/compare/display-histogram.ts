@@ -1,5 +1,6 @@
 import type { DataFileSession } from '../duckdb.ts';
 import type { ColumnKind } from '../types.ts';
+import type { BinnedSummary } from './file-summary.ts';
 import type { ColumnSources, NumericSummary, ValueCounts } from './merged-values.ts';
 
 /** What the HTML report draws for a column: aligned bars for both sides. */
@@ -37,7 +38,7 @@ export async function displayHistogram(
   return rangeBars(session, column.sources, column.displayRange);
 }
 
-function categoryBars(values: readonly ValueCounts[]): HistogramView {
+export function categoryBars(values: readonly ValueCounts[]): HistogramView {
   const byCount = [...values].sort((a, b) => b.reference + b.current - (a.reference + a.current) || String(a.value).localeCompare(String(b.value)));
   const newCategories = byCount.filter((entry) => entry.reference === 0).map((entry) => String(entry.value));
   if (byCount.length <= MAX_CATEGORY_BARS) {
@@ -93,9 +94,93 @@ async function rangeBars(session: DataFileSession, sources: ColumnSources, known
       current[bin]! += c;
     }
   }
-  const labels = reference.map((_, i) => `${formatEdge(lo + i * step)} – ${formatEdge(i === DISPLAY_BINS - 1 ? hi : lo + (i + 1) * step)}`);
+  return rangeView(lo, hi, reference, current, clipped);
+}
+
+type Clipped = NonNullable<HistogramView['clipped']>;
+
+function rangeView(lo: number, hi: number, reference: number[], current: number[], clipped: Clipped): HistogramView {
+  const step = (hi - lo) / reference.length;
+  const labels = reference.map((_, i) => `${formatEdge(lo + i * step)} – ${formatEdge(i === reference.length - 1 ? hi : lo + (i + 1) * step)}`);
   const anyClipped = clipped.below.reference + clipped.below.current + clipped.above.reference + clipped.above.current > 0;
   return { axis: 'range', labels, reference, current, ...(anyClipped ? { clipped } : {}) };
+}
+
+/**
+ * The same bars from the bins of a one-pass summary: the drawn range is the reference's 1st/99th
+ * percentiles widened to whole bins (each bar an equal number of the 16,384 bins), so every count
+ * is exact; values outside it, the tails included, are the clipped counts.
+ */
+export function rangeBarsFromBins(reference: BinnedSummary, current: BinnedSummary, min: number, max: number, displayRange?: [number, number]): HistogramView {
+  const bins = reference.counts.length;
+  const width = (max - min) / bins;
+  const [q01, q99] = displayRange ?? [min, max];
+  let first = width > 0 ? Math.max(0, Math.min(bins - 1, Math.floor((q01 - min) / width))) : 0;
+  let end = width > 0 ? Math.max(first + 1, Math.min(bins, Math.ceil((q99 - min) / width))) : bins;
+  const per = Math.max(1, Math.ceil((end - first) / DISPLAY_BINS));
+  end = first + per * DISPLAY_BINS;
+  if (end > bins) first = Math.max(0, bins - per * DISPLAY_BINS);
+  end = first + per * DISPLAY_BINS;
+  const drawn = { reference: new Array<number>(DISPLAY_BINS).fill(0), current: new Array<number>(DISPLAY_BINS).fill(0) };
+  const clipped: Clipped = { below: { reference: reference.below.count, current: current.below.count }, above: { reference: reference.above.count, current: current.above.count } };
+  for (const [side, summary] of [['reference', reference], ['current', current]] as const) {
+    for (let k = 0; k < bins; k++) {
+      const count = summary.counts[k]!;
+      if (count === 0) continue;
+      if (k < first) clipped.below[side] += count;
+      else if (k >= end) clipped.above[side] += count;
+      else drawn[side][Math.floor((k - first) / per)]! += count;
+    }
+  }
+  const lo = min + first * width;
+  const hi = width > 0 ? min + end * width : min + 1;
+  return rangeView(lo, hi, drawn.reference, drawn.current, clipped);
+}
+
+/** Range bars from exact value counts (few-valued numbers whose current side has many values), as `rangeBars` draws them. */
+export function rangeBarsFromValues(values: readonly ValueCounts[], knownRange?: [number, number]): HistogramView {
+  const sorted = [...values].sort((a, b) => Number(a.value) - Number(b.value));
+  let [lo, hi] = knownRange ?? [weightedQuantile(sorted, 0.01), weightedQuantile(sorted, 0.99)];
+  if (!(hi > lo)) {
+    lo = Number(sorted[0]?.value ?? 0);
+    hi = Number(sorted.at(-1)?.value ?? 0);
+    if (!(hi > lo)) hi = lo + 1;
+  }
+  const step = (hi - lo) / DISPLAY_BINS;
+  const reference = new Array<number>(DISPLAY_BINS).fill(0);
+  const current = new Array<number>(DISPLAY_BINS).fill(0);
+  const clipped: Clipped = { below: { reference: 0, current: 0 }, above: { reference: 0, current: 0 } };
+  for (const entry of sorted) {
+    const v = Number(entry.value);
+    if (v < lo) {
+      clipped.below.reference += entry.reference;
+      clipped.below.current += entry.current;
+    } else if (v > hi) {
+      clipped.above.reference += entry.reference;
+      clipped.above.current += entry.current;
+    } else {
+      const bin = Math.min(Math.floor((v - lo) / step), DISPLAY_BINS - 1);
+      reference[bin]! += entry.reference;
+      current[bin]! += entry.current;
+    }
+  }
+  return rangeView(lo, hi, reference, current, clipped);
+}
+
+/** DuckDB's quantile_cont over both sides' values: linear between the order statistics around q (n - 1). */
+function weightedQuantile(sorted: readonly ValueCounts[], q: number): number {
+  const total = sorted.reduce((acc, entry) => acc + entry.reference + entry.current, 0);
+  const position = q * (total - 1);
+  const at = (rank: number): number => {
+    let seen = 0;
+    for (const entry of sorted) {
+      seen += entry.reference + entry.current;
+      if (seen > rank) return Number(entry.value);
+    }
+    return Number(sorted.at(-1)?.value ?? 0);
+  };
+  const below = at(Math.floor(position));
+  return below + (at(Math.ceil(position)) - below) * (position - Math.floor(position));
 }
 
 export function formatEdge(value: number): string {

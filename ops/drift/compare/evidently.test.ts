@@ -57,6 +57,32 @@ describe('drift decisions agree with Evidently 0.7', () => {
   }
 });
 
+describe('decided from bounds on every column that allows it, the decisions still agree with Evidently 0.7', () => {
+  for (const name of datasets) {
+    it(name, async () => {
+      const folder = path.join(root, name);
+      const expected = JSON.parse(readFileSync(path.join(folder, 'expected.json'), 'utf8')) as Expected;
+      const baseline = await computeBaseline(path.join(folder, 'reference.parquet'), { categorical: expected.categorical, threads: 1 });
+      const overrides = Object.fromEntries(
+        expected.columns
+          .filter((column) => expected.overrides[column.column] !== undefined || expected.thresholds[column.column] !== undefined)
+          .map((column) => [column.column, { ...(expected.overrides[column.column] ? { test: expected.overrides[column.column] } : {}), ...(expected.thresholds[column.column] ? { threshold: expected.thresholds[column.column] } : {}) }]),
+      );
+      // Bounds for every size: what a file of millions of rows goes through, on the fixtures.
+      const result = await checkDrift(path.join(folder, 'current.parquet'), baseline, { overrides, threads: 1 }, { boundsAboveValues: 0 });
+      for (const want of expected.columns) {
+        const got = result.columns.find((column) => column.column === want.column)!;
+        const where = `${name}.${want.column}`;
+        expect({ where, test: got.test, drifted: got.drifted }).toEqual({ where, test: want.test, drifted: want.drifted });
+        if (got.statisticBound === undefined || want.score === null) continue;
+        const exact = want.test === 'ks' ? want.ksStatistic! : want.score;
+        expect(Math.abs(got.statistic! - exact), where).toBeLessThanOrEqual(got.statisticBound * (1 + 1e-9) + 1e-12);
+      }
+      expect(result.drifted).toBe(expected.drifted);
+    });
+  }
+});
+
 /** Exact computations agree to rounding; scipy's kstwo above 10,000 values is matched to 1e-6 (see README). */
 function toleranceFor(ksMethod: string | undefined): number {
   return ksMethod === 'asymptotic' ? 1e-6 : 1e-9;
