@@ -8,6 +8,7 @@
  *   BENCH_RUNS=5 npm run bench             # measured runs per case (default 3; the orchestration cases at least 7)
  *   BENCH_LOAD_RUNS=50 npm run bench       # concurrent runs per round in the load benchmark (default 200)
  *   BENCH_SCALE_FANOUT=2000 npm run bench  # items of the scale benchmark's fan-out (default 10,000)
+ *   BENCH_SCALE_LARGE_STATIC=0 npm run bench -- --only scale   # without the 20,000-task static DAG
  *   BENCH_KEEP_GENERATED=1 npm run bench   # keep bench/.generated/ afterwards
  */
 import { execFileSync } from 'node:child_process';
@@ -117,8 +118,9 @@ try {
   }
   if (stack && bundlePath && selected.has('scale')) {
     const fanOut = Number(process.env.BENCH_SCALE_FANOUT ?? 10_000);
-    log(`6. scale: a fan-out of ${fanOut.toLocaleString('en-US')} at run time and a static DAG of 2,000 tasks, vs plain Temporal of the same shapes`);
-    results.scale = await runScaleBenchmark({ temporalAddress: stack.temporalAddress, databaseUrl: stack.databaseUrl, bundlePath, fanOut, scratchDir, log });
+    const largeStatic = process.env.BENCH_SCALE_LARGE_STATIC !== '0';
+    log(`6. scale: a fan-out of ${fanOut.toLocaleString('en-US')} at run time and static DAGs of 2,000${largeStatic ? ' and 20,000' : ''} tasks, vs plain Temporal of the same shapes`);
+    results.scale = await runScaleBenchmark({ temporalAddress: stack.temporalAddress, databaseUrl: stack.databaseUrl, bundlePath, fanOut, largeStatic, scratchDir, log });
   }
   if (stack && selected.has('cli')) {
     // After the others, so `runs list` lists the runs they made, as on a used stack.

@@ -2,13 +2,13 @@ import { mkdir, mkdtemp, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { Client } from '@temporalio/client';
 import { temporal } from '@temporalio/proto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { cancelRun, clearTask, decideApproval, getRunOutputs, getRunSnapshot, waitForRun } from '../../control/runs.ts';
 import type { RunSnapshot } from '../../plan/types.ts';
 import type { RunOptions } from '../../workflows/run-identity.ts';
 import { HISTORIES_DIR, startTestWorker, type TestWorker } from '../harness.ts';
+import { executionHistories } from './executions.ts';
 
 const DAGS = fileURLToPath(new URL('../dags-scale/', import.meta.url));
 /** Low enough that the 40 tasks of `continued_run` need several executions. */
@@ -32,17 +32,6 @@ async function startRun(marker: string): Promise<{ runId: string; firstExecution
   const options: RunOptions = { runType: 'manual', logicalDate: new Date().toISOString(), maxHistoryEvents: MAX_HISTORY_EVENTS };
   const handle = await weir.client.workflow.start('continued_run', { workflowId: runId, taskQueue: weir.taskQueue, args: [{ marker }, options] });
   return { runId, firstExecution: handle.firstExecutionRunId };
-}
-
-/** Every execution of the run so far, oldest first, followed through its continued-as-new events. */
-async function executionsOf(client: Client, runId: string, firstExecution: string): Promise<temporal.api.history.v1.IHistory[]> {
-  const histories: temporal.api.history.v1.IHistory[] = [];
-  for (let execution: string | undefined = firstExecution; execution; ) {
-    const history = await client.workflow.getHandle(runId, execution).fetchHistory();
-    histories.push(history);
-    execution = history.events?.find((event) => event.workflowExecutionContinuedAsNewEventAttributes)?.workflowExecutionContinuedAsNewEventAttributes?.newExecutionRunId ?? undefined;
-  }
-  return histories;
 }
 
 async function until<T>(what: string, look: () => Promise<T | undefined>): Promise<T> {
@@ -96,7 +85,7 @@ describe('a run larger than its history budget continues as new', () => {
     expect(outputs.total).toEqual({ sum: expectedSum(), by: 'ops' });
     expect(Object.keys(outputs)).toHaveLength(WIDTH * DEPTH + 4);
 
-    const histories = await executionsOf(weir.client, runId, firstExecution);
+    const histories = await executionHistories(weir.client, runId, firstExecution);
     const lengths = histories.map((history) => history.events?.length ?? 0);
     console.log(`continued_run: ${histories.length} executions of ${lengths.join(', ')} events (budget ${MAX_HISTORY_EVENTS})`);
     expect(histories.length).toBeGreaterThanOrEqual(3);
