@@ -88,6 +88,17 @@ export function uncarryRun(carried: CarriedRun): CarriedRunContents {
   return { plan, snapshot, outputs };
 }
 
+/**
+ * What a run of `plan` would carry between executions with every task finished and no
+ * outputs: its packed plan, and per task its id and about 48 bytes of state and times. A plan
+ * over `MAX_CARRIED_RUN_BYTES` by this measure cannot continue as new, so it is refused at start.
+ */
+export function carriedRunFloorBytes(plan: Plan, packedPlanBytes: number): number {
+  let bytes = packedPlanBytes;
+  for (const task of plan.tasks) bytes += utf8Bytes(task.id) + 48;
+  return bytes;
+}
+
 /** UTF-8 bytes of a string, without TextEncoder (the workflow sandbox may lack it). */
 export function utf8Bytes(text: string): number {
   let bytes = 0;
