@@ -9,6 +9,7 @@
  *   BENCH_LOAD_RUNS=50 npm run bench       # concurrent runs per round in the load benchmark (default 200)
  *   BENCH_SCALE_FANOUT=2000 npm run bench  # items of the scale benchmark's fan-out (default 10,000)
  *   BENCH_SCALE_LARGE_STATIC=0 npm run bench -- --only scale   # without the 20,000-task static DAG
+ *   BENCH_SCALE_CASES=static-continued npm run bench -- --only scale   # only some scale cases: fan-out, static, static-continued
  *   BENCH_KEEP_GENERATED=1 npm run bench   # keep bench/.generated/ afterwards
  */
 import { execFileSync } from 'node:child_process';
@@ -30,7 +31,7 @@ import { runTriggerWaitBenchmark } from './trigger-wait.ts';
 import { runLoadBenchmark } from './load.ts';
 import { chainDagSource, fanOutDagSource, writeDagFolder, writeLoadCorpus } from './generate-dags.ts';
 import { runOrchestrationBenchmark } from './orchestration.ts';
-import { runScaleBenchmark } from './scale.ts';
+import { runScaleBenchmark, type ScaleCase } from './scale.ts';
 import { GENERATED_DIR, REPO_ROOT, RESULTS_DIR } from './paths.ts';
 import { renderMarkdown, writeResults, type BenchResults } from './report.ts';
 import { startBenchStack } from './stack.ts';
@@ -120,7 +121,8 @@ try {
     const fanOut = Number(process.env.BENCH_SCALE_FANOUT ?? 10_000);
     const largeStatic = process.env.BENCH_SCALE_LARGE_STATIC !== '0';
     log(`6. scale: a fan-out of ${fanOut.toLocaleString('en-US')} at run time and static DAGs of 2,000${largeStatic ? ' and 20,000' : ''} tasks, vs plain Temporal of the same shapes`);
-    results.scale = await runScaleBenchmark({ temporalAddress: stack.temporalAddress, databaseUrl: stack.databaseUrl, bundlePath, fanOut, largeStatic, scratchDir, log });
+    const cases = process.env.BENCH_SCALE_CASES?.split(',').map((name) => name.trim()) as ScaleCase['name'][] | undefined;
+    results.scale = await runScaleBenchmark({ temporalAddress: stack.temporalAddress, databaseUrl: stack.databaseUrl, bundlePath, fanOut, largeStatic, ...(cases ? { cases } : {}), scratchDir, log });
   }
   if (stack && selected.has('cli')) {
     // After the others, so `runs list` lists the runs they made, as on a used stack.

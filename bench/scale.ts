@@ -61,6 +61,8 @@ export interface ScaleOptions {
   fanOut: number;
   /** Also run the 20,000-task static DAG (several minutes on 2 cores). */
   largeStatic: boolean;
+  /** Only these cases, by name; default all. */
+  cases?: ScaleCase['name'][];
   scratchDir: string;
   log: (line: string) => void;
 }
@@ -81,6 +83,7 @@ export async function runScaleBenchmark(options: ScaleOptions): Promise<ScaleRes
   };
   const specs = [fanOutCase(planOf('fanout_10k'), options.fanOut), staticCase(planOf('static_2000'))];
   if (options.largeStatic) specs.push(continuedStaticCase(planOf('static_20000')));
+  if (options.cases) specs.splice(0, specs.length, ...specs.filter((spec) => options.cases?.includes(spec.name)));
   const baselineBundlePath = path.join(options.scratchDir, 'baseline-workflows.js');
   await writeFile(baselineBundlePath, (await bundleBaselineWorkflows()).code);
   const clientConnection = await Connection.connect({ address: options.temporalAddress });

@@ -85,7 +85,7 @@ describe('a run larger than its history budget continues as new', () => {
     expect(outputs.total).toEqual({ sum: expectedSum(), by: 'ops' });
     expect(Object.keys(outputs)).toHaveLength(WIDTH * DEPTH + 4);
 
-    const histories = await executionHistories(weir.client, runId, firstExecution);
+    const histories = await executionHistories(weir.client, runId);
     const lengths = histories.map((history) => history.events?.length ?? 0);
     console.log(`continued_run: ${histories.length} executions of ${lengths.join(', ')} events (budget ${MAX_HISTORY_EVENTS})`);
     expect(histories.length).toBeGreaterThanOrEqual(3);

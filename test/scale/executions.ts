@@ -1,18 +1,20 @@
 import type { Client } from '@temporalio/client';
 import type { temporal } from '@temporalio/proto';
 
+type History = temporal.api.history.v1.IHistory;
+
 /**
- * The histories of every execution of a run so far, oldest first: from its first execution,
- * through each continued-as-new event. Reads the histories, not the visibility store.
+ * The histories of every execution of a run so far, oldest first. Walks back from the latest
+ * execution (or `latestExecution`) through the run each started event says it continues.
+ * Reads the histories, not the visibility store.
  */
-export async function executionHistories(client: Client, runId: string, firstExecution?: string): Promise<temporal.api.history.v1.IHistory[]> {
-  let execution: string | undefined = firstExecution ?? (await client.workflow.getHandle(runId).describe()).raw.workflowExecutionInfo?.firstRunId ?? undefined;
-  const histories: temporal.api.history.v1.IHistory[] = [];
+export async function executionHistories(client: Client, runId: string, latestExecution?: string): Promise<History[]> {
+  let execution: string | undefined = latestExecution ?? (await client.workflow.getHandle(runId).describe()).runId;
+  const histories: History[] = [];
   while (execution) {
-    const history = await client.workflow.getHandle(runId, execution).fetchHistory();
-    histories.push(history);
-    const continued = history.events?.find((event) => event.workflowExecutionContinuedAsNewEventAttributes);
-    execution = continued?.workflowExecutionContinuedAsNewEventAttributes?.newExecutionRunId ?? undefined;
+    const history: History = await client.workflow.getHandle(runId, execution).fetchHistory();
+    histories.unshift(history);
+    execution = history.events?.[0]?.workflowExecutionStartedEventAttributes?.continuedExecutionRunId || undefined;
   }
   return histories;
 }
