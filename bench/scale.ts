@@ -16,6 +16,7 @@ export const SCALE_DAGS_DIR = path.join(REPO_ROOT, 'test', 'dags-scale');
 export const HISTORY_EVENTS_WARNING = 10_240;
 export const WORKER_RSS_TARGET_MIB = 1024;
 const CHILD = path.join(REPO_ROOT, 'bench', 'scale-child.ts');
+const HISTORY_PAGE_BYTES = 64 * 1024 * 1024;
 
 export interface ScaleRun {
   workflowId: string;
@@ -86,7 +87,9 @@ export async function runScaleBenchmark(options: ScaleOptions): Promise<ScaleRes
   if (options.cases) specs.splice(0, specs.length, ...specs.filter((spec) => options.cases?.includes(spec.name)));
   const baselineBundlePath = path.join(options.scratchDir, 'baseline-workflows.js');
   await writeFile(baselineBundlePath, (await bundleBaselineWorkflows()).code);
-  const clientConnection = await Connection.connect({ address: options.temporalAddress });
+  // One execution of a large static run holds the carried run twice (its input and the next
+  // one's), a page of history over gRPC's default 4 MB; the tree walk reads whole histories.
+  const clientConnection = await Connection.connect({ address: options.temporalAddress, channelArgs: { 'grpc.max_receive_message_length': HISTORY_PAGE_BYTES } });
   const client = new Client({ connection: clientConnection, namespace: 'default' });
   try {
     const cases: ScaleCase[] = [];
