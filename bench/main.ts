@@ -120,8 +120,8 @@ try {
   if (stack && bundlePath && selected.has('scale')) {
     const fanOut = Number(process.env.BENCH_SCALE_FANOUT ?? 10_000);
     const largeStatic = process.env.BENCH_SCALE_LARGE_STATIC !== '0';
-    log(`6. scale: a fan-out of ${fanOut.toLocaleString('en-US')} at run time and static DAGs of 2,000${largeStatic ? ' and 20,000' : ''} tasks, vs plain Temporal of the same shapes`);
     const cases = process.env.BENCH_SCALE_CASES?.split(',').map((name) => name.trim()) as ScaleCase['name'][] | undefined;
+    log(`6. scale: a fan-out of ${fanOut.toLocaleString('en-US')} at run time and static DAGs of 2,000${largeStatic ? ' and 20,000' : ''} tasks${cases ? ` (only ${cases.join(', ')})` : ''}, vs plain Temporal of the same shapes`);
     results.scale = await runScaleBenchmark({ temporalAddress: stack.temporalAddress, databaseUrl: stack.databaseUrl, bundlePath, fanOut, largeStatic, ...(cases ? { cases } : {}), scratchDir, log });
   }
   if (stack && selected.has('cli')) {
