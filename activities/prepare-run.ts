@@ -5,6 +5,7 @@ import type { Kysely } from 'kysely';
 import type { Database } from '../db/schema.ts';
 import { recordRunSnapshot } from '../db/run-records.ts';
 import { startingSnapshot } from '../plan/starting-snapshot.ts';
+import { carriedRunFloorBytes, MAX_CARRIED_RUN_BYTES } from '../plan/carried-run.ts';
 import { packPlan } from '../plan/packed-plan.ts';
 import { MAX_PACKED_PLAN_BYTES, type Plan, type PrepareRunInput, type PrepareRunResult } from '../plan/types.ts';
 import { previousCronTime } from '../sdk/cron.ts';
@@ -15,10 +16,17 @@ import { DagNotFoundError, requireDag, type DagRegistry } from './dag-registry.t
 /** How long the first run record may hold up a run's first task when Postgres is slow. */
 const FIRST_RECORD_TIMEOUT_MS = 5_000;
 
-/** A plan that would not fit in one Temporal payload: the run fails with this, it never hangs. */
+/**
+ * A plan that would not fit in one Temporal payload, on its own or with its task states as a
+ * run carries them between executions: the run fails with this, it never hangs.
+ */
 export class PlanTooLargeError extends Error {
-  constructor(readonly dagId: string, readonly bytes: number) {
-    super(`the plan of DAG ${dagId} is ${Math.round(bytes / 1024)} KiB packed, over the ${MAX_PACKED_PLAN_BYTES / 1024} KiB a run can record; split the DAG or use .map() for fan-outs`);
+  constructor(readonly dagId: string, readonly bytes: number, readonly carried = false) {
+    super(
+      carried
+        ? `the plan of DAG ${dagId} and its task states come to ${Math.round(bytes / 1024)} KiB packed, over the ${MAX_CARRIED_RUN_BYTES / 1024} KiB a run carries from one history to the next; split the DAG, shorten its task ids, or use .map() for fan-outs`
+        : `the plan of DAG ${dagId} is ${Math.round(bytes / 1024)} KiB packed, over the ${MAX_PACKED_PLAN_BYTES / 1024} KiB a run can record; split the DAG or use .map() for fan-outs`,
+    );
     this.name = 'PlanTooLargeError';
   }
 }
@@ -43,6 +51,8 @@ export function createPrepareRun(registry: DagRegistry, db: Kysely<Database>) {
       const packedPlan = packPlan(loaded.plan);
       const bytes = Buffer.byteLength(JSON.stringify(packedPlan));
       if (bytes > MAX_PACKED_PLAN_BYTES) throw new PlanTooLargeError(input.dagId, bytes);
+      const carried = carriedRunFloorBytes(loaded.plan, bytes);
+      if (carried > MAX_CARRIED_RUN_BYTES) throw new PlanTooLargeError(input.dagId, carried, true);
       result = { packedPlan, params, dataIntervalStart: start.toISOString(), dataIntervalEnd: logical.toISOString() };
     } catch (error) {
       if (error instanceof InvalidParamsError || error instanceof DagNotFoundError || error instanceof PlanTooLargeError) {

@@ -3,7 +3,7 @@
  * as the Weir DAGs they are compared with, with nothing else around them. Bundled on their own
  * with bundleWorkflowCode; deterministic code only.
  */
-import { executeChild, proxyActivities, workflowInfo } from '@temporalio/workflow';
+import { condition, continueAsNew, executeChild, proxyActivities, workflowInfo } from '@temporalio/workflow';
 import type { BaselineActivities } from './baseline-activities.ts';
 
 // The same timeout and retry settings Weir derives for a task with default options.
@@ -64,4 +64,37 @@ export async function rawGraph(needs: Record<string, string[]>): Promise<number>
   };
   await Promise.all(Object.keys(needs).map(finish));
   return finished.size;
+}
+
+/**
+ * The same as `rawGraph` for graphs too large for one history: activities start while the
+ * history has room for what they may add (6 events each), then the workflow waits for those
+ * running and continues as new with the ids already finished. The split Weir makes for a
+ * large static DAG, written by hand.
+ */
+export async function rawGraphContinued(needs: Record<string, string[]>, done: string[], maxEvents: number): Promise<number> {
+  const ids = Object.keys(needs);
+  const finished = new Set(done);
+  const running = new Set<string>();
+  let changed = false;
+  for (;;) {
+    let full = false;
+    for (const id of ids) {
+      if (finished.has(id) || running.has(id) || !(needs[id] ?? []).every((need) => finished.has(need))) continue;
+      if (workflowInfo().historyLength + (running.size + 1) * 6 + 20 > maxEvents) {
+        full = true;
+        break;
+      }
+      running.add(id);
+      void scaleNoop().then(() => {
+        running.delete(id);
+        finished.add(id);
+        changed = true;
+      });
+    }
+    if (finished.size === ids.length) return ids.length;
+    if (full && running.size === 0) await continueAsNew<typeof rawGraphContinued>(needs, [...finished], maxEvents);
+    await condition(() => changed);
+    changed = false;
+  }
 }

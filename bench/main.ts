@@ -9,6 +9,8 @@
  *   BENCH_LOAD_RUNS=50 npm run bench       # concurrent runs per round in the load benchmark (default 200)
  *   BENCH_SCALE_FANOUT=2000 npm run bench  # items of the scale benchmark's fan-out (default 10,000)
  *   BENCH_UI_FANOUT=2000 npm run bench     # items of the fan-out whose run page the ui benchmark loads (default 10,000)
+ *   BENCH_SCALE_LARGE_STATIC=0 npm run bench -- --only scale   # without the 20,000-task static DAG
+ *   BENCH_SCALE_CASES=static-continued npm run bench -- --only scale   # only some scale cases: fan-out, static, static-continued
  *   BENCH_KEEP_GENERATED=1 npm run bench   # keep bench/.generated/ afterwards
  */
 import { execFileSync } from 'node:child_process';
@@ -31,7 +33,7 @@ import { runTriggerWaitBenchmark } from './trigger-wait.ts';
 import { runLoadBenchmark } from './load.ts';
 import { chainDagSource, fanOutDagSource, writeDagFolder, writeLoadCorpus } from './generate-dags.ts';
 import { runOrchestrationBenchmark } from './orchestration.ts';
-import { runScaleBenchmark } from './scale.ts';
+import { runScaleBenchmark, type ScaleCase } from './scale.ts';
 import { runUiBenchmark } from './ui.ts';
 import { GENERATED_DIR, REPO_ROOT, RESULTS_DIR } from './paths.ts';
 import { renderMarkdown, writeResults, type BenchResults } from './report.ts';
@@ -125,8 +127,10 @@ try {
   }
   if (stack && bundlePath && selected.has('scale')) {
     const fanOut = Number(process.env.BENCH_SCALE_FANOUT ?? 10_000);
-    log(`6. scale: a fan-out of ${fanOut.toLocaleString('en-US')} at run time and a static DAG of 2,000 tasks, vs plain Temporal of the same shapes`);
-    results.scale = await runScaleBenchmark({ temporalAddress: stack.temporalAddress, databaseUrl: stack.databaseUrl, bundlePath, fanOut, scratchDir, log });
+    const largeStatic = process.env.BENCH_SCALE_LARGE_STATIC !== '0';
+    const cases = process.env.BENCH_SCALE_CASES?.split(',').map((name) => name.trim()) as ScaleCase['name'][] | undefined;
+    log(`6. scale: a fan-out of ${fanOut.toLocaleString('en-US')} at run time and static DAGs of 2,000${largeStatic ? ' and 20,000' : ''} tasks${cases ? ` (only ${cases.join(', ')})` : ''}, vs plain Temporal of the same shapes`);
+    results.scale = await runScaleBenchmark({ temporalAddress: stack.temporalAddress, databaseUrl: stack.databaseUrl, bundlePath, fanOut, largeStatic, ...(cases ? { cases } : {}), scratchDir, log });
   }
   if (stack && selected.has('cli')) {
     // After the others, so `runs list` lists the runs they made, as on a used stack.

@@ -20,7 +20,7 @@ interface Execution {
  * new), so nothing depends on the visibility store having caught up.
  */
 export async function measureRunTree(client: Client, workflowId: string): Promise<RunTreeSize> {
-  const pending: Execution[] = [{ workflowId }];
+  const pending: Execution[] = [{ workflowId, runId: await firstExecutionOf(client, workflowId) }];
   const size: RunTreeSize = { workflows: 0, maxHistoryEvents: 0, largestWorkflowId: workflowId, totalHistoryEvents: 0 };
   for (let next = pending.pop(); next; next = pending.pop()) {
     const events = (await client.workflow.getHandle(next.workflowId, next.runId).fetchHistory()).events ?? [];
@@ -30,6 +30,20 @@ export async function measureRunTree(client: Client, workflowId: string): Promis
     pending.push(...executionsStartedBy(next.workflowId, events));
   }
   return size;
+}
+
+/**
+ * A handle without a run id reaches the latest execution; a run that continued as new started
+ * earlier. Walks back through each execution's started event, which names the one it continues.
+ */
+async function firstExecutionOf(client: Client, workflowId: string): Promise<string> {
+  let runId = (await client.workflow.getHandle(workflowId).describe()).runId;
+  for (;;) {
+    const history = await client.workflow.getHandle(workflowId, runId).fetchHistory();
+    const previous = history.events?.[0]?.workflowExecutionStartedEventAttributes?.continuedExecutionRunId;
+    if (!previous) return runId;
+    runId = previous;
+  }
 }
 
 function executionsStartedBy(workflowId: string, events: readonly temporal.api.history.v1.IHistoryEvent[]): Execution[] {

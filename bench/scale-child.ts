@@ -6,7 +6,7 @@
  */
 import { readFile } from 'node:fs/promises';
 import { DefaultLogger, Runtime } from '@temporalio/worker';
-import { triggerRun } from '../control/runs.ts';
+import { getRunSnapshot, triggerRun } from '../control/runs.ts';
 import type { RunSnapshot } from '../plan/types.ts';
 import { openBenchConnections } from './connections.ts';
 import { startRawWorker, startWeirWorker, type RunningWorker } from './orchestration-workers.ts';
@@ -64,8 +64,12 @@ try {
 
 async function runWeir(taskQueue: string): Promise<string> {
   const runId = await triggerRun(client, { dagId: request.dagId, params: request.params, taskQueue });
-  const snapshot = (await client.workflow.getHandle(runId).result()) as RunSnapshot;
-  if (snapshot.status !== 'success') throw new Error(`run ${runId} of ${request.dagId} ended ${snapshot.status}`);
+  const result = (await client.workflow.getHandle(runId).result()) as RunSnapshot;
+  if (result.status !== 'success') throw new Error(`run ${runId} of ${request.dagId} ended ${result.status}`);
+  // What `weir runs show` reads: a large run's result arrives packed and must unpack whole.
+  const shown = await getRunSnapshot(client, runId);
+  const unfinished = shown.tasks.filter((task) => task.state !== 'success');
+  if (shown.tasks.length === 0 || unfinished.length > 0) throw new Error(`run ${runId} shows ${shown.tasks.length} tasks, ${unfinished.length} not successful`);
   return runId;
 }
 

@@ -1,7 +1,7 @@
 import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { Client, Connection } from '@temporalio/client';
-import { DEFAULT_MAP_BATCH_SIZE, type Plan } from '../plan/types.ts';
+import { DEFAULT_MAP_BATCH_SIZE, DEFAULT_MAX_HISTORY_EVENTS, type Plan } from '../plan/types.ts';
 import { loadDagFolder } from '../sdk/load.ts';
 import { runTsChild } from './child-process.ts';
 import { bundleBaselineWorkflows } from './orchestration-workers.ts';
@@ -16,6 +16,7 @@ export const SCALE_DAGS_DIR = path.join(REPO_ROOT, 'test', 'dags-scale');
 export const HISTORY_EVENTS_WARNING = 10_240;
 export const WORKER_RSS_TARGET_MIB = 1024;
 const CHILD = path.join(REPO_ROOT, 'bench', 'scale-child.ts');
+const HISTORY_PAGE_BYTES = 64 * 1024 * 1024;
 
 export interface ScaleRun {
   workflowId: string;
@@ -30,7 +31,7 @@ export interface ScaleRun {
 }
 
 export interface ScaleCase {
-  name: 'fan-out' | 'static';
+  name: 'fan-out' | 'static' | 'static-continued';
   /** For people, e.g. "fan-out of 10,000 at run time". */
   title: string;
   dagId: string;
@@ -59,6 +60,10 @@ export interface ScaleOptions {
   bundlePath: string;
   /** Items the fan-out DAG maps over (its param `n`). */
   fanOut: number;
+  /** Also run the 20,000-task static DAG (several minutes on 2 cores). */
+  largeStatic: boolean;
+  /** Only these cases, by name; default all. */
+  cases?: ScaleCase['name'][];
   scratchDir: string;
   log: (line: string) => void;
 }
@@ -78,9 +83,13 @@ export async function runScaleBenchmark(options: ScaleOptions): Promise<ScaleRes
     return plan;
   };
   const specs = [fanOutCase(planOf('fanout_10k'), options.fanOut), staticCase(planOf('static_2000'))];
+  if (options.largeStatic) specs.push(continuedStaticCase(planOf('static_20000')));
+  if (options.cases) specs.splice(0, specs.length, ...specs.filter((spec) => options.cases?.includes(spec.name)));
   const baselineBundlePath = path.join(options.scratchDir, 'baseline-workflows.js');
   await writeFile(baselineBundlePath, (await bundleBaselineWorkflows()).code);
-  const clientConnection = await Connection.connect({ address: options.temporalAddress });
+  // One execution of a large static run holds the carried run twice (its input and the next
+  // one's), a page of history over gRPC's default 4 MB; the tree walk reads whole histories.
+  const clientConnection = await Connection.connect({ address: options.temporalAddress, channelArgs: { 'grpc.max_receive_message_length': HISTORY_PAGE_BYTES } });
   const client = new Client({ connection: clientConnection, namespace: 'default' });
   try {
     const cases: ScaleCase[] = [];
@@ -129,6 +138,21 @@ function staticCase(plan: Plan): CaseSpec {
     order: ['plain', 'weir'],
     params: {},
     plainWorkflow: { type: 'rawGraph', args: [Object.fromEntries(plan.tasks.map((task) => [task.id, task.needs]))] },
+  };
+}
+
+/**
+ * More tasks than one history holds: Weir continues the run as new when its history budget is
+ * spent. A single plain workflow of this graph would pass Temporal's 51,200-event limit, so the
+ * baseline splits the same way by hand: it starts activities while its history has room, then
+ * continues as new with the ids already done.
+ */
+function continuedStaticCase(plan: Plan): CaseSpec {
+  return {
+    ...staticCase(plan),
+    name: 'static-continued',
+    baseline: `${plan.tasks.length.toLocaleString('en-US')} no-op activities with the DAG's dependencies, continued as new every ${DEFAULT_MAX_HISTORY_EVENTS.toLocaleString('en-US')} events`,
+    plainWorkflow: { type: 'rawGraphContinued', args: [Object.fromEntries(plan.tasks.map((task) => [task.id, task.needs])), [], DEFAULT_MAX_HISTORY_EVENTS] },
   };
 }
 

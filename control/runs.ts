@@ -11,6 +11,7 @@ import {
   type RunStatus,
   type RunType,
 } from '../plan/types.ts';
+import { plainRunSnapshot, type PackedRunSnapshot } from '../plan/packed-snapshot.ts';
 import { HASH_MEMO } from './schedules.ts';
 import { temporalClient, temporalCommon } from './temporal-sdk.ts';
 import { runUserMetadata } from './web-links.ts';
@@ -82,7 +83,8 @@ export async function getRunSnapshot(client: Client, runId: string): Promise<Run
     throw error;
   }
   const status = description.status.name;
-  if (status === 'COMPLETED') return (await handle.result()) as RunSnapshot;
+  // Runs of many thousand tasks send their snapshot packed; callers always get the plain one.
+  if (status === 'COMPLETED') return plainRunSnapshot((await handle.result()) as RunSnapshot | PackedRunSnapshot);
   let failure: string | undefined;
   if (status !== 'RUNNING') {
     try {
@@ -95,7 +97,7 @@ export async function getRunSnapshot(client: Client, runId: string): Promise<Run
   }
   let snapshot: RunSnapshot;
   try {
-    snapshot = await handle.query<RunSnapshot>(RUN_STATE_QUERY);
+    snapshot = plainRunSnapshot(await handle.query<RunSnapshot | PackedRunSnapshot>(RUN_STATE_QUERY));
   } catch (error) {
     // A closed run that never loaded its plan may not answer queries; its description still says enough.
     if (status === 'RUNNING') throw error;
@@ -114,8 +116,8 @@ export async function getRunOutputs(client: Client, runId: string): Promise<Reco
 
 function snapshotFromFailure(error: unknown): RunSnapshot | null {
   if (!(error instanceof WorkflowFailedError) || !(error.cause instanceof ApplicationFailure)) return null;
-  const details = error.cause.details?.[0] as RunSnapshot | undefined;
-  return details && Array.isArray(details.tasks) ? details : null;
+  const details = error.cause.details?.[0] as RunSnapshot | PackedRunSnapshot | undefined;
+  return details && Array.isArray(details.tasks) ? plainRunSnapshot(details) : null;
 }
 
 /** One line: the failure the workflow closed with ("DagNotFoundError: This worker has no DAG x"), or how it was ended. */

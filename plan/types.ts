@@ -254,11 +254,18 @@ export interface PrepareRunResult {
 }
 
 /**
- * Most static tasks one run may hold. A run's tasks share one workflow history, about 3.3
- * events each, and Temporal ends a workflow at 51,200 events; its run-state query stays under
- * the 2 MB payload limit too. Bigger fan-outs belong in `.map()`, which splits into child workflows.
+ * Most static tasks one run may hold. The history is no bound (a run continues as new when its
+ * history budget is spent); what bounds it is the run carried to the next execution, its plan
+ * and every task's state packed into one payload under Temporal's 2 MB. Bigger fan-outs belong
+ * in `.map()`, which splits into child workflows.
  */
-export const MAX_STATIC_TASKS = 10_000;
+export const MAX_STATIC_TASKS = 20_000;
+
+/**
+ * Most events one execution of a run records before it continues as new: under the 10,240 at
+ * which Temporal starts warning, a fifth of the 51,200 at which it ends a workflow.
+ */
+export const DEFAULT_MAX_HISTORY_EVENTS = 10_000;
 
 /** Largest packed plan prepareRun hands to a run; Temporal refuses payloads over 2 MB. */
 export const MAX_PACKED_PLAN_BYTES = 1536 * 1024;

@@ -7,9 +7,10 @@ type Condition = (fn: () => boolean, timeoutMs: number) => Promise<boolean>;
 export type ApprovalOutcome = { approved: true; result: ApprovalResult } | { approved: false; error: string };
 
 /** Waits durably for a person's decision; no worker slot is held while waiting. */
-export async function runApproval(task: PlanTask, decision: () => Decision | undefined, waitFor: Condition): Promise<ApprovalOutcome> {
+export async function runApproval(task: PlanTask, decision: () => Decision | undefined, waitFor: Condition, remainingMs?: number): Promise<ApprovalOutcome> {
   const timeoutMs = task.approvalTimeoutMs ?? 0;
-  const arrived = await waitFor(() => decision() !== undefined, timeoutMs);
+  // A run that continued as new waits only for what is left of the approval's time.
+  const arrived = await waitFor(() => decision() !== undefined, remainingMs === undefined ? timeoutMs : Math.max(1, remainingMs));
   const made = decision();
   if (!arrived || !made) return { approved: false, error: `no decision within ${formatDuration(timeoutMs)}; approval timed out` };
   const result: ApprovalResult = { approved: made.approved, comment: made.comment ?? null, actor: made.actor ?? null, decidedAt: made.decidedAt };

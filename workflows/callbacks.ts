@@ -31,6 +31,10 @@ export class CallbackDispatcher {
     for (const event of events ?? []) this.dispatch(event.type, event.details, taskId);
   }
 
+  hasPending(): boolean {
+    return this.pending.length > 0;
+  }
+
   async drain(): Promise<void> {
     while (this.pending.length > 0) await Promise.all(this.pending.splice(0));
   }

@@ -5,7 +5,9 @@ import {
   condition,
   defineQuery,
   defineUpdate,
+  continueAsNew,
   isCancellation,
+  log,
   patched,
   proxyActivities,
   proxyLocalActivities,
@@ -14,7 +16,10 @@ import {
   workflowInfo,
   type ActivityOptions,
 } from '@temporalio/workflow';
+import { carryRun, MAX_CARRIED_RUN_BYTES, uncarryRun, utf8Bytes, type CarriedRun } from '../plan/carried-run.ts';
+import { HistoryBudget } from '../plan/history-budget.ts';
 import { unpackPlan } from '../plan/packed-plan.ts';
+import type { PackedRunSnapshot } from '../plan/packed-snapshot.ts';
 import { CURRENT_SEMANTICS, finalRunStatus, LEGACY_SEMANTICS, nextActions, withDescendants, type SchedulingSemantics } from '../plan/scheduler.ts';
 import {
   APPROVE_UPDATE,
@@ -22,8 +27,10 @@ import {
   PREPARE_RUN_ACTIVITY,
   RECORD_RUN_ACTIVITY,
   RUN_STATE_QUERY,
+  DEFAULT_MAX_HISTORY_EVENTS,
   SEARCH_ATTRIBUTES,
   TASK_OUTPUTS_QUERY,
+  type Plan,
   type ApprovalDecision,
   type ClearRequest,
   type PrepareRunInput,
@@ -37,7 +44,7 @@ import { adoptRecordedTasks } from './rerun.ts';
 import { settleReason } from './settle-reasons.ts';
 import { TaskLauncher } from './task-launcher.ts';
 
-export const runStateQuery = defineQuery<RunSnapshot>(RUN_STATE_QUERY);
+export const runStateQuery = defineQuery<RunSnapshot | PackedRunSnapshot>(RUN_STATE_QUERY);
 export const taskOutputsQuery = defineQuery<Record<string, unknown>>(TASK_OUTPUTS_QUERY);
 export const approveUpdate = defineUpdate<ApprovalDecision, [ApprovalDecision]>(APPROVE_UPDATE);
 export const clearUpdate = defineUpdate<string[], [ClearRequest]>(CLEAR_UPDATE);
@@ -60,31 +67,40 @@ const localEngine = proxyLocalActivities<EngineActivities>(ENGINE_ACTIVITY_OPTIO
 export const LOCAL_ENGINE_PATCH = 'weir-local-engine-activities';
 /** Airflow's root, branch-skip and empty-branch rules; runs recorded before them decide as they did. */
 export const AIRFLOW_SEMANTICS_PATCH = 'weir-airflow-root-and-branch-semantics';
+/**
+ * Runs of any size: a history budget per execution, continue-as-new carrying the run, packed
+ * snapshots. Runs recorded before it start every ready task at once, in one history.
+ */
+export const LARGE_RUNS_PATCH = 'weir-history-budget-continue-as-new';
 
 /**
  * The interpreter: runs any DAG's Plan. Registered as the default workflow, so a run's workflow
  * type is its DAG id and its first argument is the params object.
  */
-export async function runDag(rawParams?: unknown, options?: RunOptions): Promise<RunSnapshot> {
+export async function runDag(rawParams?: unknown, options?: RunOptions): Promise<RunSnapshot | PackedRunSnapshot> {
   const info = workflowInfo();
   const local = patched(LOCAL_ENGINE_PATCH);
   const semantics = patched(AIRFLOW_SEMANTICS_PATCH) ? CURRENT_SEMANTICS : LEGACY_SEMANTICS;
+  const largeRuns = patched(LARGE_RUNS_PATCH);
   const engine = local ? localEngine : remoteEngine;
   const recordQuietly = (state: RunState) => recordSnapshotQuietly(engine, state);
-  const { runType, logicalDate } = identifyRun(options);
+  const carried = largeRuns ? options?.continued : undefined;
+  const { runType, logicalDate } = carried ? carried.run : identifyRun(options);
   upsertSearchAttributes({ [SEARCH_ATTRIBUTES.dagId]: [info.workflowType], [SEARCH_ATTRIBUTES.runType]: [runType] });
   const runId = info.workflowId;
   const state = new RunState(
-    { runId, dagId: info.workflowType, runType, logicalDate, dataIntervalStart: logicalDate, dataIntervalEnd: logicalDate },
-    new Date().toISOString(),
+    carried ? { ...carried.run } : { runId, dagId: info.workflowType, runType, logicalDate, dataIntervalStart: logicalDate, dataIntervalEnd: logicalDate },
+    carried ? carried.startedAt : new Date().toISOString(),
   );
   let changed = false;
   const wake = () => {
     changed = true;
   };
+  const maxHistoryEvents = carried?.maxHistoryEvents ?? options?.maxHistoryEvents ?? DEFAULT_MAX_HISTORY_EVENTS;
+  const budget = largeRuns ? new HistoryBudget(maxHistoryEvents) : undefined;
   const callbacks = new CallbackDispatcher(state);
-  const launcher = new TaskLauncher(state, wake, callbacks, { emptyBranchChoice: semantics.rootsAlwaysRun });
-  setHandler(runStateQuery, () => state.snapshot());
+  const launcher = new TaskLauncher(state, wake, callbacks, { emptyBranchChoice: semantics.rootsAlwaysRun }, budget);
+  setHandler(runStateQuery, () => state.transportSnapshot(largeRuns));
   setHandler(taskOutputsQuery, () => Object.fromEntries(state.outputs));
   setHandler(approveUpdate, (decision) => launcher.decide(decision), { validator: (decision) => launcher.checkDecision(decision) });
   setHandler(
@@ -100,20 +116,45 @@ export async function runDag(rawParams?: unknown, options?: RunOptions): Promise
     { validator: (request) => checkClear(state, request) },
   );
 
-  // prepareRun writes the first run record itself; runs from before that did it separately.
-  const record = local ? { record: { runType, startedAt: state.startedAt } } : {};
-  const prepared = await prepareOrFail(engine, { dagId: info.workflowType, runId, rawParams, logicalDate, ...record });
-  Object.assign(state.run, { dataIntervalStart: prepared.dataIntervalStart, dataIntervalEnd: prepared.dataIntervalEnd });
-  const plan = prepared.packedPlan ? unpackPlan(prepared.packedPlan) : prepared.plan;
-  if (!plan) throw ApplicationFailure.nonRetryable(`prepareRun gave run ${runId} no plan`);
-  state.adopt(plan, prepared.params);
-  // A rerun of a closed run keeps what the original recorded outside the cleared tasks.
-  if (options?.rerunOf) adoptRecordedTasks(state, plan, options.rerunOf);
-  if (!local) await recordQuietly(state);
+  let plan: Plan;
+  if (carried) {
+    // A continuation: the plan pinned by the run's first execution, and every task as it was.
+    plan = resumeCarriedRun(state, carried);
+    for (const task of plan.tasks) if (task.kind === 'approval' && state.task(task.id).state === 'running') launcher.resumeApproval(task.id);
+  } else {
+    // prepareRun writes the first run record itself; runs from before that did it separately.
+    const record = local ? { record: { runType, startedAt: state.startedAt } } : {};
+    const prepared = await prepareOrFail(engine, { dagId: info.workflowType, runId, rawParams, logicalDate, ...record });
+    Object.assign(state.run, { dataIntervalStart: prepared.dataIntervalStart, dataIntervalEnd: prepared.dataIntervalEnd });
+    const loaded = prepared.packedPlan ? unpackPlan(prepared.packedPlan) : prepared.plan;
+    if (!loaded) throw ApplicationFailure.nonRetryable(`prepareRun gave run ${runId} no plan`);
+    plan = loaded;
+    state.adopt(plan, prepared.params);
+    // A rerun of a closed run keeps what the original recorded outside the cleared tasks.
+    if (options?.rerunOf) adoptRecordedTasks(state, plan, options.rerunOf);
+    if (!local) await recordQuietly(state);
+  }
 
   try {
     for (;;) {
-      advance(state, launcher, semantics);
+      const deferred = advance(state, launcher, semantics);
+      if (deferred > 0 && budget && !runsActivities(state)) {
+        // The history is full and nothing else will finish here: go on in a fresh execution.
+        if (callbacks.hasPending() || launcher.hasUntakenDecisions()) {
+          await Promise.all([callbacks.drain(), condition(() => !launcher.hasUntakenDecisions())]);
+          continue;
+        }
+        const next = carryRun({ plan, snapshot: state.snapshot(), outputs: state.outputs, branchChoices: state.branchChoices, run: state.run, continuations: (carried?.continuations ?? 0) + 1, maxHistoryEvents });
+        const bytes = utf8Bytes(JSON.stringify(next));
+        if (bytes <= MAX_CARRIED_RUN_BYTES) {
+          const nextOptions: RunOptions = { runType, logicalDate, continued: next };
+          await continueAsNew<typeof runDag>(rawParams, nextOptions);
+        }
+        // Outputs too big to carry: this execution goes on alone, as runs did before the budget.
+        log.warn('the run state is too large to continue as new; the run goes on in one history', { runId, bytes, limit: MAX_CARRIED_RUN_BYTES });
+        budget.disable();
+        continue;
+      }
       if (state.running().length === 0) {
         // Some tasks settle the moment they start (an empty fan-out); decide their downstream too.
         if (!state.allTerminal()) continue;
@@ -141,6 +182,7 @@ export async function runDag(rawParams?: unknown, options?: RunOptions): Promise
 
   await recordQuietly(state);
   const snapshot = state.snapshot();
+  const sent = largeRuns ? state.transportSnapshot(true) : snapshot;
   const failedTasks = snapshot.tasks.filter((task) => task.state === 'failed');
   if (snapshot.status === 'failed') {
     callbacks.dispatch('failure', { failedTasks: failedTasks.map((t) => ({ id: t.id, error: t.error, attempts: t.attempts })) }, failedTasks[0]?.id);
@@ -154,10 +196,10 @@ export async function runDag(rawParams?: unknown, options?: RunOptions): Promise
       type: 'DagRunFailed',
       message: `Run ${runId} of DAG ${snapshot.dagId} failed: ${failed.join('; ') || 'a leaf task did not succeed'}`,
       nonRetryable: true,
-      details: [snapshot],
+      details: [sent],
     });
   }
-  return snapshot;
+  return sent;
 }
 
 /** Bad params or an unknown DAG fail the run with the reason itself, before any task runs. */
@@ -172,8 +214,11 @@ async function prepareOrFail(engine: EngineActivities, input: PrepareRunInput): 
   }
 }
 
-/** Applies skips and upstream failures, then starts every task that is ready. */
-function advance(state: RunState, launcher: TaskLauncher, semantics: SchedulingSemantics): void {
+/**
+ * Applies skips and upstream failures, then starts every task that is ready; returns how many
+ * ready tasks the history budget held back.
+ */
+function advance(state: RunState, launcher: TaskLauncher, semantics: SchedulingSemantics): number {
   const plan = requirePlan(state);
   const actions = nextActions(plan, state.states(), state.branchChoices, semantics);
   const now = new Date().toISOString();
@@ -187,7 +232,21 @@ function advance(state: RunState, launcher: TaskLauncher, semantics: SchedulingS
       state.explain(task.id, settleReason(task, settled, states, state.branchChoices));
     }
   }
-  for (const id of actions.start) launcher.start(id);
+  let deferred = 0;
+  for (const id of actions.start) if (!launcher.start(id)) deferred++;
+  return deferred;
+}
+
+/** Whether a task other than an approval is running: approvals carry over to a continuation, activities cannot. */
+function runsActivities(state: RunState): boolean {
+  for (const task of state.tasks.values()) if (task.state === 'running' && task.kind !== 'approval') return true;
+  return false;
+}
+
+function resumeCarriedRun(state: RunState, carried: CarriedRun): Plan {
+  const { plan, snapshot, outputs } = uncarryRun(carried);
+  state.restore(plan, carried.params, snapshot.tasks, outputs, carried.branchChoices);
+  return plan;
 }
 
 function checkClear(state: RunState, request: ClearRequest): void {

@@ -1,6 +1,7 @@
 import { defineSearchAttributeKey, SearchAttributeType } from '@temporalio/common';
 import { workflowInfo } from '@temporalio/workflow';
 import type { RunType } from '../plan/types.ts';
+import type { CarriedRun } from '../plan/carried-run.ts';
 import type { RerunOf } from './rerun.ts';
 
 /** Optional second workflow argument; the UI and `temporal workflow start` can omit it. */
@@ -10,6 +11,13 @@ export interface RunOptions {
   logicalDate?: string;
   /** Set by `weir runs clear` on a closed run: the run this one reruns, and what it keeps from it. */
   rerunOf?: RerunOf;
+  /**
+   * Most events one execution's history may hold before the run continues as new (default
+   * `DEFAULT_MAX_HISTORY_EVENTS`). Tests set it low to exercise continuation with a small DAG.
+   */
+  maxHistoryEvents?: number;
+  /** Set by the run itself when it continues as new: everything it had, packed. */
+  continued?: CarriedRun;
 }
 
 const SCHEDULED_START = defineSearchAttributeKey('TemporalScheduledStartTime', SearchAttributeType.DATETIME);

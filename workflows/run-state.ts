@@ -1,5 +1,6 @@
 import { pendingTaskState } from '../plan/starting-snapshot.ts';
 import { isTerminal } from '../plan/trigger-rules.ts';
+import { PACK_SNAPSHOT_ABOVE_ENTRIES, packRunSnapshot, snapshotEntries, type PackedRunSnapshot } from '../plan/packed-snapshot.ts';
 import type { MapInstanceState, Plan, PlanTask, RunInfo, RunSnapshot, RunStatus, TaskRunState, TaskState } from '../plan/types.ts';
 
 /** Everything a run knows about its tasks. Lives in workflow memory; rebuilt by replay. */
@@ -19,6 +20,14 @@ export class RunState {
     this.params = params;
     this.status = 'running';
     for (const task of plan.tasks) this.tasks.set(task.id, pendingTaskState(task));
+  }
+
+  /** Takes over what an earlier execution of the same run recorded (continue-as-new). */
+  restore(plan: Plan, params: Record<string, unknown>, tasks: readonly TaskRunState[], outputs: ReadonlyMap<string, unknown>, branchChoices: Record<string, string[]>): void {
+    this.adopt(plan, params);
+    for (const task of tasks) if (this.tasks.has(task.id)) this.tasks.set(task.id, task);
+    for (const [id, output] of outputs) this.outputs.set(id, output);
+    Object.assign(this.branchChoices, branchChoices);
   }
 
   task(taskId: string): TaskRunState {
@@ -89,6 +98,15 @@ export class RunState {
     const result: Record<string, unknown> = {};
     for (const id of task.needs) if (this.tasks.get(id)?.state === 'success') result[id] = this.outputs.get(id);
     return result;
+  }
+
+  /**
+   * The snapshot as queries and the run's result carry it: packed once the run holds more
+   * entries than one payload comfortably takes (`packLarge`; runs recorded before that send it plain).
+   */
+  transportSnapshot(packLarge: boolean): RunSnapshot | PackedRunSnapshot {
+    const snapshot = this.snapshot();
+    return packLarge && snapshotEntries(snapshot.tasks) > PACK_SNAPSHOT_ABOVE_ENTRIES ? packRunSnapshot(snapshot) : snapshot;
   }
 
   snapshot(): RunSnapshot {

@@ -1,4 +1,5 @@
-import { condition, executeChild, isCancellation } from '@temporalio/workflow';
+import { condition, executeChild, isCancellation, workflowInfo } from '@temporalio/workflow';
+import { EVENTS_PER_APPROVAL, historyCostOf, type HistoryBudget } from '../plan/history-budget.ts';
 import { DEFAULT_MAP_BATCH_SIZE, type ApprovalDecision, type EmittedEvent, type MapInstanceState, type PlanTask, type TaskActivityInput } from '../plan/types.ts';
 import { weirMapBatch } from './map-batch.ts';
 import { pendingInstances, runMapSlice } from './map-instances.ts';
@@ -10,6 +11,7 @@ import { callTaskActivity, describeTaskFailure, errorMessage } from './task-acti
 /** Starts tasks of every kind and writes their outcome back into the run state. */
 export class TaskLauncher {
   private readonly decisions = new Map<string, ApprovalDecision & { decidedAt: string }>();
+  private index: Map<string, PlanTask> | undefined;
 
   constructor(
     private readonly state: RunState,
@@ -17,15 +19,53 @@ export class TaskLauncher {
     private readonly callbacks: CallbackDispatcher,
     /** Whether a branch may return null to choose nothing (runs recorded before could not). */
     private readonly options: { emptyBranchChoice: boolean } = { emptyBranchChoice: false },
+    /** Keeps this execution's history within its limit; runs recorded before it have none. */
+    private readonly budget?: HistoryBudget,
   ) {}
 
-  start(taskId: string): void {
-    const task = this.plan().tasks.find((t) => t.id === taskId);
-    if (!task) return;
+  /**
+   * Starts a ready task, unless the run's history budget cannot take what it may add; then it
+   * stays pending and `false` says so (the run continues as new to make room).
+   */
+  start(taskId: string): boolean {
+    const task = this.taskById(taskId);
+    if (!task) return true;
+    const cost = historyCostOf(task, task.kind === 'map' ? arrayLength(this.state.outputs.get(task.mapOver ?? '')) : 0);
+    if (this.budget && !this.budget.admits(cost, workflowInfo().historyLength)) return false;
+    const release = this.budget?.reserve(cost);
     this.state.markRunning(taskId, now());
     const work =
       task.kind === 'map' ? this.runMapped(task) : task.kind === 'approval' ? this.runApprovalTask(task) : this.runSingle(task);
-    void work.catch((error: unknown) => this.recordFailure(task, error)).finally(this.wake);
+    this.settleLater(task, work, release);
+    return true;
+  }
+
+  /** An approval that was waiting when the run continued as new waits on, for the time it has left. */
+  resumeApproval(taskId: string): void {
+    const task = this.taskById(taskId);
+    if (!task || task.kind !== 'approval') return;
+    const startedAt = Date.parse(this.state.task(taskId).startedAt ?? now());
+    const remainingMs = (task.approvalTimeoutMs ?? 0) - (Date.now() - startedAt);
+    this.settleLater(task, this.runApprovalTask(task, remainingMs), this.budget?.reserve(EVENTS_PER_APPROVAL));
+  }
+
+  /** Decisions that arrived but that their approval task has not taken yet. */
+  hasUntakenDecisions(): boolean {
+    return this.decisions.size > 0;
+  }
+
+  private settleLater(task: PlanTask, work: Promise<void>, release: (() => void) | undefined): void {
+    void work
+      .catch((error: unknown) => this.recordFailure(task, error))
+      .finally(() => {
+        release?.();
+        this.wake();
+      });
+  }
+
+  private taskById(taskId: string): PlanTask | undefined {
+    this.index ??= new Map(this.plan().tasks.map((task) => [task.id, task]));
+    return this.index.get(taskId);
   }
 
   checkDecision(decision: ApprovalDecision): void {
@@ -147,8 +187,8 @@ export class TaskLauncher {
     return { instances, outputs };
   }
 
-  private async runApprovalTask(task: PlanTask): Promise<void> {
-    const outcome = await runApproval(task, () => this.decisions.get(task.id), condition);
+  private async runApprovalTask(task: PlanTask, remainingMs?: number): Promise<void> {
+    const outcome = await runApproval(task, () => this.decisions.get(task.id), condition, remainingMs);
     this.decisions.delete(task.id);
     if (outcome.approved) this.state.finish(task.id, 'success', now(), { attempts: 1, output: outcome.result });
     else this.state.finish(task.id, 'failed', now(), { attempts: 1, error: outcome.error });
@@ -163,6 +203,10 @@ export class TaskLauncher {
     this.state.finish(task.id, 'failed', now(), { attempts: failure.attempts, error: failure.message || errorMessage(error) });
     this.state.useAttemptTimes(task.id, failure);
   }
+}
+
+function arrayLength(value: unknown): number {
+  return Array.isArray(value) ? value.length : 0;
 }
 
 function now(): string {
