@@ -4,7 +4,7 @@ import { fileURLToPath } from 'node:url';
 import { version as esbuildVersion } from 'esbuild';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { cacheToolchain, pruneDagCache, readCatalogCache, writeCatalogCache, type CachedFileResult } from './load-cache.ts';
-import { dagCacheDir, loadDagPlans } from './load.ts';
+import { dagCacheDir, loadDagPlans, type DagPlanCatalog } from './load.ts';
 
 // Inside the repository, so `import { dag } from 'weir'` resolves as it does for users.
 const root = path.join(path.dirname(fileURLToPath(import.meta.url)), '..', 'test', '.tmp', `load-cache-${process.pid}`);
@@ -78,24 +78,29 @@ describe('pruneDagCache', () => {
     expect(await readdir(cacheDir)).toEqual(['typecheck-03.json']);
   });
 
-  it('is what a load does after a change: the edited file\'s old module goes, the others stay', async () => {
+  it('is what a load does after a change: a module no file uses any more goes, one an unchanged file still uses stays', async () => {
     const dagsDir = path.join(root, 'dags');
     await mkdir(dagsDir);
-    await writeFile(path.join(dagsDir, 'one.ts'), "import { dag } from 'weir';\nexport default dag({ id: 'one' }).task('a', async () => 1);\n");
-    await writeFile(path.join(dagsDir, 'two.ts'), "import { dag } from 'weir';\nexport default dag({ id: 'two' }).task('a', async () => 2);\n");
-    const first = await loadDagPlans(dagsDir);
+    const source = (id: string, value: number) => `import { dag } from 'weir';\nexport default dag({ id: '${id}' }).task('a', async () => ${value});\n`;
+    await writeFile(path.join(dagsDir, 'one.ts'), source('one', 1));
+    await writeFile(path.join(dagsDir, 'two.ts'), source('two', 2));
     const cache = dagCacheDir(dagsDir);
-    const moduleOf = (catalog: typeof first, id: string) => path.basename(catalog.dags.get(id)?.modulePath ?? 'none');
+    const moduleOf = (catalog: DagPlanCatalog, id: string) => path.basename(catalog.dags.get(id)?.modulePath ?? 'none');
     // The cache is shared with other loads in this repository: age only this folder's modules.
-    const when = new Date(Date.now() - HOUR);
-    await Promise.all([moduleOf(first, 'one'), moduleOf(first, 'two')].map((name) => utimes(path.join(cache, name), when, when)));
-    await writeFile(path.join(dagsDir, 'two.ts'), "import { dag } from 'weir';\nexport default dag({ id: 'two' }).task('a', async () => 3);\n");
+    const ageModules = (names: string[]) => Promise.all(names.map((name) => utimes(path.join(cache, name), new Date(Date.now() - HOUR), new Date(Date.now() - HOUR))));
+    const first = await loadDagPlans(dagsDir);
+    await ageModules([moduleOf(first, 'one'), moduleOf(first, 'two')]);
+    await writeFile(path.join(dagsDir, 'two.ts'), source('two', 3));
     const second = await loadDagPlans(dagsDir);
-    const after = await readdir(cache);
     expect(second.problems).toEqual([]);
     expect(moduleOf(second, 'two')).not.toBe(moduleOf(first, 'two'));
+    expect(moduleOf(second, 'one')).toBe(moduleOf(first, 'one'));
+    await ageModules([moduleOf(second, 'two')]);
+    await writeFile(path.join(dagsDir, 'two.ts'), source('two', 4));
+    const third = await loadDagPlans(dagsDir);
+    const after = await readdir(cache);
     expect(after).toContain(moduleOf(first, 'one'));
-    expect(after).toContain(moduleOf(second, 'two'));
-    expect(after).not.toContain(moduleOf(first, 'two'));
+    expect(after).toContain(moduleOf(third, 'two'));
+    expect(after).not.toContain(moduleOf(second, 'two'));
   });
 });

@@ -14,6 +14,8 @@ export interface CachedFileResult {
   inputs: Record<string, string>;
   /** sha256 of the compiled module, cached as `mod-<hash>.mjs`; absent if it did not compile. */
   moduleHash?: string;
+  /** Set when the module is a bundle of many DAG files (see load-bundle.ts): this file's loader in it. */
+  loaderIndex?: number;
   plan?: Plan;
   problems: DagProblem[];
   /** Whether the DAG declares a params schema (see EvaluatedDagModule). */
