@@ -67,7 +67,7 @@ describe('pruneDagCache', () => {
   });
 
   it('deletes catalogs of another toolchain, scratch files and all but the newest typecheck results', async () => {
-    await writeFile(path.join(cacheDir, 'catalog-0123456789abcdef.json'), JSON.stringify({ format: 2, toolchain: 'weir@0.0.1 esbuild@0.1.0', baseDir: root, files: {} }));
+    await writeFile(path.join(cacheDir, 'catalog-0123456789abcdef.json'), JSON.stringify({ format: 3, toolchain: 'weir@0.0.1 esbuild@0.1.0', baseDir: root, files: {} }));
     await writeFile(path.join(cacheDir, 'mod-ee.mjs.123.tmp'), '');
     const typechecks = ['typecheck-01.json', 'typecheck-02.json', 'typecheck-03.json'];
     for (const name of typechecks) await writeFile(path.join(cacheDir, name), '{}');
@@ -102,5 +102,5 @@ describe('pruneDagCache', () => {
     expect(after).toContain(moduleOf(first, 'one'));
     expect(after).toContain(moduleOf(third, 'two'));
     expect(after).not.toContain(moduleOf(second, 'two'));
-  });
+  }, 30_000);
 });

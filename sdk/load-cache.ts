@@ -32,7 +32,8 @@ interface CatalogCacheFile {
 }
 
 // Bump when what a cached result means changes (the checks, the plan's shape).
-const CACHE_FORMAT = 2;
+// 3: a module may be a bundle of many files (loaderIndex).
+const CACHE_FORMAT = 3;
 
 let toolchainCache: string | undefined;
 
