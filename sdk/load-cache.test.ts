@@ -3,7 +3,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { version as esbuildVersion } from 'esbuild';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { cacheToolchain, pruneDagCache, readCatalogCache, writeCatalogCache, type CachedFileResult } from './load-cache.ts';
+import { cacheToolchain, keepOrWriteModule, pruneDagCache, readCatalogCache, writeCatalogCache, type CachedFileResult } from './load-cache.ts';
 import { dagCacheDir, loadDagPlans, type DagPlanCatalog } from './load.ts';
 
 // Inside the repository, so `import { dag } from 'weir'` resolves as it does for users.
@@ -45,6 +45,17 @@ describe('the catalog key', () => {
 });
 
 describe('pruneDagCache', () => {
+  it('spares an old module a load reuses, so another process cannot prune it before the catalog names it', async () => {
+    for (const hash of ['dd', 'ee']) await writeFile(path.join(cacheDir, `mod-${hash}.mjs`), 'export default 1;\n');
+    await age(['mod-dd.mjs', 'mod-ee.mjs'], HOUR);
+    await keepOrWriteModule(cacheDir, 'dd', 'export default 2;\n');
+    await keepOrWriteModule(cacheDir, 'ff', 'export default 3;\n');
+    expect(await pruneDagCache(cacheDir)).toEqual(['mod-ee.mjs']);
+    // Content-addressed: a module already there is the same text, so it is kept, not rewritten.
+    expect(await readFile(path.join(cacheDir, 'mod-dd.mjs'), 'utf8')).toBe('export default 1;\n');
+    expect(await readFile(path.join(cacheDir, 'mod-ff.mjs'), 'utf8')).toBe('export default 3;\n');
+  });
+
   it('deletes old modules no catalog names and keeps named or young ones', async () => {
     const dagsDir = path.join(root, 'dags');
     await mkdir(dagsDir);

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { mkdir, readFile, readdir, rename, stat, unlink, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, readdir, rename, stat, unlink, utimes, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { projectRoot } from '../infra/project-root.ts';
 import type { Plan } from '../plan/types.ts';
@@ -93,6 +93,20 @@ export async function writeModule(cacheDir: string, moduleHash: string, code: st
   await writeFile(scratch, code);
   await rename(scratch, target);
   return target;
+}
+
+/**
+ * Writes a compiled module unless it is there already; one that is there gets a fresh mtime, so
+ * a prune in another process (which spares young files) cannot delete it before this load's
+ * catalog names it.
+ */
+export async function keepOrWriteModule(cacheDir: string, moduleHash: string, code: string): Promise<void> {
+  const now = new Date();
+  const kept = await utimes(modulePathFor(cacheDir, moduleHash), now, now).then(
+    () => true,
+    () => false,
+  );
+  if (!kept) await writeModule(cacheDir, moduleHash, code);
 }
 
 /** True when every source that went into a cached result still has the content it had. */

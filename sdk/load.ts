@@ -1,10 +1,10 @@
 import { existsSync } from 'node:fs';
-import { access, readdir } from 'node:fs/promises';
+import { readdir } from 'node:fs/promises';
 import path from 'node:path';
 import type { Plan } from '../plan/types.ts';
 import type { Dag } from './dag.ts';
 import type { DagProblem } from './errors.ts';
-import { inputsUnchanged, modulePathFor, pruneDagCache, readCatalogCache, writeCatalogCache, writeModule, type CachedFileResult } from './load-cache.ts';
+import { inputsUnchanged, keepOrWriteModule, modulePathFor, pruneDagCache, readCatalogCache, writeCatalogCache, type CachedFileResult } from './load-cache.ts';
 import { memoizedHash, relativeName } from './load-hash.ts';
 import { describeImportError } from './load-errors.ts';
 import { importDagModule } from './load-import.ts';
@@ -146,7 +146,7 @@ async function evaluateBundled(files: readonly string[], baseDir: string, cacheD
   const { compileDagBundle } = await import('./load-bundle.ts');
   const bundle = await compileDagBundle(files, baseDir).catch(() => null);
   if (!bundle) return {};
-  if (!(await exists(modulePathFor(cacheDir, bundle.bundleHash)))) await writeModule(cacheDir, bundle.bundleHash, bundle.code);
+  await keepOrWriteModule(cacheDir, bundle.bundleHash, bundle.code);
   const modulePath = modulePathFor(cacheDir, bundle.bundleHash);
   const evaluated = await evaluateModulesTogether(
     bundle.files.map(({ file }, loaderIndex) => ({ modulePath, name: relativeName(file, baseDir), loaderIndex })),
@@ -177,7 +177,7 @@ async function evaluateEachFile(files: readonly string[], baseDir: string, cache
   }
   // Content-addressed: a module already written is the same text.
   const codeOf = new Map(compiled.map((item) => [item.moduleHash, item.code]));
-  await Promise.all(toRun.map(async (item) => (await exists(item.modulePath)) || writeModule(cacheDir, item.moduleHash, codeOf.get(item.moduleHash) ?? '')));
+  await Promise.all(toRun.map((item) => keepOrWriteModule(cacheDir, item.moduleHash, codeOf.get(item.moduleHash) ?? '')));
   const evaluated = await evaluateModulesIsolated(
     toRun.map(({ modulePath, name }) => ({ modulePath, name })),
     path.resolve(baseDir),
@@ -263,14 +263,4 @@ export function dagCacheDir(baseDir: string): string {
     if (path.dirname(dir) === dir) break;
   }
   return path.join(path.resolve(baseDir), '..', '.weir', 'dag-cache');
-}
-
-
-async function exists(file: string): Promise<boolean> {
-  try {
-    await access(file);
-    return true;
-  } catch {
-    return false;
-  }
 }
