@@ -3,8 +3,8 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { version as esbuildVersion } from 'esbuild';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { cacheToolchain, pruneDagCache, readCatalogCache, writeCatalogCache, type CachedFileResult } from './load-cache.ts';
-import { dagCacheDir, loadDagPlans } from './load.ts';
+import { cacheToolchain, keepOrWriteModule, pruneDagCache, readCatalogCache, writeCatalogCache, type CachedFileResult } from './load-cache.ts';
+import { dagCacheDir, loadDagPlans, type DagPlanCatalog } from './load.ts';
 
 // Inside the repository, so `import { dag } from 'weir'` resolves as it does for users.
 const root = path.join(path.dirname(fileURLToPath(import.meta.url)), '..', 'test', '.tmp', `load-cache-${process.pid}`);
@@ -45,6 +45,17 @@ describe('the catalog key', () => {
 });
 
 describe('pruneDagCache', () => {
+  it('spares an old module a load reuses, so another process cannot prune it before the catalog names it', async () => {
+    for (const hash of ['dd', 'ee']) await writeFile(path.join(cacheDir, `mod-${hash}.mjs`), 'export default 1;\n');
+    await age(['mod-dd.mjs', 'mod-ee.mjs'], HOUR);
+    await keepOrWriteModule(cacheDir, 'dd', 'export default 2;\n');
+    await keepOrWriteModule(cacheDir, 'ff', 'export default 3;\n');
+    expect(await pruneDagCache(cacheDir)).toEqual(['mod-ee.mjs']);
+    // Content-addressed: a module already there is the same text, so it is kept, not rewritten.
+    expect(await readFile(path.join(cacheDir, 'mod-dd.mjs'), 'utf8')).toBe('export default 1;\n');
+    expect(await readFile(path.join(cacheDir, 'mod-ff.mjs'), 'utf8')).toBe('export default 3;\n');
+  });
+
   it('deletes old modules no catalog names and keeps named or young ones', async () => {
     const dagsDir = path.join(root, 'dags');
     await mkdir(dagsDir);
@@ -67,7 +78,7 @@ describe('pruneDagCache', () => {
   });
 
   it('deletes catalogs of another toolchain, scratch files and all but the newest typecheck results', async () => {
-    await writeFile(path.join(cacheDir, 'catalog-0123456789abcdef.json'), JSON.stringify({ format: 2, toolchain: 'weir@0.0.1 esbuild@0.1.0', baseDir: root, files: {} }));
+    await writeFile(path.join(cacheDir, 'catalog-0123456789abcdef.json'), JSON.stringify({ format: 3, toolchain: 'weir@0.0.1 esbuild@0.1.0', baseDir: root, files: {} }));
     await writeFile(path.join(cacheDir, 'mod-ee.mjs.123.tmp'), '');
     const typechecks = ['typecheck-01.json', 'typecheck-02.json', 'typecheck-03.json'];
     for (const name of typechecks) await writeFile(path.join(cacheDir, name), '{}');
@@ -78,24 +89,29 @@ describe('pruneDagCache', () => {
     expect(await readdir(cacheDir)).toEqual(['typecheck-03.json']);
   });
 
-  it('is what a load does after a change: the edited file\'s old module goes, the others stay', async () => {
+  it('is what a load does after a change: a module no file uses any more goes, one an unchanged file still uses stays', async () => {
     const dagsDir = path.join(root, 'dags');
     await mkdir(dagsDir);
-    await writeFile(path.join(dagsDir, 'one.ts'), "import { dag } from 'weir';\nexport default dag({ id: 'one' }).task('a', async () => 1);\n");
-    await writeFile(path.join(dagsDir, 'two.ts'), "import { dag } from 'weir';\nexport default dag({ id: 'two' }).task('a', async () => 2);\n");
-    const first = await loadDagPlans(dagsDir);
+    const source = (id: string, value: number) => `import { dag } from 'weir';\nexport default dag({ id: '${id}' }).task('a', async () => ${value});\n`;
+    await writeFile(path.join(dagsDir, 'one.ts'), source('one', 1));
+    await writeFile(path.join(dagsDir, 'two.ts'), source('two', 2));
     const cache = dagCacheDir(dagsDir);
-    const moduleOf = (catalog: typeof first, id: string) => path.basename(catalog.dags.get(id)?.modulePath ?? 'none');
+    const moduleOf = (catalog: DagPlanCatalog, id: string) => path.basename(catalog.dags.get(id)?.modulePath ?? 'none');
     // The cache is shared with other loads in this repository: age only this folder's modules.
-    const when = new Date(Date.now() - HOUR);
-    await Promise.all([moduleOf(first, 'one'), moduleOf(first, 'two')].map((name) => utimes(path.join(cache, name), when, when)));
-    await writeFile(path.join(dagsDir, 'two.ts'), "import { dag } from 'weir';\nexport default dag({ id: 'two' }).task('a', async () => 3);\n");
+    const ageModules = (names: string[]) => Promise.all(names.map((name) => utimes(path.join(cache, name), new Date(Date.now() - HOUR), new Date(Date.now() - HOUR))));
+    const first = await loadDagPlans(dagsDir);
+    await ageModules([moduleOf(first, 'one'), moduleOf(first, 'two')]);
+    await writeFile(path.join(dagsDir, 'two.ts'), source('two', 3));
     const second = await loadDagPlans(dagsDir);
-    const after = await readdir(cache);
     expect(second.problems).toEqual([]);
     expect(moduleOf(second, 'two')).not.toBe(moduleOf(first, 'two'));
+    expect(moduleOf(second, 'one')).toBe(moduleOf(first, 'one'));
+    await ageModules([moduleOf(second, 'two')]);
+    await writeFile(path.join(dagsDir, 'two.ts'), source('two', 4));
+    const third = await loadDagPlans(dagsDir);
+    const after = await readdir(cache);
     expect(after).toContain(moduleOf(first, 'one'));
-    expect(after).toContain(moduleOf(second, 'two'));
-    expect(after).not.toContain(moduleOf(first, 'two'));
-  });
+    expect(after).toContain(moduleOf(third, 'two'));
+    expect(after).not.toContain(moduleOf(second, 'two'));
+  }, 30_000);
 });

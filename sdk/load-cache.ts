@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { mkdir, readFile, readdir, rename, stat, unlink, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, readdir, rename, stat, unlink, utimes, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { projectRoot } from '../infra/project-root.ts';
 import type { Plan } from '../plan/types.ts';
@@ -14,6 +14,8 @@ export interface CachedFileResult {
   inputs: Record<string, string>;
   /** sha256 of the compiled module, cached as `mod-<hash>.mjs`; absent if it did not compile. */
   moduleHash?: string;
+  /** Set when the module is a bundle of many DAG files (see load-bundle.ts): this file's loader in it. */
+  loaderIndex?: number;
   plan?: Plan;
   problems: DagProblem[];
   /** Whether the DAG declares a params schema (see EvaluatedDagModule). */
@@ -30,7 +32,8 @@ interface CatalogCacheFile {
 }
 
 // Bump when what a cached result means changes (the checks, the plan's shape).
-const CACHE_FORMAT = 2;
+// 3: a module may be a bundle of many files (loaderIndex).
+const CACHE_FORMAT = 3;
 
 let toolchainCache: string | undefined;
 
@@ -90,6 +93,20 @@ export async function writeModule(cacheDir: string, moduleHash: string, code: st
   await writeFile(scratch, code);
   await rename(scratch, target);
   return target;
+}
+
+/**
+ * Writes a compiled module unless it is there already; one that is there gets a fresh mtime, so
+ * a prune in another process (which spares young files) cannot delete it before this load's
+ * catalog names it.
+ */
+export async function keepOrWriteModule(cacheDir: string, moduleHash: string, code: string): Promise<void> {
+  const now = new Date();
+  const kept = await utimes(modulePathFor(cacheDir, moduleHash), now, now).then(
+    () => true,
+    () => false,
+  );
+  if (!kept) await writeModule(cacheDir, moduleHash, code);
 }
 
 /** True when every source that went into a cached result still has the content it had. */

@@ -4,10 +4,10 @@
  * the order given, checks it, and reports one message per file; the parent times each file
  * from the previous report.
  */
-import { pathToFileURL } from 'node:url';
 import { checkDag } from './compile.ts';
 import type { Dag } from './dag.ts';
 import { describeImportError } from './load-errors.ts';
+import { importDagModule } from './load-import.ts';
 import type { ChildRequest, ChildMessage, EvaluatedDagModule } from './load-protocol.ts';
 import { checkParamsDefaults } from './params-defaults.ts';
 
@@ -43,7 +43,7 @@ async function evaluateAll(request: ChildRequest): Promise<void> {
 async function evaluateOne(item: ChildRequest['modules'][number]): Promise<EvaluatedDagModule> {
   let module: Record<string, unknown>;
   try {
-    module = (await import(pathToFileURL(item.modulePath).href)) as Record<string, unknown>;
+    module = await importDagModule(item);
   } catch (error) {
     return { problems: [{ file: item.name, message: describeImportError(error) }] };
   }

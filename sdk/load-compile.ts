@@ -47,9 +47,7 @@ async function compileModules(files: readonly string[], baseDir: string): Promis
   const absWorkingDir = path.dirname(files[0] as string);
   // A plugin callback per file is a round trip to esbuild's service; only files that use
   // import.meta need one, so the others load natively.
-  const usesImportMeta = (await Promise.all(files.map(async (file) => ((await readFile(file, 'utf8').catch(() => '')).includes('import.meta') ? file : null)))).filter(
-    (file): file is string => file !== null,
-  );
+  const usesImportMeta = await filesUsingImportMeta(files);
   const compile = (withOwnUrl: readonly string[]) =>
     build({
       entryPoints: files.map((file, i) => ({ in: file, out: `m${i}` })),
@@ -73,9 +71,7 @@ async function compileModules(files: readonly string[], baseDir: string): Promis
   const helpers = Object.keys(result.metafile.inputs)
     .map((input) => path.resolve(absWorkingDir, input))
     .filter((input) => !entries.has(input) && !input.split(path.sep).includes('node_modules'));
-  const helpersWithImportMeta = (await Promise.all(helpers.map(async (file) => ((await readFile(file, 'utf8').catch(() => '')).includes('import.meta') ? file : null)))).filter(
-    (file): file is string => file !== null,
-  );
+  const helpersWithImportMeta = await filesUsingImportMeta(helpers);
   if (helpersWithImportMeta.length > 0) result = await compile([...usesImportMeta, ...helpersWithImportMeta]);
   const outputs = new Map(result.outputFiles.map((output) => [path.basename(output.path), output.text]));
   const hashOf = memoizedHash();
@@ -94,11 +90,16 @@ async function compileModules(files: readonly string[], baseDir: string): Promis
   );
 }
 
+export async function filesUsingImportMeta(files: readonly string[]): Promise<string[]> {
+  const texts = await Promise.all(files.map(async (file) => ((await readFile(file, 'utf8').catch(() => '')).includes('import.meta') ? file : null)));
+  return texts.filter((file): file is string => file !== null);
+}
+
 /**
  * A DAG file that imports Weir by path (not as the `weir` package) must still share the one copy
  * of Weir the process has, and its packages must resolve from Weir's folder, not the cache's.
  */
-function keepWeirExternal(baseDir: string): Plugin {
+export function keepWeirExternal(baseDir: string, dagFiles: ReadonlySet<string> = new Set()): Plugin {
   return {
     name: 'weir-keep-weir-external',
     setup(builder) {
@@ -106,6 +107,7 @@ function keepWeirExternal(baseDir: string): Plugin {
         // A DAG file given by path (`weir dags validate file.ts`) is compiled, whatever folder it is in.
         if (args.kind === 'entry-point') return undefined;
         const absolute = path.resolve(args.resolveDir, args.path);
+        if (dagFiles.has(absolute)) return undefined;
         const insideWeir = absolute.startsWith(WEIR_ROOT + path.sep) && !absolute.split(path.sep).includes('node_modules');
         if (!insideWeir || absolute.startsWith(baseDir + path.sep)) return undefined;
         return { path: absolute, external: true };
@@ -115,7 +117,7 @@ function keepWeirExternal(baseDir: string): Plugin {
 }
 
 /** Each file that uses it keeps its own `import.meta.url`, so paths it computes from it stay right once compiled elsewhere. */
-function keepOwnUrl(files: readonly string[]): Plugin {
+export function keepOwnUrl(files: readonly string[]): Plugin {
   return {
     name: 'weir-keep-own-url',
     setup(builder) {
@@ -133,7 +135,7 @@ function keepOwnUrl(files: readonly string[]): Plugin {
   };
 }
 
-function describeBuildFailure(failure: BuildFailure | { errors?: Message[]; message?: string }): string {
+export function describeBuildFailure(failure: BuildFailure | { errors?: Message[]; message?: string }): string {
   const first = failure.errors?.[0];
   if (!first) return `syntax error: ${(failure as Error).message ?? 'the file does not compile'}`;
   if (/Could not resolve/.test(first.text)) return `import error: ${first.text}${where(first)}`;

@@ -22,12 +22,18 @@ const CHILD_SCRIPT = fileURLToPath(new URL(`./load-child${import.meta.url.endsWi
  * each defines. A file that hangs past the time limit, exits the process, crashes it or runs it
  * out of memory is reported with that reason; the child is replaced and the files after it go on.
  */
-export async function evaluateModulesIsolated(modules: ChildRequest['modules'], cwd: string, limits: DagLoadLimits = DEFAULT_DAG_LOAD_LIMITS): Promise<EvaluatedModule[]> {
+export async function evaluateModulesIsolated(
+  modules: ChildRequest['modules'],
+  cwd: string,
+  limits: DagLoadLimits = DEFAULT_DAG_LOAD_LIMITS,
+  options: { tryTogether?: boolean } = {},
+): Promise<EvaluatedModule[]> {
   if (modules.length === 0) return [];
   // Fast pass: every module at once. Only if that process dies or overruns is each file timed alone.
-  const together: EvaluatedModule[] = [];
-  const fast = await runChild(modules, true, cwd, limits, (result) => together.push(result));
-  if (fast === null && together.length === modules.length) return together;
+  if (options.tryTogether !== false) {
+    const together = await evaluateModulesTogether(modules, cwd, limits);
+    if (together) return together;
+  }
   const results: EvaluatedModule[] = [];
   while (results.length < modules.length) {
     const start = results.length;
@@ -40,6 +46,17 @@ export async function evaluateModulesIsolated(modules: ChildRequest['modules'], 
     }
   }
   return results;
+}
+
+/**
+ * Every module in one child process at once, under one time limit for the whole batch: the
+ * results in order, or null when the process died or overran (nothing then says which file).
+ */
+export async function evaluateModulesTogether(modules: ChildRequest['modules'], cwd: string, limits: DagLoadLimits = DEFAULT_DAG_LOAD_LIMITS): Promise<EvaluatedModule[] | null> {
+  if (modules.length === 0) return [];
+  const together: EvaluatedModule[] = [];
+  const outcome = await runChild(modules, true, cwd, limits, (result) => together.push(result));
+  return outcome === null && together.length === modules.length ? together : null;
 }
 
 /** Resolves with null when every module reported, or with why the child stopped early. */

@@ -3,9 +3,17 @@ import type { DagProblem } from './errors.ts';
 
 /** Parent -> child: the compiled modules to evaluate, in order. */
 export interface ChildRequest {
-  modules: { modulePath: string; name: string }[];
+  modules: DagModuleRef[];
   /** Import them all at once and answer with one `batch` (fast); else one by one, one `done` each. */
   together: boolean;
+}
+
+/** A compiled module to run: a DAG file's own module, or its loader in a bundle of many files. */
+export interface DagModuleRef {
+  modulePath: string;
+  name: string;
+  /** Set when `modulePath` is a bundle (see load-bundle.ts): the file is `loaders[loaderIndex]()`. */
+  loaderIndex?: number;
 }
 
 /** Child -> parent: `ready` once, then one `done` per module in order. */

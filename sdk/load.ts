@@ -1,14 +1,14 @@
 import { existsSync } from 'node:fs';
-import { access, readdir } from 'node:fs/promises';
+import { readdir } from 'node:fs/promises';
 import path from 'node:path';
-import { pathToFileURL } from 'node:url';
 import type { Plan } from '../plan/types.ts';
 import type { Dag } from './dag.ts';
 import type { DagProblem } from './errors.ts';
-import { inputsUnchanged, modulePathFor, pruneDagCache, readCatalogCache, writeCatalogCache, writeModule, type CachedFileResult } from './load-cache.ts';
+import { inputsUnchanged, keepOrWriteModule, modulePathFor, pruneDagCache, readCatalogCache, writeCatalogCache, type CachedFileResult } from './load-cache.ts';
 import { memoizedHash, relativeName } from './load-hash.ts';
 import { describeImportError } from './load-errors.ts';
-import { DEFAULT_DAG_LOAD_LIMITS, evaluateModulesIsolated, type DagLoadLimits } from './load-isolated.ts';
+import { importDagModule } from './load-import.ts';
+import { DEFAULT_DAG_LOAD_LIMITS, evaluateModulesIsolated, evaluateModulesTogether, type DagLoadLimits, type EvaluatedModule } from './load-isolated.ts';
 
 export interface LoadedDag {
   dag: Dag<unknown, Record<string, unknown>>;
@@ -31,6 +31,8 @@ export interface DagPlanEntry {
   file: string;
   /** The compiled module that was proven to load, named by its content hash. */
   modulePath: string;
+  /** Set when `modulePath` is a bundle of many DAG files: this file's loader in it. */
+  loaderIndex?: number;
   /** false when the DAG declares no params schema, so any params object passes; undefined when not known. */
   takesParams?: boolean;
 }
@@ -118,7 +120,50 @@ export async function loadDagPlanFiles(files: readonly string[], baseDir: string
 }
 
 async function evaluateFiles(files: readonly string[], baseDir: string, cacheDir: string, limits: DagLoadLimits): Promise<Map<string, CachedFileResult>> {
+  const bundled = await evaluateBundled(files, baseDir, cacheDir, limits);
+  const results = new Map<string, CachedFileResult>();
+  const again: string[] = [];
+  for (const file of files) {
+    const result = bundled.results?.get(file);
+    // A problem is checked again in a module of its own, so that the file is timed and blamed alone.
+    if (result && result.problems.length === 0) results.set(file, result);
+    else again.push(file);
+  }
+  if (again.length > 0) {
+    // When the bundle's process died or overran, running the same files together again would too.
+    const tryTogether = bundled.diedTogether !== true;
+    for (const [file, result] of await evaluateEachFile(again, baseDir, cacheDir, limits, tryTogether)) results.set(file, result);
+  }
+  return results;
+}
+
+/**
+ * Fast path: every file in one bundle (load-bundle.ts), run at once in one loading process.
+ * Gives nothing when a file does not compile, and `diedTogether` when the process died or overran.
+ */
+async function evaluateBundled(files: readonly string[], baseDir: string, cacheDir: string, limits: DagLoadLimits): Promise<{ results?: Map<string, CachedFileResult>; diedTogether?: boolean }> {
   // The compiler (esbuild) is imported only when a file changed.
+  const { compileDagBundle } = await import('./load-bundle.ts');
+  const bundle = await compileDagBundle(files, baseDir).catch(() => null);
+  if (!bundle) return {};
+  await keepOrWriteModule(cacheDir, bundle.bundleHash, bundle.code);
+  const modulePath = modulePathFor(cacheDir, bundle.bundleHash);
+  const evaluated = await evaluateModulesTogether(
+    bundle.files.map(({ file }, loaderIndex) => ({ modulePath, name: relativeName(file, baseDir), loaderIndex })),
+    path.resolve(baseDir),
+    limits,
+  );
+  if (!evaluated) return { diedTogether: true };
+  const results = new Map<string, CachedFileResult>();
+  bundle.files.forEach(({ file, inputs }, loaderIndex) => {
+    const outcome = evaluated[loaderIndex] ?? { problems: [] };
+    results.set(file, { inputs, moduleHash: bundle.bundleHash, loaderIndex, ...outcomeFields(outcome) });
+  });
+  return { results };
+}
+
+/** Each file compiled to a module of its own; a file that does not compile is named with its error. */
+async function evaluateEachFile(files: readonly string[], baseDir: string, cacheDir: string, limits: DagLoadLimits, tryTogether: boolean): Promise<Map<string, CachedFileResult>> {
   const { compileDagFiles } = await import('./load-compile.ts');
   const compiled = await compileDagFiles(files, baseDir);
   const results = new Map<string, CachedFileResult>();
@@ -132,23 +177,25 @@ async function evaluateFiles(files: readonly string[], baseDir: string, cacheDir
   }
   // Content-addressed: a module already written is the same text.
   const codeOf = new Map(compiled.map((item) => [item.moduleHash, item.code]));
-  await Promise.all(toRun.map(async (item) => (await exists(item.modulePath)) || writeModule(cacheDir, item.moduleHash, codeOf.get(item.moduleHash) ?? '')));
+  await Promise.all(toRun.map((item) => keepOrWriteModule(cacheDir, item.moduleHash, codeOf.get(item.moduleHash) ?? '')));
   const evaluated = await evaluateModulesIsolated(
     toRun.map(({ modulePath, name }) => ({ modulePath, name })),
     path.resolve(baseDir),
     limits,
+    { tryTogether },
   );
   toRun.forEach((item, i) => {
-    const outcome = evaluated[i] ?? { problems: [] };
-    results.set(item.file, {
-      inputs: item.inputs,
-      moduleHash: item.moduleHash,
-      problems: outcome.problems,
-      ...(outcome.plan ? { plan: outcome.plan } : {}),
-      ...(outcome.takesParams !== undefined ? { takesParams: outcome.takesParams } : {}),
-    });
+    results.set(item.file, { inputs: item.inputs, moduleHash: item.moduleHash, ...outcomeFields(evaluated[i] ?? { problems: [] }) });
   });
   return results;
+}
+
+function outcomeFields(outcome: EvaluatedModule): Pick<CachedFileResult, 'problems' | 'plan' | 'takesParams'> {
+  return {
+    problems: outcome.problems,
+    ...(outcome.plan ? { plan: outcome.plan } : {}),
+    ...(outcome.takesParams !== undefined ? { takesParams: outcome.takesParams } : {}),
+  };
 }
 
 function assembleCatalog(files: string[], results: Map<string, CachedFileResult>, cacheDir: string): DagPlanCatalog {
@@ -168,7 +215,13 @@ function assembleCatalog(files: string[], results: Map<string, CachedFileResult>
       });
       continue;
     }
-    catalog.dags.set(result.plan.dagId, { plan: result.plan, file, modulePath: modulePathFor(cacheDir, result.moduleHash), ...(result.takesParams !== undefined ? { takesParams: result.takesParams } : {}) });
+    catalog.dags.set(result.plan.dagId, {
+      plan: result.plan,
+      file,
+      modulePath: modulePathFor(cacheDir, result.moduleHash),
+      ...(result.loaderIndex !== undefined ? { loaderIndex: result.loaderIndex } : {}),
+      ...(result.takesParams !== undefined ? { takesParams: result.takesParams } : {}),
+    });
   }
   return catalog;
 }
@@ -191,7 +244,7 @@ export async function importProvenDags(plans: DagPlanCatalog): Promise<DagCatalo
 export async function importProvenDag(entry: DagPlanEntry): Promise<LoadedDag | { problem: DagProblem }> {
   try {
     // The compiler is imported here: a load whose plans all come from the cache never needs it.
-    const [module, { checkDag }] = await Promise.all([import(pathToFileURL(entry.modulePath).href) as Promise<Record<string, unknown>>, import('./compile.ts')]);
+    const [module, { checkDag }] = await Promise.all([importDagModule(entry), import('./compile.ts')]);
     // The plan proven in the loading process is the one this process runs; the check only guards the import.
     const { plan, problems } = checkDag(module.default, entry.plan.file);
     if (!plan) return { problem: problems[0] ?? { file: entry.plan.file, message: 'the DAG did not load in this process' } };
@@ -210,14 +263,4 @@ export function dagCacheDir(baseDir: string): string {
     if (path.dirname(dir) === dir) break;
   }
   return path.join(path.resolve(baseDir), '..', '.weir', 'dag-cache');
-}
-
-
-async function exists(file: string): Promise<boolean> {
-  try {
-    await access(file);
-    return true;
-  } catch {
-    return false;
-  }
 }
