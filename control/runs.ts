@@ -359,7 +359,8 @@ export async function waitForRun(
     .result()
     .then(
       (value: unknown) => {
-        if (isSnapshot(value)) completedWith = value;
+        // A large run's result arrives packed, as its run-state query does.
+        if (isSnapshot(value)) completedWith = plainRunSnapshot(value as RunSnapshot | PackedRunSnapshot);
         return true;
       },
       () => true,

@@ -15,10 +15,12 @@ export class DagModuleUnavailableError extends Error {
  * is now. Entries from `loadDagPlans` carry that module's path.
  */
 export async function importCatalogDag(entry: UiDagEntry): Promise<Dag<unknown, Record<string, unknown>>> {
-  const modulePath = (entry as UiDagEntry & { modulePath?: unknown }).modulePath;
-  if (typeof modulePath !== 'string') throw new DagModuleUnavailableError(entry.plan.dagId, 'the catalog has no proven module for it');
+  const proven = entry as UiDagEntry & { modulePath?: unknown; loaderIndex?: unknown };
+  if (typeof proven.modulePath !== 'string') throw new DagModuleUnavailableError(entry.plan.dagId, 'the catalog has no proven module for it');
   const { importProvenDag } = await import('../../sdk/load.ts');
-  const loaded = await importProvenDag({ plan: entry.plan, file: entry.file, modulePath });
+  // A bundle of many DAG files holds this one's module behind its loader index.
+  const loaderIndex = typeof proven.loaderIndex === 'number' ? { loaderIndex: proven.loaderIndex } : {};
+  const loaded = await importProvenDag({ plan: entry.plan, file: entry.file, modulePath: proven.modulePath, ...loaderIndex });
   if ('problem' in loaded) throw new DagModuleUnavailableError(entry.plan.dagId, loaded.problem.message);
   return loaded.dag;
 }
