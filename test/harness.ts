@@ -58,7 +58,8 @@ export async function startTestWorker(options: TestWorkerOptions = {}): Promise<
   const temporalAddress = options.temporalAddress ?? stack.temporalAddress;
   const taskQueue = options.taskQueue ?? `test-${randomUUID().slice(0, 8)}`;
   const connection = await NativeConnection.connect({ address: temporalAddress });
-  const clientConnection = await Connection.connect({ address: temporalAddress });
+  // Histories of runs that continued as new carry their packed state and can pass gRPC's 4 MB default.
+  const clientConnection = await Connection.connect({ address: temporalAddress, channelArgs: { 'grpc.max_receive_message_length': 64 * 1024 * 1024 } });
   const client = new Client({ connection: clientConnection, namespace: 'default' });
   const db = createDb(options.databaseUrl ?? stack.databaseUrl);
   const weir = await createWeirWorker({
