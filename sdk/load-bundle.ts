@@ -1,7 +1,7 @@
 import path from 'node:path';
 import { build, type Metafile } from 'esbuild';
 import { BUNDLE_LOADERS_EXPORT } from './load-bundle-export.ts';
-import { filesUsingImportMeta, keepOwnUrl, keepWeirExternal } from './load-compile.ts';
+import { DAG_BUILD_OPTIONS, filesUsingImportMeta, keepOwnUrl, keepWeirExternal } from './load-compile.ts';
 import { memoizedHash, sha256 } from './load-hash.ts';
 
 /**
@@ -27,14 +27,7 @@ export async function compileDagBundle(files: readonly string[], baseDir: string
     build({
       stdin: { contents: entry, resolveDir: absWorkingDir, sourcefile: '<dag-bundle>', loader: 'js' },
       absWorkingDir,
-      bundle: true,
-      format: 'esm',
-      platform: 'node',
-      target: 'node20',
-      packages: 'external',
-      write: false,
-      metafile: true,
-      logLevel: 'silent',
+      ...DAG_BUILD_OPTIONS,
       plugins: [keepWeirExternal(path.resolve(baseDir), dagFiles), keepOwnUrl(withOwnUrl)],
     });
   const usesImportMeta = await filesUsingImportMeta(files);

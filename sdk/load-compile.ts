@@ -41,6 +41,18 @@ export async function compileDagFiles(files: readonly string[], baseDir: string)
 
 
 /** Weir's own package: `sdk/..` here, `dist/sdk/..` once compiled. */
+/** What every compile of DAG files shares: one ESM bundle per output, npm packages left to Node. */
+export const DAG_BUILD_OPTIONS = {
+  bundle: true,
+  format: 'esm',
+  platform: 'node',
+  target: 'node20',
+  packages: 'external',
+  write: false,
+  metafile: true,
+  logLevel: 'silent',
+} as const;
+
 const WEIR_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 
 async function compileModules(files: readonly string[], baseDir: string): Promise<CompiledDagFile[]> {
@@ -53,14 +65,7 @@ async function compileModules(files: readonly string[], baseDir: string): Promis
       entryPoints: files.map((file, i) => ({ in: file, out: `m${i}` })),
       absWorkingDir,
       outdir: absWorkingDir,
-      bundle: true,
-      format: 'esm',
-      platform: 'node',
-      target: 'node20',
-      packages: 'external',
-      write: false,
-      metafile: true,
-      logLevel: 'silent',
+      ...DAG_BUILD_OPTIONS,
       outExtension: { '.js': '.mjs' },
       plugins: [keepWeirExternal(baseDir), keepOwnUrl(withOwnUrl)],
     });
