@@ -3,9 +3,9 @@
  * `csv-memory-child.ts <mode> <file.csv>`, mode `scan` (the baseline: DuckDB counts the rows in
  * one pass) or `validate` (validateFile with typical expectations). Prints one JSON line.
  */
+import { countCsvRowsWithDuckDb } from './csv-row-count.ts';
 import os from 'node:os';
 import path from 'node:path';
-import { DuckDBInstance } from '@duckdb/node-api';
 import { FileArtifactStore } from '../artifacts/store.ts';
 import { validateFile } from '../ops/data-validation/index.ts';
 
@@ -13,10 +13,7 @@ const [mode, file] = process.argv.slice(2) as [string, string];
 const started = performance.now();
 let detail: Record<string, unknown>;
 if (mode === 'scan') {
-  const instance = await DuckDBInstance.create(':memory:');
-  const db = await instance.connect();
-  const rows = (await db.runAndReadAll(`SELECT count(*)::DOUBLE AS n FROM read_csv('${file.replaceAll("'", "''")}', header = true)`)).getRowObjectsJson()[0]?.n;
-  detail = { rows };
+  detail = { rows: await countCsvRowsWithDuckDb(file) };
 } else {
   const artifacts = new FileArtifactStore(path.join(os.tmpdir(), `weir-bench-csv-${process.pid}`));
   const summary = await validateFile(file, {

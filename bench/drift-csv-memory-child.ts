@@ -4,17 +4,14 @@
  * pass) or `drift-csv-memory-child.ts drift <file.csv> <training.csv>` (computeBaseline of the
  * training file, then checkDrift of the big one). Prints one JSON line.
  */
-import { DuckDBInstance } from '@duckdb/node-api';
+import { countCsvRowsWithDuckDb } from './csv-row-count.ts';
 import { checkDrift, computeBaseline } from '../ops/drift/index.ts';
 
 const [mode, file, training] = process.argv.slice(2) as [string, string, string | undefined];
 const started = performance.now();
 let detail: Record<string, unknown>;
 if (mode === 'scan') {
-  const instance = await DuckDBInstance.create(':memory:');
-  const db = await instance.connect();
-  const rows = (await db.runAndReadAll(`SELECT count(*)::DOUBLE AS n FROM read_csv('${file.replaceAll("'", "''")}', header = true)`)).getRowObjectsJson()[0]?.n;
-  detail = { rows };
+  detail = { rows: await countCsvRowsWithDuckDb(file) };
 } else {
   const baseline = await computeBaseline(training!);
   const checkStarted = performance.now();
