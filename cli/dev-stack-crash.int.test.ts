@@ -1,4 +1,4 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { chmod, mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -11,50 +11,19 @@ import { triggerRun } from '../control/runs.ts';
 import { startEmbeddedPostgres } from '../infra/embedded-postgres.ts';
 import { freePort } from '../infra/ports.ts';
 import { PostgresFolderAccessError } from '../infra/postgres-access.ts';
-import { testStack } from '../test/stack.ts';
+import { devServerPids, expectPrivateDevCredentials, processRuns, startWeirDev, type DevProcess } from '../test/dev-process.ts';
 import type { StackFile } from './stack-file.ts';
 
 const REPO = fileURLToPath(new URL('..', import.meta.url));
-const WEIR = path.join(REPO, 'bin', 'weir.mjs');
 const DAGS = path.join(REPO, 'cli', 'fixtures', 'crash-dags');
 
-interface DevChild {
-  child: ChildProcess;
-  output: () => string;
-  exited: Promise<number | null>;
-}
-
-function startDev(cwd: string, port: number, uiPort: number): DevChild {
-  const child = spawn(process.execPath, [WEIR, '--dags', DAGS, 'dev', '--port', String(port), '--ui-port', String(uiPort)], {
-    cwd,
-    env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', WEIR_TEMPORAL_BIN: testStack().temporalBin, WEIR_SHUTDOWN_GRACE: '1s' },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let output = '';
-  child.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString()));
-  child.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString()));
-  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
-  return { child, output: () => output, exited };
+function startDev(cwd: string, port: number, uiPort: number): DevProcess {
+  return startWeirDev({ dagsDir: DAGS, cwd, port, uiPort });
 }
 
 async function until(check: () => boolean, what: string, timeoutMs = 180_000): Promise<void> {
   for (const started = Date.now(); !check(); await sleep(100)) {
     if (Date.now() - started > timeoutMs) throw new Error(`gave up waiting for ${what}`);
-  }
-}
-
-async function ready(dev: DevChild): Promise<void> {
-  await until(() => dev.output().includes('Press Ctrl-C to stop.') || dev.child.exitCode !== null, 'weir dev to start');
-  if (dev.child.exitCode !== null) throw new Error(`weir dev exited early:\n${dev.output()}`);
-}
-
-/** Running, and not a zombie waiting to be reaped. */
-function runs(pid: number): boolean {
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    return !/^\d+ \(.*\) [ZX]/.test(stat);
-  } catch {
-    return false;
   }
 }
 
@@ -77,14 +46,9 @@ describe('weir dev after a crash', () => {
 
     const first = startDev(project, port, uiPort);
     children.push(first.child);
-    await ready(first);
-    const stack = JSON.parse(readFileSync(path.join(home, 'stack.json'), 'utf8')) as StackFile;
-    // Local files with credentials are for their owner only; the password is this folder's own.
-    expect(mode(path.join(home, 'stack.json'))).toBe(0o600);
-    expect(mode(path.join(home, 'postgres.json'))).toBe(0o600);
+    await first.ready();
+    const stack = expectPrivateDevCredentials(home);
     const password = decodeURIComponent(new URL(stack.databaseUrl).password);
-    expect(password).not.toBe('weir');
-    expect(password.length).toBeGreaterThanOrEqual(24);
     expect(JSON.parse(readFileSync(path.join(home, 'postgres.json'), 'utf8'))).toEqual({ port: Number(new URL(stack.databaseUrl).port), password });
 
     const connection = await Connection.connect({ address: stack.temporalAddress });
@@ -94,21 +58,20 @@ describe('weir dev after a crash', () => {
     await until(() => existsSync(jobsDir) && readdirSync(jobsDir).some((name) => name.endsWith('.pid.json')), 'the training job to start');
     const jobFile = readdirSync(jobsDir).find((name) => name.endsWith('.pid.json')) ?? '';
     const jobPid = (JSON.parse(readFileSync(path.join(jobsDir, jobFile), 'utf8')) as { pid: number }).pid;
-    const temporalPid = (JSON.parse(readFileSync(path.join(home, 'dev-processes.json'), 'utf8')) as { temporal: { pid: number } }).temporal.pid;
-    const postgresPid = Number(readFileSync(path.join(home, 'postgres', 'postmaster.pid'), 'utf8').split('\n')[0]);
+    const { temporal: temporalPid, postgres: postgresPid } = devServerPids(home);
 
     first.child.kill('SIGKILL');
     await first.exited;
     // What a power cut or kill -9 leaves behind.
-    expect([runs(temporalPid), runs(postgresPid), runs(jobPid)]).toEqual([true, true, true]);
+    expect([processRuns(temporalPid), processRuns(postgresPid), processRuns(jobPid)]).toEqual([true, true, true]);
 
     const second = startDev(project, port, uiPort);
     children.push(second.child);
-    await ready(second);
+    await second.ready();
     expect(second.output()).toContain(`stopped the Temporal server (pid ${temporalPid}) left running by an earlier weir dev`);
     expect(second.output()).toContain(`stopped the Postgres server (pid ${postgresPid}) left running by an earlier weir dev`);
     expect(second.output()).toMatch(new RegExp(`stopped training job \\S+ \\(process group ${jobPid}\\)`));
-    expect([runs(temporalPid), runs(postgresPid), runs(jobPid)]).toEqual([false, false, false]);
+    expect([processRuns(temporalPid), processRuns(postgresPid), processRuns(jobPid)]).toEqual([false, false, false]);
     const restarted = JSON.parse(readFileSync(path.join(home, 'stack.json'), 'utf8')) as StackFile;
     // Same port and password: a DATABASE_URL copied from the first start still works.
     expect(restarted.databaseUrl).toBe(stack.databaseUrl);
