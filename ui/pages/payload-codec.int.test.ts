@@ -100,7 +100,9 @@ async function expectSealedPage(name: string, expected: Record<string, string>, 
     for (const [taskId, state] of Object.entries(expected)) await expect.poll(() => classOf(page, taskId), POLL).toContain(`state-${state}`);
     await expect.poll(async () => (await page.locator('#run-status').textContent())?.trim(), POLL).toBe(runStatus);
     await expect.poll(() => page.locator('#task-summary').textContent(), POLL).toContain(ENCRYPTED_PAYLOAD_NOTICE);
-    expect(await page.locator('p.encrypted-payloads').textContent()).toContain(ENCRYPTED_PAYLOAD_NOTICE);
+    const notice = (await page.locator('p.encrypted-payloads').textContent()) ?? '';
+    expect(notice).toContain(ENCRYPTED_PAYLOAD_NOTICE);
+    expect(notice.includes('a waiting approval shows as pending')).toBe(runStatus === 'running');
     expect(await page.locator('#task-summary pre.task-output').count()).toBe(0);
     // The page's live refresh (an open run polls /api/runs) runs through the same path.
     if (runStatus === 'running') await expect.poll(() => urls.filter((url) => new URL(url).pathname.startsWith('/api/runs/')).length, POLL).toBeGreaterThanOrEqual(2);
