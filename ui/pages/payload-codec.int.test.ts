@@ -104,6 +104,9 @@ async function expectSealedPage(name: string, expected: Record<string, string>, 
     expect(notice).toContain(ENCRYPTED_PAYLOAD_NOTICE);
     expect(notice.includes('a waiting approval shows as pending')).toBe(runStatus === 'running');
     expect(await page.locator('#task-summary pre.task-output').count()).toBe(0);
+    // No actions without the key: an approval's comment would go into history in plain text.
+    expect(await page.locator('#task-summary button').count()).toBe(0);
+    expect(await page.locator('#task-summary p.no-actions').count()).toBe(1);
     // The page's live refresh (an open run polls /api/runs) runs through the same path.
     if (runStatus === 'running') await expect.poll(() => urls.filter((url) => new URL(url).pathname.startsWith('/api/runs/')).length, POLL).toBeGreaterThanOrEqual(2);
     if (runStatus === 'success') await saveScreenshot(page, 'run-encrypted');
@@ -121,6 +124,7 @@ async function expectDecryptedPage(name: string): Promise<void> {
     await expect.poll(() => page.locator('#task-summary pre.task-output').textContent({ timeout: 1_000 }).catch(() => ''), POLL).toContain(`"note": "${MARKER}"`);
     expect(await page.locator('p.run-facts ~ p.small code').first().textContent()).toBe(JSON.stringify({ note: MARKER }));
     expect(await page.locator('p.encrypted-payloads').count()).toBe(0);
+    await page.locator('#task-summary button.clear-task').waitFor();
   });
 }
 
