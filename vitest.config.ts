@@ -35,7 +35,7 @@ export default defineConfig({
           name: 'integration',
           include: ['**/*.int.test.ts'],
           exclude: ['node_modules/**', '.weir/**'],
-          globalSetup: ['test/build-setup.ts', 'test/global-setup.ts', 'test/workflow-bundle-setup.ts'],
+          globalSetup: ['test/build-setup.ts', 'test/global-setup.ts', 'test/workflow-bundle-setup.ts', 'test/browser-setup.ts'],
           testTimeout: 120_000,
           hookTimeout: 180_000,
           maxWorkers: 2,

@@ -1,6 +1,3 @@
-import path from 'node:path';
-import { tmpdir } from 'node:os';
-import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { triggerRun, waitForRun } from '../control/runs.ts';
 import { scheduleIdFor } from '../control/schedules.ts';
@@ -10,7 +7,7 @@ import type { TestWorker } from '../test/harness.ts';
 import { fileURLToPath } from 'node:url';
 import { reloadingCatalog } from './catalog.ts';
 import { startUiServer, type UiServer } from './server.ts';
-import { CHROMIUM, CHROMIUM_ARGS, SCREENSHOTS_DIR } from './test-support.ts';
+import { openSharedBrowser, saveScreenshot, type BrowserSession } from './test-support.ts';
 import { startTestWorker } from '../test/harness.ts';
 import { testStack } from '../test/stack.ts';
 
@@ -22,13 +19,12 @@ const TIMEOUT_MS = 30_000;
 
 let worker: TestWorker;
 let server: UiServer;
-let browser: Browser;
-let context: BrowserContext;
+let browser: BrowserSession;
 
 beforeAll(async () => {
   [worker, browser] = await Promise.all([
     startTestWorker({ dagsDir: DAGS, syncSchedules: true }),
-    chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS }),
+    openSharedBrowser({ viewport: { width: 1280, height: 800 }, stepTimeoutMs: TIMEOUT_MS }),
   ]);
   server = await startUiServer(
     {
@@ -42,7 +38,6 @@ beforeAll(async () => {
     },
     { port: 0 },
   );
-  context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
 });
 afterAll(async () => {
   await browser?.close();
@@ -51,22 +46,6 @@ afterAll(async () => {
   if (worker) await worker.client.schedule.getHandle(scheduleIdFor(NIGHTLY)).delete().catch(() => {});
   await worker?.shutdown();
 });
-
-/** Runs a browser session; on failure, saves a screenshot and names it in the error. */
-async function withPage(name: string, session: (page: Page) => Promise<void>): Promise<void> {
-  const page = await context.newPage();
-  page.setDefaultTimeout(TIMEOUT_MS);
-  try {
-    await session(page);
-  } catch (error) {
-    const file = path.join(tmpdir(), `weir-ui-${name}-${Date.now()}.png`);
-    await page.screenshot({ path: file, fullPage: true }).catch(() => {});
-    if (error instanceof Error) error.message = `${error.message}\n(screenshot: ${file}; page ${page.url()})`;
-    throw error;
-  } finally {
-    await page.close();
-  }
-}
 
 async function schedulePaused(): Promise<boolean> {
   return (await worker.client.schedule.getHandle(scheduleIdFor(NIGHTLY)).describe()).state.paused;
@@ -81,7 +60,7 @@ describe('DAGs page', () => {
       runIds.push(runId);
     }
 
-    await withPage('dags', async (page) => {
+    await browser.withPage('dags', async (page) => {
       await page.goto(`${server.url}/`);
       const nightly = page.locator(`tr[data-dag-id="${NIGHTLY}"]`);
       await expect(nightly.locator('td.schedule code').textContent()).resolves.toBe('@daily');
@@ -92,7 +71,7 @@ describe('DAGs page', () => {
         runIds.map((runId, index) => [runId, `square state-${index === 2 ? 'failed' : 'success'}`, `/runs/${encodeURIComponent(runId)}`]),
       );
       await expect(page.locator('.broken-files').textContent()).resolves.toContain('churn_broken.ts');
-      await page.screenshot({ path: path.join(SCREENSHOTS_DIR, 'dags.png'), fullPage: true });
+      await saveScreenshot(page, 'dags');
 
       // The toggle: a form post, answered with the page again and a notice.
       expect(await schedulePaused()).toBe(false);
@@ -126,7 +105,7 @@ describe('Models page', () => {
     }
     await promoteModel(worker.db, { name, version: 1, actor: 'weekly_retrain-run-a', reason: 'first champion', idempotencyKey: 'run-a:promote' });
 
-    await withPage('models', async (page) => {
+    await browser.withPage('models', async (page) => {
       await page.goto(`${server.url}/models`);
       await page.getByRole('link', { name }).click();
       await page.getByRole('heading', { name: new RegExp(`${name}.*v1 in production`) }).waitFor();
@@ -150,7 +129,7 @@ describe('Models page', () => {
       const newest = page.locator('table.audit tbody tr').first();
       await expect(newest.locator('.actor').textContent()).resolves.toBe(ACTOR);
       await expect(newest.locator('.reason').textContent()).resolves.toBe('beat the champion on auc');
-      await page.screenshot({ path: path.join(SCREENSHOTS_DIR, 'model.png'), fullPage: true });
+      await saveScreenshot(page, 'model');
 
       const rollback = page.locator('form.rollback');
       await expect(rollback.textContent()).resolves.toMatch(/from v2 to v1/);
@@ -163,7 +142,7 @@ describe('Models page', () => {
 
       await page.goto(`${server.url}/models`);
       await page.locator(`tr[data-model="${name}"]`).waitFor();
-      await page.screenshot({ path: path.join(SCREENSHOTS_DIR, 'models.png'), fullPage: true });
+      await saveScreenshot(page, 'models');
     });
 
     const trail = await modelHistory(worker.db, name);

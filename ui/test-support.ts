@@ -1,5 +1,10 @@
+import { mkdir } from 'node:fs/promises';
 import { request } from 'node:http';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { inject } from 'vitest';
 import { reloadingCatalog } from './catalog.ts';
 import type { UiAuthSettings, UiDeps } from './deps.ts';
 import { startUiServer, type UiServer } from './server.ts';
@@ -64,9 +69,78 @@ export function csrfTokenOf(page: string): string {
   return match[1];
 }
 
-/** Debian's Chromium, headless, as the repository's other browser tests run it. */
-export const CHROMIUM = '/usr/bin/chromium';
-export const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
+/**
+ * Where the browser tests save each page's screenshot: `WEIR_SCREENSHOTS_DIR` when set (CI sets
+ * it to ci-artifacts/screenshots/ and keeps the folder as an artifact), else docs/screenshots/,
+ * the pictures the README's "Web view" section shows.
+ */
+export function screenshotsDir(env: Record<string, string | undefined> = process.env): string {
+  const configured = env.WEIR_SCREENSHOTS_DIR?.trim();
+  return configured ? path.resolve(configured) : fileURLToPath(new URL('../docs/screenshots/', import.meta.url));
+}
 
-/** Where each page's screenshot goes; the README's "Web view" section shows them. */
-export const SCREENSHOTS_DIR = fileURLToPath(new URL('../docs/screenshots/', import.meta.url));
+/** Where a failed session's screenshot goes: a `failures/` folder beside the page screenshots in CI, else the temp folder. */
+function failureShotsDir(env: Record<string, string | undefined> = process.env): string {
+  return env.WEIR_SCREENSHOTS_DIR?.trim() ? path.join(screenshotsDir(env), 'failures') : tmpdir();
+}
+
+/** Saves the full page as `<name>.png` in the screenshots folder and returns the file's path. */
+export async function saveScreenshot(page: Page, name: string): Promise<string> {
+  const dir = screenshotsDir();
+  await mkdir(dir, { recursive: true });
+  const file = path.join(dir, `${name}.png`);
+  await page.screenshot({ path: file, fullPage: true });
+  return file;
+}
+
+export interface BrowserSession {
+  context: BrowserContext;
+  /**
+   * Runs `session` on a new page; fails on any uncaught page error. On failure it saves a
+   * screenshot and names it, with the page's URL, in the error.
+   */
+  withPage(name: string, session: (page: Page) => Promise<void>): Promise<void>;
+  close(): Promise<void>;
+}
+
+/**
+ * A browser context on the integration run's one Chromium (test/browser-setup.ts starts it on
+ * the first request and closes it at the end of the run), for one test file.
+ *
+ * @example
+ * const browser = await openSharedBrowser({ viewport: { width: 1280, height: 800 } });
+ * await browser.withPage('dags', async (page) => { await page.goto(server.url); });
+ * await browser.close();
+ */
+export async function openSharedBrowser(options: { viewport?: { width: number; height: number }; stepTimeoutMs?: number } = {}): Promise<BrowserSession> {
+  const answer = await fetch(inject('browserBrokerUrl'));
+  const endpoint = await answer.text();
+  if (!answer.ok) throw new Error(endpoint);
+  const browser: Browser = await chromium.connect(endpoint);
+  const context = await browser.newContext({ viewport: options.viewport ?? { width: 1280, height: 800 } });
+  const stepTimeoutMs = options.stepTimeoutMs ?? 60_000;
+  return {
+    context,
+    async withPage(name, session) {
+      const page = await context.newPage();
+      page.setDefaultTimeout(stepTimeoutMs);
+      const pageErrors: string[] = [];
+      page.on('pageerror', (error) => pageErrors.push(error.message));
+      try {
+        await session(page);
+        if (pageErrors.length > 0) throw new Error(`the page threw: ${pageErrors.join('; ')}`);
+      } catch (error) {
+        const dir = failureShotsDir();
+        await mkdir(dir, { recursive: true });
+        const file = path.join(dir, `weir-ui-${name}-${Date.now()}.png`);
+        await page.screenshot({ path: file, fullPage: true }).catch(() => undefined);
+        if (error instanceof Error) error.message = `${error.message}\n(screenshot: ${file}; page ${page.url()})`;
+        throw error;
+      } finally {
+        await page.close();
+      }
+    },
+    // Disconnecting closes this file's contexts; the shared browser stays for the other files.
+    close: () => browser.close(),
+  };
+}

@@ -5,6 +5,7 @@ import { ScheduleNotFoundError } from '@temporalio/client';
 import { scheduleIdFor, setPaused, type ScheduleStatus } from '../../control/schedules.ts';
 import type { PageModule } from '../app.ts';
 import type { UiDeps } from '../deps.ts';
+import { isEncryptedPayloadError, recentRunsFromRecords } from '../encrypted-payloads.ts';
 import { UiNotFoundError } from '../errors.ts';
 import { csrfField, formatUtc, renderPage, type Html } from '../layout.ts';
 import { mutationDone, mutationFailed, safeReturnPath } from '../respond.ts';
@@ -36,7 +37,15 @@ async function loadDagsPageModel(deps: UiDeps): Promise<DagsPageModel> {
   const scheduled = [...catalog.dags.values()].filter((entry) => entry.plan.schedule).map((entry) => entry.plan.dagId);
   const [schedules, runLists] = await Promise.all([
     describeSchedules(deps, scheduled),
-    Promise.all(dagIds.map((dagId) => listRuns(deps.client, { dagId, limit: RECENT_RUNS }))),
+    Promise.all(
+      dagIds.map((dagId) =>
+        listRuns(deps.client, { dagId, limit: RECENT_RUNS }).catch((error: unknown) => {
+          // Without the payload key the listing cannot be read; the run records hold the same squares.
+          if (isEncryptedPayloadError(error)) return recentRunsFromRecords(deps.db, dagId, RECENT_RUNS);
+          throw error;
+        }),
+      ),
+    ),
   ]);
   const runsByDag = new Map<string, RunSummary[]>(dagIds.map((dagId, index) => [dagId, runLists[index] ?? []]));
   return buildDagsPageModel(catalog, schedules, runsByDag);

@@ -3,7 +3,7 @@ import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { chromium, type Browser, type BrowserContext, type Locator, type Page } from 'playwright-core';
+import type { Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createArtifactStore } from '../../artifacts/index.ts';
 import { artifactSettingsFromEnv } from '../../worker/config/artifact-settings.ts';
@@ -12,24 +12,21 @@ import { startTestWorker, type TestWorker } from '../../test/harness.ts';
 import { testStack } from '../../test/stack.ts';
 import { reloadingCatalog } from '../catalog.ts';
 import { startUiServer, type UiServer } from '../server.ts';
+import { openSharedBrowser, saveScreenshot, type BrowserSession } from '../test-support.ts';
 
 const FIXTURE_DAGS = fileURLToPath(new URL('../run/fixtures/dags/', import.meta.url));
-const SCREENSHOTS = fileURLToPath(new URL('../../docs/screenshots/', import.meta.url));
-const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
 const ACTOR = 'ada';
 // Generous: the machine is shared, and a run's tasks take a few seconds each on it.
 const STEP_MS = 60_000;
 
 let weir: TestWorker;
 let server: UiServer;
-let browser: Browser;
-let context: BrowserContext;
+let browser: BrowserSession;
 const scratch = path.join(tmpdir(), `weir-web-runs-${randomUUID().slice(0, 8)}`);
 
 beforeAll(async () => {
   mkdirSync(scratch, { recursive: true });
-  mkdirSync(SCREENSHOTS, { recursive: true });
-  [weir, browser] = await Promise.all([startTestWorker({ dagsDir: FIXTURE_DAGS }), chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS })]);
+  [weir, browser] = await Promise.all([startTestWorker({ dagsDir: FIXTURE_DAGS }), openSharedBrowser({ viewport: { width: 1500, height: 1000 }, stepTimeoutMs: STEP_MS })]);
   server = await startUiServer(
     {
       client: weir.client,
@@ -44,7 +41,6 @@ beforeAll(async () => {
     },
     { port: 0, logError: (error) => console.error(error) },
   );
-  context = await browser.newContext({ viewport: { width: 1500, height: 1000 } });
 });
 
 afterAll(async () => {
@@ -53,25 +49,6 @@ afterAll(async () => {
   await weir?.shutdown();
   rmSync(scratch, { recursive: true, force: true });
 });
-
-/** Runs a browser session; on failure, saves a screenshot and names it in the error. */
-async function withPage(name: string, session: (page: Page) => Promise<void>): Promise<void> {
-  const page = await context.newPage();
-  page.setDefaultTimeout(STEP_MS);
-  const pageErrors: string[] = [];
-  page.on('pageerror', (error) => pageErrors.push(error.message));
-  try {
-    await session(page);
-    expect(pageErrors).toEqual([]);
-  } catch (error) {
-    const file = path.join(tmpdir(), `weir-web-runs-${name}-${Date.now()}.png`);
-    await page.screenshot({ path: file, fullPage: true }).catch(() => undefined);
-    if (error instanceof Error) error.message = `${error.message}\n(screenshot: ${file}; page ${page.url()})`;
-    throw error;
-  } finally {
-    await page.close();
-  }
-}
 
 /** Polled reads of the page: playwright-core has no web-first assertions, so vitest's expect.poll waits instead. */
 const POLL = { timeout: STEP_MS, interval: 250 };
@@ -83,7 +60,7 @@ const graphTask = (page: Page, taskId: string) => page.locator(`#run-graph g.tas
 
 describe('the DAG page', () => {
   it('refuses bad params field by field, then triggers a run and the run page turns green', { timeout: 300_000 }, async () => {
-    await withPage('trigger', async (page) => {
+    await browser.withPage('trigger', async (page) => {
       await page.goto(url('/dags/web_pipeline'));
       // The graph: one box per task, the branch and the mapped task marked, the join's trigger rule shown.
       await expect.poll(() => page.locator('#dag-graph g.task').count(), POLL).toBe(7);
@@ -116,7 +93,7 @@ describe('the DAG page', () => {
       expect(await graphTask(page, 'square').textContent()).toContain('×4');
       const snapshot = await getRunSnapshot(weir.client, runId);
       expect(snapshot.params).toEqual({ rows: 4, table: 'events', mode: 'publish' });
-      await page.screenshot({ path: path.join(SCREENSHOTS, 'run.png'), fullPage: true });
+      await saveScreenshot(page, 'run');
 
       // The grid shows the run as a column; a cell opens the run page with its task selected.
       await page.goto(url('/dags/web_pipeline'));
@@ -124,7 +101,7 @@ describe('the DAG page', () => {
       const cell = cellOf('alert');
       await expect.poll(() => classOf(cell), POLL).toMatch(/state-skipped/);
       await expect.poll(async () => (await textOf(cellOf('square'))).trim(), POLL).toBe('4');
-      await page.screenshot({ path: path.join(SCREENSHOTS, 'dag.png'), fullPage: true });
+      await saveScreenshot(page, 'dag');
       await cell.click();
       await page.waitForURL(/\?task=alert/);
       await expect.poll(async () => (await textOf(page.locator('#task-summary .state-line'))).trim(), POLL).toBe('skipped: branch `route` chose `publish`');
@@ -135,7 +112,7 @@ describe('the DAG page', () => {
 describe('the run page', () => {
   it("shows a task's logs, output and artifacts, and a Gantt of what ran", { timeout: 180_000 }, async () => {
     const runId = await triggerRun(weir.client, { dagId: 'web_pipeline', params: { table: 'orders', rows: 2 }, taskQueue: weir.taskQueue });
-    await withPage('logs', async (page) => {
+    await browser.withPage('logs', async (page) => {
       await page.goto(url(`/runs/${runId}?task=extract`));
       // Logged while the page is open (or before): the follower appends it.
       await expect.poll(() => textOf(page.locator('#task-logs')), POLL).toContain('reading 2 rows from orders');
@@ -157,7 +134,7 @@ describe('the run page', () => {
   it('clears a failed task, which runs again and succeeds, under the actor who cleared it', { timeout: 240_000 }, async () => {
     const marker = path.join(scratch, 'marker');
     const runId = await triggerRun(weir.client, { dagId: 'web_clearable', params: { marker }, taskQueue: weir.taskQueue });
-    await withPage('clear', async (page) => {
+    await browser.withPage('clear', async (page) => {
       await page.goto(url(`/runs/${runId}?task=fragile`));
       await expect.poll(() => classOf(graphTask(page, 'fragile')), POLL).toMatch(/state-failed/);
       await expect.poll(() => classOf(graphTask(page, 'load')), POLL).toMatch(/state-upstream_failed/);
@@ -181,7 +158,7 @@ describe('the run page', () => {
 
   it('approves an approval task with a comment; the decision carries the actor', { timeout: 180_000 }, async () => {
     const runId = await triggerRun(weir.client, { dagId: 'web_approval', params: {}, taskQueue: weir.taskQueue });
-    await withPage('approve', async (page) => {
+    await browser.withPage('approve', async (page) => {
       await page.goto(url(`/runs/${runId}?task=sign_off`));
       await expect.poll(() => classOf(graphTask(page, 'sign_off')), POLL).toMatch(/state-running/);
       await page.locator('#task-summary button.approve').waitFor({ state: 'visible' });
@@ -198,7 +175,7 @@ describe('the run page', () => {
 
   it('cancels a waiting run from its Cancel button', { timeout: 180_000 }, async () => {
     const runId = await triggerRun(weir.client, { dagId: 'web_approval', params: {}, taskQueue: weir.taskQueue });
-    await withPage('cancel', async (page) => {
+    await browser.withPage('cancel', async (page) => {
       await page.goto(url(`/runs/${runId}?task=sign_off`));
       await expect.poll(() => classOf(graphTask(page, 'sign_off')), POLL).toMatch(/state-running/);
       page.once('dialog', (dialog) => void dialog.accept());

@@ -14,6 +14,7 @@ import { csrfField, formatUtc, renderPage, temporalRunUrl, type ShellLinks } fro
 import { mutationDone, mutationFailed, safeReturnPath } from '../respond.ts';
 import { formField, type UiEnv } from '../security.ts';
 import { actorClient } from '../run/actor-client.ts';
+import { ENCRYPTED_PAYLOAD_NOTICE } from '../encrypted-payloads.ts';
 import { loadRetriedAttemptWindows, loadRunView, loadTaskLogs, loadTaskOutput, type RunView } from '../run/run-data.ts';
 import { paintOf } from '../run/run-view-model.ts';
 import { logLineText, renderTaskPanel, renderTaskSummary, type TaskOutputView } from '../run/task-panel-html.ts';
@@ -47,6 +48,7 @@ function runHeader(c: Context<UiEnv>, view: RunView, links: ShellLinks) {
 <p class="run-facts muted small">${snapshot.runType} run · logical date ${formatUtc(snapshot.logicalDate)} · started ${formatUtc(snapshot.startedAt)} · ended <span id="run-ended">${formatUtc(snapshot.endedAt)}</span>
  · <a href="${temporalRunUrl(links, snapshot.runId)}" class="temporal-link" rel="noopener noreferrer">open in the Temporal UI</a> ${cancel}</p>
 ${snapshot.failure ? html`<p class="error run-failure">${snapshot.failure}</p>` : ''}
+${view.encrypted ? html`<p class="small encrypted-payloads">params and outputs <span class="muted">${ENCRYPTED_PAYLOAD_NOTICE}${view.open ? '; task states are read from the run records, where a waiting approval shows as pending' : ''}</span></p>` : ''}
 ${Object.keys(snapshot.params).length > 0 ? html`<p class="small">params <code>${JSON.stringify(snapshot.params)}</code></p>` : ''}`;
 }
 

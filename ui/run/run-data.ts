@@ -3,6 +3,8 @@ import { readTaskLogLines, type StoredTaskLogLine } from '../../logs/index.ts';
 import type { Plan } from '../../plan/types.ts';
 import type { UiDeps } from '../deps.ts';
 import { attemptWindowsFromLogs, type AttemptWindow } from '../gantt/gantt-model.ts';
+import { ENCRYPTED_PAYLOAD_NOTICE, isEncryptedPayloadError } from '../encrypted-payloads.ts';
+import { describeWithoutMemo, encryptedRunSnapshot, type RunDescription } from './encrypted-run.ts';
 import { planForRun } from './run-view-model.ts';
 
 export interface RunView {
@@ -14,29 +16,38 @@ export interface RunView {
   plan: Plan;
   /** False when the DAG file changed since the run: the graph then shows the run's tasks without edges. */
   planMatchesRun: boolean;
+  /** The run's payloads are encrypted and this server has no key: states come from the run records, params and outputs are not shown. */
+  encrypted: boolean;
 }
 
 /** A run's state, read as `weir runs show` reads it, and the plan to draw it with. */
 export async function loadRunView(deps: UiDeps, runId: string): Promise<RunView> {
-  const description = await deps.client.workflow.getHandle(runId).describe().catch((error: unknown) => {
+  const description: RunDescription = await deps.client.workflow.getHandle(runId).describe().catch((error: unknown) => {
     if ((error as Error).name === 'WorkflowNotFoundError') throw new RunNotFoundError(runId);
+    if (isEncryptedPayloadError(error)) return describeWithoutMemo(deps.client, runId);
     throw error;
   });
   const open = description.status.name === 'RUNNING';
   let snapshot: RunDetails;
   let starting = false;
+  let encrypted = false;
   try {
     snapshot = await getRunSnapshot(deps.client, runId);
   } catch (error) {
-    // Before its first workflow task a new run cannot answer the query; the page polls until it does.
-    if (!open || error instanceof RunNotFoundError) throw error;
-    starting = true;
-    const started = description.startTime.toISOString();
-    snapshot = { runId, dagId: description.type, runType: 'manual', status: 'queued', logicalDate: started, startedAt: started, endedAt: null, params: {}, tasks: [] };
+    if (isEncryptedPayloadError(error)) {
+      encrypted = true;
+      snapshot = await encryptedRunSnapshot(deps.db, description, (await deps.catalog()).dags.get(description.type)?.plan);
+    } else {
+      // Before its first workflow task a new run cannot answer the query; the page polls until it does.
+      if (!open || error instanceof RunNotFoundError) throw error;
+      starting = true;
+      const started = description.startTime.toISOString();
+      snapshot = { runId, dagId: description.type, runType: 'manual', status: 'queued', logicalDate: started, startedAt: started, endedAt: null, params: {}, tasks: [] };
+    }
   }
   const current = (await deps.catalog()).dags.get(snapshot.dagId)?.plan;
   const { plan, matchesRun } = planForRun(snapshot, current);
-  return { snapshot, open, starting, plan, planMatchesRun: matchesRun };
+  return { snapshot, open, starting, plan, planMatchesRun: matchesRun, encrypted };
 }
 
 /** Windows of the earlier attempts of tasks that were retried, from their log lines. */
@@ -59,6 +70,7 @@ export async function loadTaskOutput(deps: UiDeps, runId: string, taskId: string
     const outputs = await getRunOutputs(deps.client, runId);
     return taskId in outputs ? { output: outputs[taskId] } : { unavailable: 'no output recorded' };
   } catch (error) {
+    if (isEncryptedPayloadError(error)) return { unavailable: ENCRYPTED_PAYLOAD_NOTICE };
     return { unavailable: `the run did not answer: ${error instanceof Error ? error.message.split('\n')[0] : String(error)}` };
   }
 }

@@ -57,6 +57,8 @@ function renderDrift(drift: NonNullable<ReturnType<typeof driftSummaryOf>>): Htm
 }
 
 function renderActions(c: Context<UiEnv>, view: RunView, task: TaskRunState): Html | string {
+  // An approval's comment would reach history unencrypted, and the answers could not be read.
+  if (view.encrypted) return html`<p class="muted small no-actions">Clear, Approve and Reject need the payload key on this server.</p>`;
   const runId = view.snapshot.runId;
   const back = html`<input type="hidden" name="back" value="${runPath(runId)}?task=${encodeURIComponent(task.id)}">`;
   const settled = task.state !== 'pending' && task.state !== 'running';
