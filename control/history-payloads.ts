@@ -1,4 +1,3 @@
-import type { Client } from '@temporalio/client';
 import type { LoadedDataConverter, Payload } from '@temporalio/common';
 
 /** A payload in a run's history that this process cannot read (encrypted without the key, or not JSON). */
@@ -11,11 +10,8 @@ export class HistoryPayloadError extends Error {
 
 /** Reads payloads of raw history events with the client's data converter (and so its codec, when WEIR_PAYLOAD_KEY is set). */
 export class HistoryDecoder {
-  private readonly converter: LoadedDataConverter;
-
-  constructor(client: Client) {
-    this.converter = client.options.loadedDataConverter;
-  }
+  /** `client.options.loadedDataConverter` reads what that client wrote. */
+  constructor(private readonly converter: LoadedDataConverter) {}
 
   /** The value of one payload; codecs undo their encoding in the reverse of the order they applied it. */
   async value<T>(what: string, payload: Payload | null | undefined): Promise<T | undefined> {

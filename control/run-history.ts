@@ -90,7 +90,7 @@ const CLOSE_EVENTS = [
  * the plan it recorded when it started.
  */
 export async function readRunRecord(client: Client, runId: string, cache?: ExecutionFactsCache): Promise<RunRecord> {
-  const decoder = new HistoryDecoder(client);
+  const decoder = new HistoryDecoder(client.options.loadedDataConverter);
   const chain: ExecutionFacts[] = [];
   let execution: string | null = (await client.workflow.getHandle(runId).describe()).runId;
   while (execution) {
