@@ -203,6 +203,33 @@ describe('who acted, from the web view', () => {
   });
 });
 
+describe('who acted, for a schedule', () => {
+  it('names the schedule that started a run', { timeout: 180_000 }, async () => {
+    const scheduleId = `weir-actor_chain-${process.pid}`;
+    const handle = await worker.client.schedule.create({
+      scheduleId,
+      spec: { intervals: [{ every: '365 days' }] },
+      action: { type: 'startWorkflow', workflowType: 'actor_chain', workflowId: `actor_chain-scheduled-${process.pid}`, taskQueue: worker.taskQueue, args: [{}, { runType: 'scheduled' }] },
+      state: { paused: true },
+    });
+    try {
+      await handle.trigger();
+      let runId: string | undefined;
+      for (let i = 0; i < 300 && !runId; i++) {
+        runId = (await handle.describe()).info.recentActions[0]?.action.workflow.workflowId;
+        if (!runId) await sleep(100);
+      }
+      if (!runId) throw new Error('the schedule started no run');
+      await waitForRun(worker.client, runId);
+      const record = await readRunRecord(worker.client, runId);
+      expect(record.triggeredBy).toMatchObject({ actor: `schedule ${scheduleId}`, schedule: scheduleId });
+      expect(await page(`/runs/${encodeURIComponent(runId)}`)).toContain(`triggered by schedule ${scheduleId}`);
+    } finally {
+      await handle.delete();
+    }
+  });
+});
+
 interface CliResult {
   code: number;
   stdout: string;
