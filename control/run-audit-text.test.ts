@@ -8,7 +8,9 @@ describe('the audit in words', () => {
   it('says who triggered a run: a person and where from, a schedule, or a rerun', () => {
     expect(triggerText({ actor: 'ada', channel: 'ui', identity: 'ada via weir ui', at: null })).toBe('triggered by ada (web view)');
     expect(triggerText({ actor: 'schedule weir-churn', schedule: 'weir-churn', identity: null, at: null })).toBe('triggered by schedule weir-churn');
-    expect(triggerText({ actor: '77@host', identity: '77@host', at: null })).toBe('triggered by 77@host');
+    expect(triggerText({ actor: '77@host', identity: '77@host', at: null })).toBe('triggered by Temporal client 77@host');
+    // A name in the memo, sent by a client with the SDK's default identity.
+    expect(triggerText({ actor: 'ada', identity: '77@host', at: null })).toBe('triggered by ada');
     expect(triggerText({ actor: null, identity: null, at: null })).toBe('triggered by an unknown client');
     expect(triggerText({ actor: 'bob', channel: 'cli', identity: null, at: null }, { runId: 'r1', taskId: 'train' })).toBe('started by bob (CLI) as a rerun of r1 (cleared train)');
   });

@@ -15,7 +15,15 @@ export function actorText(actor: string | null, channel?: ActorChannel): string 
  * @example triggerText({ actor: 'ada', channel: 'cli', identity: 'ada via weir cli', at: null }) // 'triggered by ada (CLI)'
  */
 export function triggerText(trigger: RunTrigger, rerunOf?: { runId: string; taskId?: string }): string {
-  const by = trigger.schedule ? `by schedule ${trigger.schedule}` : trigger.actor ? `by ${actorText(trigger.actor, trigger.channel)}` : 'by an unknown client';
+  // Started by a client that names no Weir actor (the Temporal UI, `temporal workflow start`, an SDK): its identity is all there is.
+  const clientOnly = trigger.actor !== null && trigger.actor === trigger.identity && !trigger.channel;
+  const by = trigger.schedule
+    ? `by schedule ${trigger.schedule}`
+    : clientOnly
+      ? `by Temporal client ${trigger.actor}`
+      : trigger.actor
+        ? `by ${actorText(trigger.actor, trigger.channel)}`
+        : 'by an unknown client';
   if (rerunOf) return `started ${by} as a rerun of ${rerunOf.runId}${rerunOf.taskId ? ` (cleared ${rerunOf.taskId})` : ''}`;
   return `triggered ${by}`;
 }

@@ -147,7 +147,7 @@ describe('who acted, from the web view', () => {
     const graph = runPage.slice(runPage.indexOf('id="run-graph"'), runPage.indexOf('</svg>', runPage.indexOf('id="run-graph"')));
     expect(graph).toContain('data-from="a" data-to="b"');
     expect(graph).not.toContain('data-task-id="c"');
-    expect(runPage).not.toContain('class="muted small plan-note"');
+    expect(runPage).toContain('<p class="muted small plan-note" data-plan-source="recorded">The DAG file has changed since this run started');
     expect(runPage).toContain(`triggered by ${ACTOR} (web view)`);
     expect(actionRows(runPage)).toEqual([]);
     expect(runPage).toContain('Nobody has cleared, approved, rejected or cancelled anything in this run.');

@@ -51,9 +51,13 @@ export async function loadRunAudit(deps: UiDeps, runId: string, cache: Execution
 /** The plan to draw the run with: the one it recorded, else the DAG's current plan (the page says which). */
 export async function loadRunDrawing(deps: UiDeps, view: RunView, audit: RunAudit): Promise<RunDrawing> {
   const recorded = 'record' in audit ? audit.record.recordedPlan : null;
-  if (recorded) return drawingForRun(view.snapshot, recorded, undefined);
   const problem = 'record' in audit ? (audit.record.planProblem ?? 'it is not in the history') : audit.unavailable;
-  const current = (await deps.catalog()).dags.get(view.snapshot.dagId)?.plan;
+  // Also for a recorded plan: the page says when the DAG file has changed since.
+  const current = await deps.catalog().then(
+    (catalog) => catalog.dags.get(view.snapshot.dagId)?.plan,
+    () => undefined,
+  );
+  if (recorded) return drawingForRun(view.snapshot, recorded, current);
   return drawingForRun(view.snapshot, null, current, view.starting ? 'the run has not loaded its plan yet' : problem);
 }
 

@@ -34,7 +34,12 @@ describe('the run page model', () => {
 
   it('draws a run with the plan it recorded, whatever the DAG file says now', () => {
     const edited: Plan = { ...plan, tasks: [...plan.tasks, { id: 'extra', kind: 'task', needs: ['each'], triggerRule: 'all_success', options }] };
-    expect(drawingForRun({ dagId: 'd', tasks: [state('list'), state('each')] }, plan, edited)).toEqual({ plan, source: 'recorded' });
+    const drawn = drawingForRun({ dagId: 'd', tasks: [state('list'), state('each')] }, plan, edited);
+    expect(drawn).toMatchObject({ plan, source: 'recorded' });
+    expect(drawn.note).toContain('The DAG file has changed since this run started');
+    // Unchanged (or gone): nothing to say.
+    expect(drawingForRun({ dagId: 'd', tasks: [] }, plan, { ...plan, tasks: [...plan.tasks].reverse() })).toEqual({ plan, source: 'recorded' });
+    expect(drawingForRun({ dagId: 'd', tasks: [] }, plan, undefined)).toEqual({ plan, source: 'recorded' });
   });
 
   it('falls back to the current plan, then to the bare tasks, and says why', () => {

@@ -36,10 +36,18 @@ export interface RunDrawing {
  * run's tasks without edges; `note` says why.
  */
 export function drawingForRun(snapshot: Pick<RunSnapshot, 'dagId' | 'tasks'>, recorded: Plan | null, current: Plan | undefined, problem = 'it could not be read'): RunDrawing {
-  if (recorded) return { plan: recorded, source: 'recorded' };
+  if (recorded) {
+    if (!current || graphShape(current) === graphShape(recorded)) return { plan: recorded, source: 'recorded' };
+    return { plan: recorded, source: 'recorded', note: 'The DAG file has changed since this run started: this is the plan the run recorded and ran, not the DAG page\'s.' };
+  }
   const { plan, matchesRun } = planForRun(snapshot, current);
   if (matchesRun) return { plan, source: 'current', note: `The plan recorded in this run is not shown (${problem}); this is the DAG's current plan, which has the same tasks.` };
   return { plan, source: 'tasks', note: `The plan recorded in this run is not shown (${problem}), and the DAG file no longer has exactly this run's tasks; its tasks are shown without their edges.` };
+}
+
+/** The tasks and edges of a plan, in a comparable form. */
+function graphShape(plan: Plan): string {
+  return JSON.stringify(plan.tasks.map((task) => [task.id, task.kind, task.triggerRule, [...task.needs].sort()]).sort((a, b) => String(a[0]).localeCompare(String(b[0]))));
 }
 
 /** A task's state as the panel heads it: "skipped: branch `route` chose `publish`". */
