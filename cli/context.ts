@@ -92,7 +92,7 @@ export class CliContext {
       // Imported on use, like the database below: a command loads only the clients it needs.
       // Its identity names the actor, so Temporal records who started, cleared or cancelled a run.
       const actor = this.actor;
-      this.clientPromise = Promise.all([import('../worker/temporal-connection.ts'), import('../control/run-actor.ts')]).then(async ([{ connectClient }, { actorIdentity, clientActingAs }]) =>
+      this.clientPromise = Promise.all([import('../worker/temporal-connection.ts'), import('../control/acting-client.ts'), import('../control/run-actor.ts')]).then(async ([{ connectClient }, { clientActingAs }, { actorIdentity }]) =>
         clientActingAs(await connectClient(settings), actorIdentity(actor, 'cli')),
       );
     }

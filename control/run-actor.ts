@@ -1,5 +1,7 @@
-import type { Client } from '@temporalio/client';
-import { temporalClient } from './temporal-sdk.ts';
+/*
+ * Pure: no Temporal SDK at load, so a lean start path can name the actor without loading the
+ * client package. `clientActingAs` (acting-client.ts) makes a client with such an identity.
+ */
 
 /** Where a person acted from; it becomes the tail of the Temporal identity of their requests. */
 export type ActorChannel = 'ui' | 'cli';
@@ -25,18 +27,4 @@ export function actorOfIdentity(identity: string | null | undefined): { actor: s
   const match = IDENTITY_TAIL.exec(identity);
   if (!match) return { actor: identity };
   return { actor: identity.slice(0, match.index), channel: match[1] as ActorChannel };
-}
-
-/**
- * A client on the same connection (no new socket) whose requests carry `identity`. Clients are
- * cheap; connections are not.
- */
-export function clientActingAs(client: Client, identity: string): Client {
-  return new temporalClient.Client({
-    connection: client.connection,
-    namespace: client.options.namespace,
-    dataConverter: client.options.dataConverter,
-    interceptors: client.options.interceptors,
-    identity,
-  });
 }

@@ -1,5 +1,6 @@
 import type { Client } from '@temporalio/client';
-import { actorIdentity, clientActingAs } from '../../control/run-actor.ts';
+import { clientActingAs } from '../../control/acting-client.ts';
+import { actorIdentity } from '../../control/run-actor.ts';
 
 /**
  * A client on the same connection that names the person acting as its identity
