@@ -13,6 +13,8 @@ import { resolveDatabaseUrl, resolveTemporalSettings } from './stack-file.ts';
 export interface GlobalOptions {
   dags: string;
   verbose: boolean;
+  /** `--as <name>`: who acts, for the audit trail (default WEIR_ACTOR, then $USER). */
+  as?: string | undefined;
 }
 
 /**
@@ -26,11 +28,14 @@ export class CliContext {
   private clientPromise: Promise<Client> | undefined;
   private dbPromise: Promise<Kysely<Database>> | undefined;
 
+  private readonly actorFlag: string | undefined;
+
   constructor(
     readonly io: CliIo,
     globals: GlobalOptions,
   ) {
     this.dagsDir = path.resolve(io.cwd, globals.dags);
+    this.actorFlag = globals.as?.trim() || undefined;
     this.taskQueue = parseWeirEnv(io.env).WEIR_TASK_QUEUE;
   }
 
@@ -39,9 +44,12 @@ export class CliContext {
     return parseWeirEnv(this.io.env).WEIR_WEB_URL;
   }
 
-  /** Who approves or pauses, for the audit trail. */
+  /**
+   * Who acts (triggers, clears, approves, cancels, pauses), for the audit trail: `--as`, else
+   * WEIR_ACTOR, else $USER. The Temporal client names them as its identity too.
+   */
   get actor(): string {
-    return this.io.env.USER || 'cli';
+    return this.actorFlag || this.io.env.WEIR_ACTOR?.trim() || this.io.env.USER || 'cli';
   }
 
   /**
@@ -82,7 +90,11 @@ export class CliContext {
         return Promise.reject(error);
       }
       // Imported on use, like the database below: a command loads only the clients it needs.
-      this.clientPromise = import('../worker/temporal-connection.ts').then(({ connectClient }) => connectClient(settings));
+      // Its identity names the actor, so Temporal records who started, cleared or cancelled a run.
+      const actor = this.actor;
+      this.clientPromise = Promise.all([import('../worker/temporal-connection.ts'), import('../control/acting-client.ts'), import('../control/run-actor.ts')]).then(async ([{ connectClient }, { clientActingAs }, { actorIdentity }]) =>
+        clientActingAs(await connectClient(settings), actorIdentity(actor, 'cli')),
+      );
     }
     return this.clientPromise;
   }

@@ -139,7 +139,7 @@ export const COMMANDS: readonly CommandEntry[] = [
 ];
 
 /** Global options that take a value: the word after them is not a command name. */
-const GLOBAL_OPTIONS_WITH_VALUE = new Set(['--dags']);
+const GLOBAL_OPTIONS_WITH_VALUE = new Set(['--dags', '--as']);
 
 /**
  * The top-level command an argument list invokes, as commander will dispatch it: the first
@@ -173,6 +173,7 @@ export async function buildProgram(io: CliIo, createContext: (globals: GlobalOpt
     .version(packageVersion(), '-V, --version')
     .option('--verbose', 'show stack traces on errors', false)
     .option('--dags <dir>', 'folder of DAG files (env WEIR_DAGS_DIR)', io.env.WEIR_DAGS_DIR || 'dags')
+    .option('--as <name>', 'who acts, recorded with runs you trigger, clear, approve or cancel (env WEIR_ACTOR, default $USER)')
     .exitOverride()
     .configureHelp({ subcommandTerm: (command) => placeholderTerms.get(command) ?? new Help().subcommandTerm(command) })
     .configureOutput({

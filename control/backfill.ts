@@ -35,6 +35,8 @@ export interface BackfillOptions {
   onRun?: (run: BackfillRun) => void;
   /** Base URL of Weir's web view, for each run's link back from the Temporal UI. */
   webUrl?: string | undefined;
+  /** Who asked for the backfill: each run's `weirTriggeredBy`. */
+  triggeredBy?: string | undefined;
 }
 
 export interface BackfillRun {
@@ -110,7 +112,7 @@ export async function backfill(client: Client, plan: Plan, range: BackfillRange,
     const runId = backfillRunId(plan.dagId, tick);
     let outcome: BackfillRun['outcome'] = 'started';
     try {
-      await triggerRun(client, { dagId: plan.dagId, params: {}, taskQueue: options.taskQueue, runType: 'backfill', logicalDate: tick, runId, rejectDuplicate: true, webUrl: options.webUrl });
+      await triggerRun(client, { dagId: plan.dagId, params: {}, taskQueue: options.taskQueue, runType: 'backfill', logicalDate: tick, runId, rejectDuplicate: true, webUrl: options.webUrl, triggeredBy: options.triggeredBy });
       summary.started++;
     } catch (error) {
       if (!(error instanceof WorkflowExecutionAlreadyStartedError)) throw error;

@@ -1,12 +1,18 @@
 import type { Client } from '@temporalio/client';
-import { SEARCH_ATTRIBUTES } from '../plan/types.ts';
 import type { RerunOf } from '../workflows/rerun.ts';
-import { getRunOutputs, LOGICAL_DATE_MEMO, RunControlError, type RunDetails } from './runs.ts';
+import { RERUN_OF_MEMO, RERUN_TASK_MEMO, runStartOptions } from './run-start.ts';
+import { TRIGGERED_BY_MEMO } from './run-actor.ts';
+import { getRunOutputs, RunControlError, type RunDetails } from './runs.ts';
 
-/** Memo key of a rerun that names the run it reruns; the Temporal UI shows it on the run's page. */
-export const RERUN_OF_MEMO = 'weirRerunOf';
+export { RERUN_OF_MEMO } from './run-start.ts';
 /** Reruns are named after their original, so a search for `<runId>--rerun-` finds them all. */
 const RERUN_ID_INFIX = '--rerun-';
+
+/** Who clears (the new run's `weirTriggeredBy`), and the web view's base URL for its link back. */
+export interface RerunBy {
+  actor?: string | undefined;
+  webUrl?: string | undefined;
+}
 
 export interface ClosedRunClear {
   /** The new run's id. */
@@ -19,7 +25,7 @@ export interface ClosedRunClear {
  * logical date that keeps the recorded outputs of every task outside the cleared set and runs
  * the cleared task and its downstream on the DAG file as it is now.
  */
-export async function rerunClosedRun(client: Client, original: RunDetails, taskId: string, taskQueue: string): Promise<ClosedRunClear> {
+export async function rerunClosedRun(client: Client, original: RunDetails, taskId: string, taskQueue: string, by: RerunBy = {}): Promise<ClosedRunClear> {
   if (!original.tasks.some((task) => task.id === taskId)) {
     throw new RunControlError(original.runId, `run ${original.runId} has no task "${taskId}" (its tasks: ${original.tasks.map((task) => task.id).join(', ') || 'none'})`);
   }
@@ -36,13 +42,20 @@ export async function rerunClosedRun(client: Client, original: RunDetails, taskI
     outputs,
   };
   const runId = `${original.runId}${RERUN_ID_INFIX}${Date.now().toString(36)}`;
-  await client.workflow.start(original.dagId, {
-    workflowId: runId,
-    taskQueue,
-    args: [original.params, { runType: original.runType, logicalDate: original.logicalDate, rerunOf }],
-    memo: { [RERUN_OF_MEMO]: original.runId, [LOGICAL_DATE_MEMO]: original.logicalDate },
-    searchAttributes: { [SEARCH_ATTRIBUTES.dagId]: [original.dagId], [SEARCH_ATTRIBUTES.runType]: [original.runType] },
-  });
+  await client.workflow.start(
+    original.dagId,
+    runStartOptions({
+      dagId: original.dagId,
+      runId,
+      params: original.params,
+      taskQueue,
+      runType: original.runType,
+      logicalDate: original.logicalDate,
+      rerunOf,
+      triggeredBy: by.actor,
+      webUrl: by.webUrl,
+    }),
+  );
   return { runId, originalRunId: original.runId };
 }
 
@@ -52,14 +65,39 @@ export interface RunLinks {
   reruns: string[];
 }
 
-export async function findRunLinks(client: Client, runId: string): Promise<RunLinks> {
-  const description = await client.workflow.getHandle(runId).describe();
-  const rerunOf = (await description.memo)?.[RERUN_OF_MEMO];
-  const reruns: string[] = [];
+/** A rerun of a run (a clear after it closed), as the visibility listing has it. */
+export interface RerunStart {
+  runId: string;
+  startedAt: string;
+  /** Who cleared (the rerun's memo `weirTriggeredBy`); null for reruns started before Weir recorded it. */
+  triggeredBy: string | null;
+  /** The task cleared. */
+  taskId: string | null;
+}
+
+/** The direct reruns of a run, oldest first. */
+export async function findReruns(client: Client, runId: string): Promise<RerunStart[]> {
+  const reruns: RerunStart[] = [];
   const prefix = `${runId}${RERUN_ID_INFIX}`.replace(/'/g, '');
   for await (const execution of client.workflow.list({ query: `WorkflowId STARTS_WITH '${prefix}'` })) {
     // Reruns of reruns share the prefix; only direct ones link here.
-    if (!execution.workflowId.slice(prefix.length).includes(RERUN_ID_INFIX)) reruns.push(execution.workflowId);
+    if (execution.workflowId.slice(prefix.length).includes(RERUN_ID_INFIX)) continue;
+    const memo = execution.memo ?? {};
+    reruns.push({
+      runId: execution.workflowId,
+      startedAt: execution.startTime.toISOString(),
+      triggeredBy: typeof memo[TRIGGERED_BY_MEMO] === 'string' ? memo[TRIGGERED_BY_MEMO] : null,
+      taskId: typeof memo[RERUN_TASK_MEMO] === 'string' ? memo[RERUN_TASK_MEMO] : null,
+    });
   }
-  return { ...(typeof rerunOf === 'string' ? { rerunOf } : {}), reruns: reruns.sort() };
+  // A run continued as new is listed once per execution.
+  const unique = new Map(reruns.map((rerun) => [rerun.runId, rerun]));
+  return [...unique.values()].sort((a, b) => a.runId.localeCompare(b.runId));
+}
+
+export async function findRunLinks(client: Client, runId: string): Promise<RunLinks> {
+  const description = await client.workflow.getHandle(runId).describe();
+  const rerunOf = (await description.memo)?.[RERUN_OF_MEMO];
+  const reruns = (await findReruns(client, runId)).map((rerun) => rerun.runId);
+  return { ...(typeof rerunOf === 'string' ? { rerunOf } : {}), reruns };
 }

@@ -14,16 +14,12 @@ import {
 import { plainRunSnapshot, type PackedRunSnapshot } from '../plan/packed-snapshot.ts';
 import { HASH_MEMO } from './schedules.ts';
 import { temporalClient, temporalCommon } from './temporal-sdk.ts';
-import { runUserMetadata } from './web-links.ts';
+import { LOGICAL_DATE_MEMO, newRunId, runStartOptions } from './run-start.ts';
+
+export { LOGICAL_DATE_MEMO } from './run-start.ts';
 
 const { WorkflowFailedError, WorkflowNotFoundError, WorkflowUpdateFailedError } = temporalClient;
 const { ApplicationFailure, CancelledFailure, TerminatedFailure, TimeoutFailure } = temporalCommon;
-
-/**
- * Memo of every run Weir starts with a logical date of its own (trigger, backfill, rerun), so
- * `runs list` reads it from the visibility listing rather than from Postgres.
- */
-export const LOGICAL_DATE_MEMO = 'weirLogicalDate';
 
 export interface TriggerOptions {
   dagId: string;
@@ -36,6 +32,11 @@ export interface TriggerOptions {
   rejectDuplicate?: boolean;
   /** Base URL of Weir's web view (WEIR_WEB_URL) for the link back from the Temporal UI; default http://127.0.0.1:8080. */
   webUrl?: string | undefined;
+  /**
+   * Who triggers the run, for its memo `weirTriggeredBy`. Send it with a client whose identity
+   * names the same person (`clientActingAs(client, actorIdentity(name, channel))`).
+   */
+  triggeredBy?: string | undefined;
 }
 
 export class RunNotFoundError extends Error {
@@ -45,20 +46,28 @@ export class RunNotFoundError extends Error {
   }
 }
 
-/** Starts a run: workflow type = DAG id, first argument = params, exactly as the Temporal UI would. */
+/**
+ * Starts a run: workflow type = DAG id, first argument = params, exactly as the Temporal UI
+ * would. The start options come from `runStartOptions`, as every other starter's do.
+ */
 export async function triggerRun(client: Client, options: TriggerOptions): Promise<string> {
   const runType = options.runType ?? 'manual';
   const logicalDate = (options.logicalDate ?? new Date()).toISOString();
-  const runId = options.runId ?? `${options.dagId}-${runType}-${logicalDate.replace(/[:.]/g, '')}-${Math.random().toString(36).slice(2, 6)}`;
-  await client.workflow.start(options.dagId, {
-    workflowId: runId,
-    taskQueue: options.taskQueue,
-    args: [options.params, { runType, logicalDate }],
-    ...(options.rejectDuplicate ? { workflowIdReusePolicy: 'REJECT_DUPLICATE' as const } : {}),
-    memo: { [LOGICAL_DATE_MEMO]: logicalDate },
-    searchAttributes: { [SEARCH_ATTRIBUTES.dagId]: [options.dagId], [SEARCH_ATTRIBUTES.runType]: [runType] },
-    ...runUserMetadata(options.webUrl, options.dagId, runId),
-  });
+  const runId = options.runId ?? newRunId(options.dagId, runType, logicalDate);
+  await client.workflow.start(
+    options.dagId,
+    runStartOptions({
+      dagId: options.dagId,
+      runId,
+      params: options.params,
+      taskQueue: options.taskQueue,
+      runType,
+      logicalDate,
+      triggeredBy: options.triggeredBy,
+      rejectDuplicate: options.rejectDuplicate,
+      webUrl: options.webUrl,
+    }),
+  );
   return runId;
 }
 

@@ -10,6 +10,13 @@ export interface UiDagEntry {
   plan: Plan;
   /** Absolute path of the DAG file. */
   file: string;
+  /**
+   * The compiled module the isolated loader proved the DAG from (`loadDagPlans` sets it); the
+   * params check imports it, never the file as it is now. Absent in catalogs built by hand.
+   */
+  modulePath?: string | undefined;
+  /** Where the DAG's module sits in a bundle of many DAG files, when `modulePath` is one. */
+  loaderIndex?: number | undefined;
 }
 
 /** The DAGs folder as last loaded: the DAGs that loaded, and every problem of the files that did not. */

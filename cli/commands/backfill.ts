@@ -43,7 +43,7 @@ export function registerBackfillCommand(program: Command, contextFor: ContextFor
         await context.client(),
         plan,
         { from: options.from, to: options.to.date, toWholeDay: options.to.wholeDay },
-        { taskQueue: context.taskQueue, webUrl: context.webUrl, ...(options.maxRuns ? { maxRuns: options.maxRuns } : {}), confirmed: options.yes === true, onRun },
+        { taskQueue: context.taskQueue, webUrl: context.webUrl, triggeredBy: context.actor, ...(options.maxRuns ? { maxRuns: options.maxRuns } : {}), confirmed: options.yes === true, onRun },
       );
       if (options.json) return context.io.out(JSON.stringify({ summary }));
       context.io.out(`started ${summary.started} run(s); ${summary.alreadyExisting} already existed and were left as they are`);

@@ -1,10 +1,12 @@
 import { InvalidArgumentError, type Command } from 'commander';
-import { findRunLinks, rerunClosedRun, type RunLinks } from '../../control/rerun.ts';
+import { findReruns, findRunLinks, rerunClosedRun, type RerunStart } from '../../control/rerun.ts';
+import { readRunRecord, withReruns, type RunRecord } from '../../control/run-history.ts';
 import { cancelRun, clearTask, getRunOutputs, getRunSnapshot, listRuns } from '../../control/runs.ts';
 import { parseDuration, type Duration } from '../../plan/duration.ts';
 import type { RunStatus } from '../../plan/types.ts';
 import { formatDuration, formatTime, printJson, renderTable } from '../format.ts';
 import type { ContextFor } from '../program.ts';
+import { renderRunRecord, runRecordToJson } from '../run-audit-view.ts';
 import { renderOutputs, renderRunHeader, renderTaskTable, runToJson } from '../run-view.ts';
 
 const LISTED_STATUSES: readonly RunStatus[] = ['running', 'success', 'failed', 'cancelled'];
@@ -70,16 +72,27 @@ export function registerRunsCommands(program: Command, contextFor: ContextFor): 
     .description('one run with the state of each task, and why it failed')
     .argument('<runId>', 'run id (the workflow id)')
     .option('--outputs', "add each task's output")
-    .option('--json', 'print JSON: { runId, dagId, status, failure?, tasks: [{ id, state, attempts, startedAt, endedAt, error, reason?, output? }] }')
+    .option('--json', 'print JSON: { runId, dagId, status, failure?, tasks: [{ id, state, attempts, startedAt, endedAt, error, reason?, output? }], rerunOf?, reruns, triggeredBy, executions, actions: [{ at, action, actor, channel?, taskId?, detail?, refused? }] }')
     .action(async (runId: string, options: { json?: boolean; outputs?: boolean }, command: Command) => {
       const context = contextFor(command);
       const client = await context.client();
       const snapshot = await getRunSnapshot(client, runId);
-      const outputs = options.outputs ? await getRunOutputs(client, runId).catch(() => ({})) : undefined;
-      const links = await findRunLinks(client, runId).catch((): RunLinks => ({ reruns: [] }));
-      if (options.json) return printJson(context.io.out, { ...runToJson(snapshot, outputs), ...links });
+      const [outputs, reruns, record] = await Promise.all([
+        options.outputs ? getRunOutputs(client, runId).catch(() => ({})) : undefined,
+        findReruns(client, runId).catch((): RerunStart[] => []),
+        // The audit is read from the run's histories; a failure there must not hide the run's state.
+        readRunRecord(client, runId).then(
+          (found): RunRecord | Error => found,
+          (error: unknown) => (error instanceof Error ? error : new Error(String(error))),
+        ),
+      ]);
+      const rerunOf = record instanceof Error ? (await findRunLinks(client, runId).catch(() => undefined))?.rerunOf : record.rerunOf?.runId;
+      const links = { ...(rerunOf ? { rerunOf } : {}), reruns: reruns.map((rerun) => rerun.runId) };
+      const audit = record instanceof Error ? null : withReruns(record, reruns);
+      if (options.json) return printJson(context.io.out, { ...runToJson(snapshot, outputs), ...links, ...(audit ? runRecordToJson(audit) : { actionsUnavailable: (record as Error).message }) });
       const linkLines = [...(links.rerunOf ? [`rerun of ${links.rerunOf}`] : []), ...links.reruns.map((id) => `rerun as ${id}`)];
-      const lines = [...renderRunHeader(snapshot), ...linkLines, '', ...renderTaskTable(snapshot.tasks)];
+      const auditLines = audit ? renderRunRecord(audit) : [`actions: cannot be read (${(record as Error).message.split('\n')[0]})`];
+      const lines = [...renderRunHeader(snapshot), ...linkLines, '', ...renderTaskTable(snapshot.tasks), '', ...auditLines];
       if (outputs) lines.push('', 'outputs:', ...renderOutputs(snapshot.tasks, outputs));
       for (const line of lines) context.io.out(line);
     });
@@ -90,6 +103,7 @@ export function registerRunsCommands(program: Command, contextFor: ContextFor): 
     .argument('<runId>', 'run id')
     .action(async (runId: string, _options: unknown, command: Command) => {
       const context = contextFor(command);
+      // The client's identity names the actor: the run's history records who cancelled it.
       const outcome = await cancelRun(await context.client(), runId);
       context.io.out(outcome === 'cancelled' ? `run ${runId} cancelled` : `run ${runId} did not act on the cancellation and was terminated`);
     });
@@ -106,9 +120,9 @@ export function registerRunsCommands(program: Command, contextFor: ContextFor): 
       const open = (await client.workflow.getHandle(runId).describe()).status.name === 'RUNNING';
       if (open) {
         const cleared = await clearTask(client, runId, taskId);
-        return context.io.out(`cleared ${cleared.join(', ')} in run ${runId}; they run again now`);
+        return context.io.out(`cleared ${cleared.join(', ')} in run ${runId} as ${context.actor}; they run again now`);
       }
-      const rerun = await rerunClosedRun(client, snapshot, taskId, context.taskQueue);
+      const rerun = await rerunClosedRun(client, snapshot, taskId, context.taskQueue, { actor: context.actor, webUrl: context.webUrl });
       context.io.out(`run ${runId} has closed; started run ${rerun.runId}: ${taskId} and its downstream run again on the current DAG file, the other tasks keep their recorded outputs`);
     });
 }

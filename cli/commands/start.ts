@@ -30,7 +30,7 @@ export function registerStartCommand(program: Command, contextFor: ContextFor): 
 
     let final: RunSnapshot | undefined;
     try {
-      const outcome = await Promise.race([runExample(io, stack).then((snapshot) => ({ snapshot })), shutdownRequested.then(() => null)]);
+      const outcome = await Promise.race([runExample(io, stack, context.actor).then((snapshot) => ({ snapshot })), shutdownRequested.then(() => null)]);
       final = outcome?.snapshot;
     } catch (error) {
       await stack.stop();
@@ -48,11 +48,11 @@ export function registerStartCommand(program: Command, contextFor: ContextFor): 
   });
 }
 
-async function runExample(io: CliIo, stack: DevStack & { webUrl: string | null }): Promise<RunSnapshot> {
+async function runExample(io: CliIo, stack: DevStack & { webUrl: string | null }, actor: string): Promise<RunSnapshot> {
   if (!stack.catalog.dags.has(EXAMPLE_DAG_ID)) {
     throw new CliError(`the example DAG ${EXAMPLE_DAG_ID} is not in the DAGs folder; run from the weir repository or pass --dags`);
   }
-  const runId = await triggerRun(stack.client, { dagId: EXAMPLE_DAG_ID, params: EXAMPLE_PARAMS, taskQueue: stack.taskQueue, webUrl: stack.webUrl ?? undefined });
+  const runId = await triggerRun(stack.client, { dagId: EXAMPLE_DAG_ID, params: EXAMPLE_PARAMS, taskQueue: stack.taskQueue, webUrl: stack.webUrl ?? undefined, triggeredBy: actor });
   io.out(`started run ${runId} of ${EXAMPLE_DAG_ID}`);
   const reporter = createProgressReporter(io);
   const final = await waitForRun(stack.client, runId, (snapshot) => reporter.update(snapshot));

@@ -53,6 +53,7 @@ export function registerTriggerCommand(program: Command, contextFor: ContextFor)
         params,
         taskQueue: context.taskQueue,
         webUrl: context.webUrl,
+        triggeredBy: context.actor,
         ...(options.logicalDate ? { logicalDate: options.logicalDate } : {}),
       });
       if (!options.wait) {

@@ -16,6 +16,7 @@ import { csrfField, renderPage, type Html, type ShellLinks } from '../layout.ts'
 import { importCatalogDag } from '../params/dag-params.ts';
 import { renderParamsFields, type ParamsFormState } from '../params/params-form-html.ts';
 import { issuesByField, paramsFormOf, readParamsForm, type ParamsForm } from '../params/params-form.ts';
+import { actorClient } from '../run/actor-client.ts';
 import type { UiEnv } from '../security.ts';
 
 const LOGICAL_DATE_FIELD = '__logical_date';
@@ -103,7 +104,8 @@ export const registerDagPage: PageModule = (app, deps, links) => {
       c.status(400);
       return dagPage(c, deps, links, layouts, entry, form, { values, errors: { ...errors, ...(errors[LOGICAL_DATE_FIELD] ? { '(root)': errors[LOGICAL_DATE_FIELD] } : {}) } });
     }
-    const runId = await triggerRun(deps.client, { dagId: entry.plan.dagId, params: read.params, taskQueue: deps.taskQueue, ...(logicalDate ? { logicalDate } : {}) });
+    // Who triggered it goes into the run's memo and, as the start request's identity, its history.
+    const runId = await triggerRun(actorClient(deps.client, c.var.actor), { dagId: entry.plan.dagId, params: read.params, taskQueue: deps.taskQueue, triggeredBy: c.var.actor, ...(logicalDate ? { logicalDate } : {}) });
     // As `weir trigger` does: a run its worker refuses closes within a moment, and the run page says why.
     await awaitRunPickup(deps.client, runId, 3_000).catch(() => undefined);
     const location = `/runs/${encodeURIComponent(runId)}`;

@@ -15,7 +15,9 @@ import { mutationDone, mutationFailed, safeReturnPath } from '../respond.ts';
 import { formField, type UiEnv } from '../security.ts';
 import { actorClient } from '../run/actor-client.ts';
 import { ENCRYPTED_PAYLOAD_NOTICE } from '../encrypted-payloads.ts';
-import { loadRetriedAttemptWindows, loadRunView, loadTaskLogs, loadTaskOutput, type RunView } from '../run/run-data.ts';
+import { ExecutionFactsLru } from '../run/execution-cache.ts';
+import { renderActionLog, renderTriggeredBy } from '../run/run-audit-html.ts';
+import { loadRetriedAttemptWindows, loadRunAudit, loadRunDrawing, loadRunView, loadTaskLogs, loadTaskOutput, type RunAudit, type RunView } from '../run/run-data.ts';
 import { paintOf } from '../run/run-view-model.ts';
 import { logLineText, renderTaskPanel, renderTaskSummary, type TaskOutputView } from '../run/task-panel-html.ts';
 
@@ -38,14 +40,14 @@ async function ganttHtml(deps: UiDeps, view: RunView) {
   return renderGantt(buildGantt(view.snapshot.tasks, windows, Date.now()), taskHref(view.snapshot.runId));
 }
 
-function runHeader(c: Context<UiEnv>, view: RunView, links: ShellLinks) {
+function runHeader(c: Context<UiEnv>, view: RunView, links: ShellLinks, audit: RunAudit) {
   const { snapshot } = view;
   const cancel = view.open
     ? html`<form method="post" action="/api/runs/${snapshot.runId}/cancel" class="inline" data-confirm="Cancel run ${snapshot.runId}?">${csrfField(c)}<input type="hidden" name="back" value="${runPath(snapshot.runId)}"><button type="submit" class="danger cancel-run">Cancel run</button></form>`
     : '';
   return html`<p class="crumbs"><a href="/">DAGs</a> / <a href="/dags/${encodeURIComponent(snapshot.dagId)}">${snapshot.dagId}</a> /</p>
 <h1>${snapshot.runId} <span class="badge state-${snapshot.status}" id="run-status">${snapshot.status}</span></h1>
-<p class="run-facts muted small">${snapshot.runType} run · logical date ${formatUtc(snapshot.logicalDate)} · started ${formatUtc(snapshot.startedAt)} · ended <span id="run-ended">${formatUtc(snapshot.endedAt)}</span>
+<p class="run-facts muted small">${snapshot.runType} run, ${renderTriggeredBy(audit)} · logical date ${formatUtc(snapshot.logicalDate)} · started ${formatUtc(snapshot.startedAt)} · ended <span id="run-ended">${formatUtc(snapshot.endedAt)}</span>
  · <a href="${temporalRunUrl(links, snapshot.runId)}" class="temporal-link" rel="noopener noreferrer">open in the Temporal UI</a> ${cancel}</p>
 ${snapshot.failure ? html`<p class="error run-failure">${snapshot.failure}</p>` : ''}
 ${view.encrypted ? html`<p class="small encrypted-payloads">params and outputs <span class="muted">${ENCRYPTED_PAYLOAD_NOTICE}${view.open ? '; task states are read from the run records, where a waiting approval shows as pending' : ''}</span></p>` : ''}
@@ -68,25 +70,30 @@ async function liveState(c: Context<UiEnv>, deps: UiDeps, view: RunView, task: T
 
 export const registerRunPage: PageModule = (app, deps, links) => {
   const layouts = new GraphLayoutCache();
+  // Closed executions of a run never change: their audit and recorded plan are read once.
+  const executions = new ExecutionFactsLru();
 
   app.get('/runs/:runId', async (c) => {
     const view = await loadRunView(deps, c.req.param('runId'));
     const runId = view.snapshot.runId;
     const task = selectedTask(view, c.req.query('task'));
+    const audit = await loadRunAudit(deps, runId, executions);
+    const drawing = await loadRunDrawing(deps, view, audit);
     const [layout, gantt, panel] = await Promise.all([
-      layouts.get(view.plan),
+      layouts.get(drawing.plan),
       ganttHtml(deps, view),
       task ? Promise.all([outputOf(deps, view, task), loadTaskLogs(deps, runId, task.id)]).then(([output, logs]) => renderTaskPanel(c, view, task, output, logs)) : Promise.resolve(html`<p class="muted card">Select a task in the graph or the Gantt to see its state, logs and output.</p>`),
     ]);
-    const body = html`${runHeader(c, view, links)}
+    const body = html`${runHeader(c, view, links, audit)}
 <div class="run-page" data-run-id="${runId}" data-task-id="${task?.id ?? ''}" data-starting="${view.starting ? 'true' : 'false'}" data-open="${view.open ? 'true' : 'false'}">
 <section class="card"><h2>Graph</h2>
-${view.planMatchesRun ? '' : html`<p class="muted small">The DAG file no longer has exactly this run's tasks; its tasks are shown without their edges.</p>`}
-<div class="graph-scroll" id="run-graph">${renderGraphSvg(layout, { paint: paintOf(view.snapshot.tasks), href: taskHref(runId), ...(task ? { selected: task.id } : {}) })}</div></section>
+${drawing.note ? html`<p class="muted small plan-note" data-plan-source="${drawing.source}">${drawing.note}</p>` : ''}
+<div class="graph-scroll" id="run-graph" data-plan-source="${drawing.source}">${renderGraphSvg(layout, { paint: paintOf(view.snapshot.tasks), href: taskHref(runId), ...(task ? { selected: task.id } : {}) })}</div></section>
 <div class="run-columns">
 <section class="card gantt-card"><h2>Gantt</h2><div id="gantt">${gantt}</div></section>
 ${panel}
-</div></div>`;
+</div>
+${renderActionLog(audit)}</div>`;
     return renderPage(c, links, { title: runId, nav: 'dags', body, scripts: ['run-page.js'] });
   });
 
@@ -122,7 +129,7 @@ ${panel}
       const cleared = await clearTask(client, runId, taskId);
       return mutationDone(c, back, `cleared ${cleared.join(', ')} as ${c.var.actor}; they run again now`, { cleared });
     }
-    const rerun = await rerunClosedRun(client, view.snapshot, taskId, deps.taskQueue);
+    const rerun = await rerunClosedRun(client, view.snapshot, taskId, deps.taskQueue, { actor: c.var.actor });
     return mutationDone(c, taskHref(rerun.runId)(taskId), `run ${runId} had closed; started run ${rerun.runId} as ${c.var.actor}: ${taskId} and its downstream run again`, { runId: rerun.runId });
   });
 

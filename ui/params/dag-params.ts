@@ -15,12 +15,11 @@ export class DagModuleUnavailableError extends Error {
  * is now. Entries from `loadDagPlans` carry that module's path.
  */
 export async function importCatalogDag(entry: UiDagEntry): Promise<Dag<unknown, Record<string, unknown>>> {
-  const proven = entry as UiDagEntry & { modulePath?: unknown; loaderIndex?: unknown };
-  if (typeof proven.modulePath !== 'string') throw new DagModuleUnavailableError(entry.plan.dagId, 'the catalog has no proven module for it');
+  if (entry.modulePath === undefined) throw new DagModuleUnavailableError(entry.plan.dagId, 'the catalog has no proven module for it');
   const { importProvenDag } = await import('../../sdk/load.ts');
   // A bundle of many DAG files holds this one's module behind its loader index.
-  const loaderIndex = typeof proven.loaderIndex === 'number' ? { loaderIndex: proven.loaderIndex } : {};
-  const loaded = await importProvenDag({ plan: entry.plan, file: entry.file, modulePath: proven.modulePath, ...loaderIndex });
+  const loaderIndex = entry.loaderIndex === undefined ? {} : { loaderIndex: entry.loaderIndex };
+  const loaded = await importProvenDag({ plan: entry.plan, file: entry.file, modulePath: entry.modulePath, ...loaderIndex });
   if ('problem' in loaded) throw new DagModuleUnavailableError(entry.plan.dagId, loaded.problem.message);
   return loaded.dag;
 }

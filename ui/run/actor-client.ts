@@ -1,16 +1,12 @@
-import { Client } from '@temporalio/client';
+import type { Client } from '@temporalio/client';
+import { clientActingAs } from '../../control/acting-client.ts';
+import { actorIdentity } from '../../control/run-actor.ts';
 
 /**
- * A client on the same connection that names the person acting as its identity, so Temporal
- * records who cancelled a run or sent a clear/approve Update in the run's history (the
- * `identity` of the cancel request and of the Update's requester).
+ * A client on the same connection that names the person acting as its identity
+ * (`<actor> via weir ui`), so Temporal records who started or cancelled a run or sent a
+ * clear/approve Update in the run's history.
  */
 export function actorClient(client: Client, actor: string): Client {
-  return new Client({
-    connection: client.connection,
-    namespace: client.options.namespace,
-    dataConverter: client.options.dataConverter,
-    interceptors: client.options.interceptors,
-    identity: `${actor} via weir ui`,
-  });
+  return clientActingAs(client, actorIdentity(actor, 'ui'));
 }

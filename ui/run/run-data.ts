@@ -1,11 +1,12 @@
+import { findReruns } from '../../control/rerun.ts';
+import { readRunRecord, withReruns, type ExecutionFactsCache, type RunRecord } from '../../control/run-history.ts';
 import { getRunOutputs, getRunSnapshot, RunNotFoundError, type RunDetails } from '../../control/runs.ts';
 import { readTaskLogLines, type StoredTaskLogLine } from '../../logs/index.ts';
-import type { Plan } from '../../plan/types.ts';
 import type { UiDeps } from '../deps.ts';
 import { attemptWindowsFromLogs, type AttemptWindow } from '../gantt/gantt-model.ts';
 import { ENCRYPTED_PAYLOAD_NOTICE, isEncryptedPayloadError } from '../encrypted-payloads.ts';
 import { describeWithoutMemo, encryptedRunSnapshot, type RunDescription } from './encrypted-run.ts';
-import { planForRun } from './run-view-model.ts';
+import { drawingForRun, type RunDrawing } from './run-view-model.ts';
 
 export interface RunView {
   snapshot: RunDetails;
@@ -13,14 +14,11 @@ export interface RunView {
   open: boolean;
   /** The run has not answered yet (its first workflow task has not run). */
   starting: boolean;
-  plan: Plan;
-  /** False when the DAG file changed since the run: the graph then shows the run's tasks without edges. */
-  planMatchesRun: boolean;
   /** The run's payloads are encrypted and this server has no key: states come from the run records, params and outputs are not shown. */
   encrypted: boolean;
 }
 
-/** A run's state, read as `weir runs show` reads it, and the plan to draw it with. */
+/** A run's state, read as `weir runs show` reads it. */
 export async function loadRunView(deps: UiDeps, runId: string): Promise<RunView> {
   const description: RunDescription = await deps.client.workflow.getHandle(runId).describe().catch((error: unknown) => {
     if ((error as Error).name === 'WorkflowNotFoundError') throw new RunNotFoundError(runId);
@@ -45,9 +43,33 @@ export async function loadRunView(deps: UiDeps, runId: string): Promise<RunView>
       snapshot = { runId, dagId: description.type, runType: 'manual', status: 'queued', logicalDate: started, startedAt: started, endedAt: null, params: {}, tasks: [] };
     }
   }
-  const current = (await deps.catalog()).dags.get(snapshot.dagId)?.plan;
-  const { plan, matchesRun } = planForRun(snapshot, current);
-  return { snapshot, open, starting, plan, planMatchesRun: matchesRun, encrypted };
+  return { snapshot, open, starting, encrypted };
+}
+
+/** What the run page shows of a run's history: who triggered it, what was done to it, the plan it ran. */
+export type RunAudit = { record: RunRecord } | { unavailable: string };
+
+/** Reads the run's audit from its histories (closed executions from `cache`) and the reruns a clear after its close started. */
+export async function loadRunAudit(deps: UiDeps, runId: string, cache: ExecutionFactsCache): Promise<RunAudit> {
+  try {
+    const [record, reruns] = await Promise.all([readRunRecord(deps.client, runId, cache), findReruns(deps.client, runId).catch(() => [])]);
+    return { record: withReruns(record, reruns) };
+  } catch (error) {
+    return { unavailable: error instanceof Error ? (error.message.split('\n')[0] ?? '') : String(error) };
+  }
+}
+
+/** The plan to draw the run with: the one it recorded, else the DAG's current plan (the page says which). */
+export async function loadRunDrawing(deps: UiDeps, view: RunView, audit: RunAudit): Promise<RunDrawing> {
+  const recorded = 'record' in audit ? audit.record.recordedPlan : null;
+  const problem = 'record' in audit ? (audit.record.planProblem ?? 'it is not in the history') : audit.unavailable;
+  // Also for a recorded plan: the page says when the DAG file has changed since.
+  const current = await deps.catalog().then(
+    (catalog) => catalog.dags.get(view.snapshot.dagId)?.plan,
+    () => undefined,
+  );
+  if (recorded) return drawingForRun(view.snapshot, recorded, current);
+  return drawingForRun(view.snapshot, null, current, view.starting ? 'the run has not loaded its plan yet' : problem);
 }
 
 /** Windows of the earlier attempts of tasks that were retried, from their log lines. */

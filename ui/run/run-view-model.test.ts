@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { Plan, TaskRunState } from '../../plan/types.ts';
-import { artifactUris, driftSummaryOf, instanceCounts, paintOf, planForRun, stateLine } from './run-view-model.ts';
+import { artifactUris, drawingForRun, driftSummaryOf, instanceCounts, paintOf, planForRun, stateLine } from './run-view-model.ts';
 
 const options = { retries: 0, retryDelayMs: 0, backoffCoefficient: 1, timeoutMs: 1000 };
 const plan: Plan = {
@@ -30,6 +30,26 @@ describe('the run page model', () => {
     expect(changed.matchesRun).toBe(false);
     expect(changed.plan.tasks.map((task) => [task.id, task.needs])).toEqual([['list', []], ['old', []]]);
     expect(planForRun({ dagId: 'gone', tasks: [state('a')] }, undefined).matchesRun).toBe(false);
+  });
+
+  it('draws a run with the plan it recorded, whatever the DAG file says now', () => {
+    const edited: Plan = { ...plan, tasks: [...plan.tasks, { id: 'extra', kind: 'task', needs: ['each'], triggerRule: 'all_success', options }] };
+    const drawn = drawingForRun({ dagId: 'd', tasks: [state('list'), state('each')] }, plan, edited);
+    expect(drawn).toMatchObject({ plan, source: 'recorded' });
+    expect(drawn.note).toContain('The DAG file has changed since this run started');
+    // Unchanged (or gone): nothing to say.
+    expect(drawingForRun({ dagId: 'd', tasks: [] }, plan, { ...plan, tasks: [...plan.tasks].reverse() })).toEqual({ plan, source: 'recorded' });
+    expect(drawingForRun({ dagId: 'd', tasks: [] }, plan, undefined)).toEqual({ plan, source: 'recorded' });
+  });
+
+  it('falls back to the current plan, then to the bare tasks, and says why', () => {
+    const same = drawingForRun({ dagId: 'd', tasks: [state('list'), state('each')] }, null, plan, 'no key');
+    expect(same).toMatchObject({ plan, source: 'current' });
+    expect(same.note).toContain('(no key)');
+    expect(same.note).toContain("the DAG's current plan");
+    const changed = drawingForRun({ dagId: 'd', tasks: [state('list'), state('old')] }, null, plan);
+    expect(changed.source).toBe('tasks');
+    expect(changed.note).toContain('without their edges');
   });
 
   it('heads the panel with the state and the reason a task did not run', () => {

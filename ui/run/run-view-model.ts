@@ -21,6 +21,35 @@ export function planForRun(snapshot: Pick<RunSnapshot, 'dagId' | 'tasks'>, curre
   return { plan: { planVersion: 1, dagId: snapshot.dagId, file: current?.file ?? '', clearWindowMs: 0, tasks }, matchesRun: false };
 }
 
+/** The plan the run page draws, and where it came from. */
+export interface RunDrawing {
+  plan: Plan;
+  /** `recorded`: the plan in the run's history; `current`: the DAG file's plan now; `tasks`: the run's tasks without edges. */
+  source: 'recorded' | 'current' | 'tasks';
+  /** Why the recorded plan is not drawn, shown on the page. */
+  note?: string;
+}
+
+/**
+ * Draws a run as it ran: with the plan it recorded when it started. Only when that cannot be read
+ * does it fall back to the DAG's current plan (when it has exactly the run's tasks), then to the
+ * run's tasks without edges; `note` says why.
+ */
+export function drawingForRun(snapshot: Pick<RunSnapshot, 'dagId' | 'tasks'>, recorded: Plan | null, current: Plan | undefined, problem = 'it could not be read'): RunDrawing {
+  if (recorded) {
+    if (!current || graphShape(current) === graphShape(recorded)) return { plan: recorded, source: 'recorded' };
+    return { plan: recorded, source: 'recorded', note: 'The DAG file has changed since this run started: this is the plan the run recorded and ran, not the DAG page\'s.' };
+  }
+  const { plan, matchesRun } = planForRun(snapshot, current);
+  if (matchesRun) return { plan, source: 'current', note: `The plan recorded in this run is not shown (${problem}); this is the DAG's current plan, which has the same tasks.` };
+  return { plan, source: 'tasks', note: `The plan recorded in this run is not shown (${problem}), and the DAG file no longer has exactly this run's tasks; its tasks are shown without their edges.` };
+}
+
+/** The tasks and edges of a plan, in a comparable form. */
+function graphShape(plan: Plan): string {
+  return JSON.stringify(plan.tasks.map((task) => [task.id, task.kind, task.triggerRule, [...task.needs].sort()]).sort((a, b) => String(a[0]).localeCompare(String(b[0]))));
+}
+
 /** A task's state as the panel heads it: "skipped: branch `route` chose `publish`". */
 export function stateLine(task: Pick<TaskRunState, 'state' | 'reason'>): string {
   return task.reason ? `${task.state}: ${task.reason}` : task.state;
