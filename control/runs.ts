@@ -14,29 +14,12 @@ import {
 import { plainRunSnapshot, type PackedRunSnapshot } from '../plan/packed-snapshot.ts';
 import { HASH_MEMO } from './schedules.ts';
 import { temporalClient, temporalCommon } from './temporal-sdk.ts';
-import { runUserMetadata } from './web-links.ts';
+import { describeRunStart, LOGICAL_DATE_MEMO, type RunStart, type TriggerOptions } from './run-start.ts';
 
 const { WorkflowFailedError, WorkflowNotFoundError, WorkflowUpdateFailedError } = temporalClient;
 const { ApplicationFailure, CancelledFailure, TerminatedFailure, TimeoutFailure } = temporalCommon;
 
-/**
- * Memo of every run Weir starts with a logical date of its own (trigger, backfill, rerun), so
- * `runs list` reads it from the visibility listing rather than from Postgres.
- */
-export const LOGICAL_DATE_MEMO = 'weirLogicalDate';
-
-export interface TriggerOptions {
-  dagId: string;
-  params: Record<string, unknown>;
-  taskQueue: string;
-  runType?: RunType;
-  logicalDate?: Date;
-  runId?: string;
-  /** Refuse to reuse a run id even after that run closed (backfills stay idempotent). */
-  rejectDuplicate?: boolean;
-  /** Base URL of Weir's web view (WEIR_WEB_URL) for the link back from the Temporal UI; default http://127.0.0.1:8080. */
-  webUrl?: string | undefined;
-}
+export { LOGICAL_DATE_MEMO, type TriggerOptions } from './run-start.ts';
 
 export class RunNotFoundError extends Error {
   constructor(readonly runId: string) {
@@ -47,19 +30,22 @@ export class RunNotFoundError extends Error {
 
 /** Starts a run: workflow type = DAG id, first argument = params, exactly as the Temporal UI would. */
 export async function triggerRun(client: Client, options: TriggerOptions): Promise<string> {
-  const runType = options.runType ?? 'manual';
-  const logicalDate = (options.logicalDate ?? new Date()).toISOString();
-  const runId = options.runId ?? `${options.dagId}-${runType}-${logicalDate.replace(/[:.]/g, '')}-${Math.random().toString(36).slice(2, 6)}`;
-  await client.workflow.start(options.dagId, {
-    workflowId: runId,
-    taskQueue: options.taskQueue,
-    args: [options.params, { runType, logicalDate }],
-    ...(options.rejectDuplicate ? { workflowIdReusePolicy: 'REJECT_DUPLICATE' as const } : {}),
-    memo: { [LOGICAL_DATE_MEMO]: logicalDate },
-    searchAttributes: { [SEARCH_ATTRIBUTES.dagId]: [options.dagId], [SEARCH_ATTRIBUTES.runType]: [runType] },
-    ...runUserMetadata(options.webUrl, options.dagId, runId),
+  return startRun(client, describeRunStart(options));
+}
+
+/** Starts the run `describeRunStart` described; resolves with its run id (the workflow id). */
+export async function startRun(client: Client, start: RunStart): Promise<string> {
+  await client.workflow.start(start.workflowType, {
+    workflowId: start.workflowId,
+    taskQueue: start.taskQueue,
+    args: start.args,
+    ...(start.rejectDuplicate ? { workflowIdReusePolicy: 'REJECT_DUPLICATE' as const } : {}),
+    memo: start.memo,
+    searchAttributes: start.searchAttributes,
+    staticSummary: start.staticSummary,
+    staticDetails: start.staticDetails,
   });
-  return runId;
+  return start.workflowId;
 }
 
 function handleFor(client: Client, runId: string): WorkflowHandle {
