@@ -82,7 +82,7 @@ export class CliContext {
         return Promise.reject(error);
       }
       // Imported on use, like the database below: a command loads only the clients it needs.
-      this.clientPromise = import('../worker/temporal-connection.ts').then(({ connectClient }) => connectClient(settings));
+      this.clientPromise = import('../worker/temporal-connection.ts').then(({ connectClient }) => connectClient(settings, this.io.env));
     }
     return this.clientPromise;
   }
