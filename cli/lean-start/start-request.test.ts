@@ -3,11 +3,12 @@ import proto from '@temporalio/proto';
 import { describe, expect, it } from 'vitest';
 import { describeRunStart, type RunStart } from '../../control/run-start.ts';
 import { decodeStartResponse, encodeStartRequest, generateStartSchema, jsonPayload, namespaceNotFoundIn, schemaFromJson, startRequestObject } from './start-request.ts';
-import { START_REQUEST_FIELDS } from './start-schema-extract.ts';
+import { START_REQUEST_FIELDS, type SchemaJson } from './start-schema-extract.ts';
 
 const { temporal, google } = proto;
 const FullRequest = temporal.api.workflowservice.v1.StartWorkflowExecutionRequest;
-const schema = schemaFromJson(generateStartSchema());
+const generated = generateStartSchema();
+const schema = schemaFromJson(generated);
 
 /** The request @temporalio/client builds for the same run start (its own encoding of every field). */
 async function clientRequest(start: RunStart, identity: string): Promise<Uint8Array> {
@@ -63,8 +64,10 @@ describe('the lean start request', () => {
   });
 
   it('keeps only the request fields Weir sets, and only scalar response fields', () => {
-    expect(Object.keys(schema.request.fields).sort()).toEqual([...START_REQUEST_FIELDS].sort());
-    expect(Object.keys(schema.response.fields).sort()).toEqual(['firstExecutionRunId', 'runId', 'started']);
+    const service = (generated.schema.nested.temporal as SchemaJson).nested.api as SchemaJson;
+    const types = ((service.nested.workflowservice as SchemaJson).nested.v1 as SchemaJson).nested as Record<string, { fields: Record<string, unknown> }>;
+    expect(Object.keys(types.StartWorkflowExecutionRequest!.fields)).toEqual([...START_REQUEST_FIELDS]);
+    expect(Object.keys(types.StartWorkflowExecutionResponse!.fields).sort()).toEqual(['firstExecutionRunId', 'runId', 'started']);
   });
 
   it('reads the run id from the server response', () => {

@@ -1,8 +1,8 @@
 import { createRequire } from 'node:module';
 import { hostname } from 'node:os';
 import { randomUUID } from 'node:crypto';
-import protobuf from 'protobufjs/light.js';
 import type { RunStart } from '../../control/run-start.ts';
+import { ProtoCodec } from './proto-codec.ts';
 import { extractStartSchema, NAMESPACE_NOT_FOUND_TYPE, START_REQUEST_TYPE, START_RESPONSE_TYPE, type ReflectionRoot, type SchemaJson } from './start-schema-extract.ts';
 
 /** The file `npm run build` writes beside this module's compiled JavaScript (see write-start-schema.mjs). */
@@ -11,10 +11,7 @@ export const GENERATED_SCHEMA_FILE = 'start-schema.generated.js';
 export interface StartSchema {
   /** The @temporalio/client version whose request this is; sent as `client-version` as that client does. */
   clientVersion: string;
-  request: protobuf.Type;
-  response: protobuf.Type;
-  rpcStatus: protobuf.Type;
-  namespaceNotFound: protobuf.Type;
+  codec: ProtoCodec;
 }
 
 let loaded: Promise<StartSchema> | undefined;
@@ -48,14 +45,7 @@ export function generateStartSchema(): GeneratedStartSchema {
 }
 
 export function schemaFromJson(generated: GeneratedStartSchema): StartSchema {
-  const root = protobuf.Root.fromJSON(generated.schema as protobuf.INamespace);
-  return {
-    clientVersion: generated.clientVersion,
-    request: root.lookupType(START_REQUEST_TYPE),
-    response: root.lookupType(START_RESPONSE_TYPE),
-    rpcStatus: root.lookupType('google.rpc.Status'),
-    namespaceNotFound: root.lookupType(NAMESPACE_NOT_FOUND_TYPE),
-  };
+  return { clientVersion: generated.clientVersion, codec: new ProtoCodec(generated.schema) };
 }
 
 const utf8 = new TextEncoder();
@@ -96,22 +86,21 @@ export function startRequestObject(start: RunStart, namespace: string, identity:
 }
 
 export function encodeStartRequest(schema: StartSchema, request: Record<string, unknown>): Uint8Array {
-  return schema.request.encode(schema.request.fromObject(request)).finish();
+  return schema.codec.encode(START_REQUEST_TYPE, request);
 }
 
 export function decodeStartResponse(schema: StartSchema, bytes: Uint8Array): { runId: string; started: boolean } {
-  const response = schema.response.toObject(schema.response.decode(bytes), { defaults: true }) as { runId: string; started: boolean };
-  return { runId: response.runId, started: response.started };
+  const response = schema.codec.decode(START_RESPONSE_TYPE, bytes) as { runId?: string; started?: boolean };
+  return { runId: response.runId ?? '', started: response.started ?? false };
 }
 
 /** The namespace a NOT_FOUND answer names in its status details, or null when it is about something else. */
 export function namespaceNotFoundIn(schema: StartSchema, statusDetails: Buffer | null): string | null {
   if (!statusDetails) return null;
-  const status = schema.rpcStatus.decode(statusDetails) as unknown as { details?: { type_url?: string; typeUrl?: string; value?: Uint8Array }[] };
+  const status = schema.codec.decode('google.rpc.Status', statusDetails) as { details?: { type_url?: string; value?: Uint8Array }[] };
   for (const detail of status.details ?? []) {
-    const typeUrl = detail.type_url ?? detail.typeUrl ?? '';
-    if (typeUrl.replace(/^.*\//, '') === NAMESPACE_NOT_FOUND_TYPE && detail.value) {
-      return (schema.namespaceNotFound.decode(detail.value) as unknown as { namespace: string }).namespace;
+    if ((detail.type_url ?? '').replace(/^.*\//, '') === NAMESPACE_NOT_FOUND_TYPE) {
+      return ((schema.codec.decode(NAMESPACE_NOT_FOUND_TYPE, detail.value ?? new Uint8Array()) as { namespace?: string }).namespace ?? '');
     }
   }
   return null;
