@@ -205,6 +205,18 @@ function triggerWaitSection(result: TriggerWaitResult): string {
     `Medians of ${result.measuredRuns} runs after a warm-up: CLI spawn to exit ${ms(result.cliMs)} (runs: ${result.runsCliMs.join(', ')} ms), ` +
       `the run's span ${ms(result.spanMs)} (runs: ${result.runsSpanMs.join(', ')} ms); ratio ${x(result.ratio)}, target <= ${result.target.toFixed(2)}x.`,
     '',
+    'Where the time outside the span goes (medians; from the spawn and exit times and the run\'s history event times):',
+    '',
+    table(
+      ['part', 'time'],
+      [
+        ['CLI before the run starts (Node, modules, config, DAG lookup, the start call)', ms(result.breakdown.cliBeforeStartMs)],
+        ['engine: run started to first task start (first workflow task: plan, params, first record)', ms(result.breakdown.engineBeforeFirstTaskMs)],
+        ['engine: last task end to run close (last workflow task: final run record)', ms(result.breakdown.engineAfterLastTaskMs)],
+        ['CLI after the close (noticing it, printing, exit)', ms(result.breakdown.cliAfterCloseMs)],
+      ],
+    ),
+    '',
     result.baseline,
   ].join('\n');
 }

@@ -12,7 +12,19 @@ import { median, ratio, round } from './stats.ts';
 export const TRIGGER_BASELINE_EXPLAINED =
   '`weir trigger <dag> --wait` as a user runs it: a fresh CLI process, spawn to exit, against a worker already running on the bench stack. ' +
   "Baseline: the run's own span in the same run, first task start to last task end, from its run snapshot. The gap is what the CLI " +
-  'adds: start-up, finding the DAG (content-hash catalog, unchanged files not run again), the params check, starting the run, and noticing its end.';
+  'adds: start-up, finding the DAG (content-hash catalog, unchanged files not run again), the params check, starting the run (one gRPC call on node:http2, the Temporal client loads only once the run is going), and noticing its end.';
+
+/** Where the time outside the span goes, from the CLI's spawn and exit and the run's history event times (one machine, one clock). */
+export interface TriggerWaitBreakdown {
+  /** Spawn to WorkflowExecutionStarted: Node, the CLI's modules, config, the DAG lookup, the start call. */
+  cliBeforeStartMs: number;
+  /** WorkflowExecutionStarted to the first task's start: the first workflow task (plan, params, first record). */
+  engineBeforeFirstTaskMs: number;
+  /** The last task's end to the run's close: the last workflow task (final run record, callbacks). */
+  engineAfterLastTaskMs: number;
+  /** The close to the CLI's exit: noticing the close, printing, exiting. */
+  cliAfterCloseMs: number;
+}
 
 export interface TriggerWaitResult {
   tasks: number;
@@ -24,6 +36,8 @@ export interface TriggerWaitResult {
   target: number;
   runsCliMs: number[];
   runsSpanMs: number[];
+  /** Medians over the measured runs. */
+  breakdown: TriggerWaitBreakdown;
 }
 
 export async function runTriggerWaitBenchmark(options: { temporalAddress: string; databaseUrl: string; bundlePath: string; scratchDir: string; tasks: number; runs: number; log: (line: string) => void }): Promise<TriggerWaitResult> {
@@ -38,22 +52,36 @@ export async function runTriggerWaitBenchmark(options: { temporalAddress: string
   const running = weir.runAll();
   const cli: number[] = [];
   const spans: number[] = [];
+  const parts: TriggerWaitBreakdown[] = [];
   try {
     // Pass 0 warms the CLI's content cache and the worker; it is not recorded.
     for (let pass = 0; pass <= options.runs; pass++) {
       const started = performance.now();
+      const spawnedAt = Date.now();
       const stdout = await runCli(['--dags', dagsDir, 'trigger', dagId, '--wait', '--json'], { TEMPORAL_ADDRESS: options.temporalAddress, DATABASE_URL: options.databaseUrl, WEIR_TASK_QUEUE: taskQueue });
       const wall = performance.now() - started;
+      const exitedAt = Date.now();
       const runId = (JSON.parse(stdout) as { runId: string }).runId;
       const snapshot = await getRunSnapshot(client, runId);
       const starts = snapshot.tasks.map((task) => Date.parse(task.startedAt ?? ''));
       const ends = snapshot.tasks.map((task) => Date.parse(task.endedAt ?? ''));
       const span = Math.max(...ends) - Math.min(...starts);
       if (snapshot.status !== 'success' || !Number.isFinite(span)) throw new Error(`run ${runId} ended ${snapshot.status} without task times`);
-      options.log(`  trigger --wait ${pass === 0 ? 'warm-up' : `run ${pass}/${options.runs}`}: CLI ${Math.round(wall)} ms, run span ${Math.round(span)} ms`);
+      const events = await runEventTimes(client, runId);
+      const part: TriggerWaitBreakdown = {
+        cliBeforeStartMs: events.startedAt - spawnedAt,
+        engineBeforeFirstTaskMs: Math.min(...starts) - events.startedAt,
+        engineAfterLastTaskMs: events.closedAt - Math.max(...ends),
+        cliAfterCloseMs: exitedAt - events.closedAt,
+      };
+      options.log(
+        `  trigger --wait ${pass === 0 ? 'warm-up' : `run ${pass}/${options.runs}`}: CLI ${Math.round(wall)} ms, run span ${Math.round(span)} ms; ` +
+          `CLI before start ${part.cliBeforeStartMs} ms, engine before first task ${part.engineBeforeFirstTaskMs} ms, after last task ${part.engineAfterLastTaskMs} ms, CLI after close ${part.cliAfterCloseMs} ms`,
+      );
       if (pass > 0) {
         cli.push(wall);
         spans.push(span);
+        parts.push(part);
       }
     }
   } finally {
@@ -63,7 +91,24 @@ export async function runTriggerWaitBenchmark(options: { temporalAddress: string
   }
   const cliMs = round(median(cli));
   const spanMs = round(median(spans));
-  return { tasks: options.tasks, measuredRuns: options.runs, baseline: TRIGGER_BASELINE_EXPLAINED, cliMs, spanMs, ratio: ratio(cliMs, spanMs), target: 1.15, runsCliMs: cli.map((v) => round(v)), runsSpanMs: spans.map((v) => round(v)) };
+  return { tasks: options.tasks, measuredRuns: options.runs, baseline: TRIGGER_BASELINE_EXPLAINED, cliMs, spanMs, ratio: ratio(cliMs, spanMs), target: 1.15, runsCliMs: cli.map((v) => round(v)), runsSpanMs: spans.map((v) => round(v)), breakdown: medianBreakdown(parts) };
+}
+
+function medianBreakdown(parts: readonly TriggerWaitBreakdown[]): TriggerWaitBreakdown {
+  const of = (key: keyof TriggerWaitBreakdown) => round(median(parts.map((part) => part[key])));
+  return { cliBeforeStartMs: of('cliBeforeStartMs'), engineBeforeFirstTaskMs: of('engineBeforeFirstTaskMs'), engineAfterLastTaskMs: of('engineAfterLastTaskMs'), cliAfterCloseMs: of('cliAfterCloseMs') };
+}
+
+/** When the server recorded the run's start and its close (first and last history events). */
+async function runEventTimes(client: Client, runId: string): Promise<{ startedAt: number; closedAt: number }> {
+  const history = await client.workflow.getHandle(runId).fetchHistory();
+  const events = history.events ?? [];
+  const millis = (event: (typeof events)[number] | undefined) => {
+    const time = event?.eventTime;
+    if (!time) throw new Error(`run ${runId} has a history event without a time`);
+    return Number(time.seconds ?? 0) * 1000 + Math.floor((time.nanos ?? 0) / 1e6);
+  };
+  return { startedAt: millis(events[0]), closedAt: millis(events.at(-1)) };
 }
 
 function runCli(args: readonly string[], env: Record<string, string>): Promise<string> {

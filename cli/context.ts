@@ -93,7 +93,7 @@ export class CliContext {
       // Its identity names the actor, so Temporal records who started, cleared or cancelled a run.
       const actor = this.actor;
       this.clientPromise = Promise.all([import('../worker/temporal-connection.ts'), import('../control/acting-client.ts'), import('../control/run-actor.ts')]).then(async ([{ connectClient }, { clientActingAs }, { actorIdentity }]) =>
-        clientActingAs(await connectClient(settings), actorIdentity(actor, 'cli')),
+        clientActingAs(await connectClient(settings, this.io.env), actorIdentity(actor, 'cli')),
       );
     }
     return this.clientPromise;

@@ -65,3 +65,70 @@ export function runStartOptions(request: RunStartRequest): WorkflowStartOptions 
     ...runUserMetadata(request.webUrl, request.dagId, request.runId),
   };
 }
+
+/** A run to start, as `weir trigger`, the web view and backfill name it. */
+export interface TriggerOptions {
+  dagId: string;
+  params: Record<string, unknown>;
+  taskQueue: string;
+  runType?: RunType;
+  logicalDate?: Date;
+  runId?: string;
+  /** Refuse to reuse a run id even after that run closed (backfills stay idempotent). */
+  rejectDuplicate?: boolean;
+  /** Base URL of Weir's web view (WEIR_WEB_URL) for the link back from the Temporal UI; default http://127.0.0.1:8080. */
+  webUrl?: string | undefined;
+  /**
+   * Who triggers the run, for its memo `weirTriggeredBy`. Send it with a client whose identity
+   * names the same person (`clientActingAs(client, actorIdentity(name, channel))`).
+   */
+  triggeredBy?: string | undefined;
+}
+
+/**
+ * `runStartOptions` as plain values: the Temporal client path (control/runs.ts `startRun`) and
+ * the CLI's lean start path (cli/lean-start/) both send this, so the two can never differ in
+ * ids, memo, search attributes or metadata.
+ */
+export interface RunStart {
+  workflowId: string;
+  /** The DAG id: the workflow type the default workflow serves. */
+  workflowType: string;
+  taskQueue: string;
+  /** Params first, then the run's identity, exactly as the Temporal UI would pass params. */
+  args: [Record<string, unknown>, RunOptions];
+  rejectDuplicate: boolean;
+  memo: Record<string, unknown>;
+  searchAttributes: Record<string, string[]>;
+  staticSummary: string;
+  staticDetails: string;
+}
+
+/** The start of a new run (id from `newRunId` unless one is given), built by `runStartOptions`. */
+export function describeRunStart(options: TriggerOptions): RunStart {
+  const runType = options.runType ?? 'manual';
+  const logicalDate = (options.logicalDate ?? new Date()).toISOString();
+  const runId = options.runId ?? newRunId(options.dagId, runType, logicalDate);
+  const start = runStartOptions({
+    dagId: options.dagId,
+    runId,
+    params: options.params,
+    taskQueue: options.taskQueue,
+    runType,
+    logicalDate,
+    triggeredBy: options.triggeredBy,
+    rejectDuplicate: options.rejectDuplicate,
+    webUrl: options.webUrl,
+  });
+  return {
+    workflowId: start.workflowId,
+    workflowType: options.dagId,
+    taskQueue: options.taskQueue,
+    args: start.args as RunStart['args'],
+    rejectDuplicate: options.rejectDuplicate === true,
+    memo: start.memo ?? {},
+    searchAttributes: start.searchAttributes as Record<string, string[]>,
+    staticSummary: start.staticSummary ?? '',
+    staticDetails: start.staticDetails ?? '',
+  };
+}

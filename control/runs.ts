@@ -14,30 +14,12 @@ import {
 import { plainRunSnapshot, type PackedRunSnapshot } from '../plan/packed-snapshot.ts';
 import { HASH_MEMO } from './schedules.ts';
 import { temporalClient, temporalCommon } from './temporal-sdk.ts';
-import { LOGICAL_DATE_MEMO, newRunId, runStartOptions } from './run-start.ts';
-
-export { LOGICAL_DATE_MEMO } from './run-start.ts';
+import { describeRunStart, LOGICAL_DATE_MEMO, type RunStart, type TriggerOptions } from './run-start.ts';
 
 const { WorkflowFailedError, WorkflowNotFoundError, WorkflowUpdateFailedError } = temporalClient;
 const { ApplicationFailure, CancelledFailure, TerminatedFailure, TimeoutFailure } = temporalCommon;
 
-export interface TriggerOptions {
-  dagId: string;
-  params: Record<string, unknown>;
-  taskQueue: string;
-  runType?: RunType;
-  logicalDate?: Date;
-  runId?: string;
-  /** Refuse to reuse a run id even after that run closed (backfills stay idempotent). */
-  rejectDuplicate?: boolean;
-  /** Base URL of Weir's web view (WEIR_WEB_URL) for the link back from the Temporal UI; default http://127.0.0.1:8080. */
-  webUrl?: string | undefined;
-  /**
-   * Who triggers the run, for its memo `weirTriggeredBy`. Send it with a client whose identity
-   * names the same person (`clientActingAs(client, actorIdentity(name, channel))`).
-   */
-  triggeredBy?: string | undefined;
-}
+export { LOGICAL_DATE_MEMO, type TriggerOptions } from './run-start.ts';
 
 export class RunNotFoundError extends Error {
   constructor(readonly runId: string) {
@@ -51,24 +33,22 @@ export class RunNotFoundError extends Error {
  * would. The start options come from `runStartOptions`, as every other starter's do.
  */
 export async function triggerRun(client: Client, options: TriggerOptions): Promise<string> {
-  const runType = options.runType ?? 'manual';
-  const logicalDate = (options.logicalDate ?? new Date()).toISOString();
-  const runId = options.runId ?? newRunId(options.dagId, runType, logicalDate);
-  await client.workflow.start(
-    options.dagId,
-    runStartOptions({
-      dagId: options.dagId,
-      runId,
-      params: options.params,
-      taskQueue: options.taskQueue,
-      runType,
-      logicalDate,
-      triggeredBy: options.triggeredBy,
-      rejectDuplicate: options.rejectDuplicate,
-      webUrl: options.webUrl,
-    }),
-  );
-  return runId;
+  return startRun(client, describeRunStart(options));
+}
+
+/** Starts the run `describeRunStart` described; resolves with its run id (the workflow id). */
+export async function startRun(client: Client, start: RunStart): Promise<string> {
+  await client.workflow.start(start.workflowType, {
+    workflowId: start.workflowId,
+    taskQueue: start.taskQueue,
+    args: start.args,
+    ...(start.rejectDuplicate ? { workflowIdReusePolicy: 'REJECT_DUPLICATE' as const } : {}),
+    memo: start.memo,
+    searchAttributes: start.searchAttributes,
+    staticSummary: start.staticSummary,
+    staticDetails: start.staticDetails,
+  });
+  return start.workflowId;
 }
 
 function handleFor(client: Client, runId: string): WorkflowHandle {

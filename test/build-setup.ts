@@ -18,6 +18,7 @@ export default async function setup(): Promise<void> {
   process.stderr.write('[weir test setup] sources changed since the last build: npm run build\n');
   await promisify(execFile)(process.execPath, [path.join(REPO, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', path.join(REPO, 'tsconfig.build.json')], { cwd: REPO });
   await promisify(execFile)(process.execPath, [path.join(REPO, 'ui', 'copy-assets.mjs')], { cwd: REPO });
+  await promisify(execFile)(process.execPath, [path.join(REPO, 'cli', 'lean-start', 'write-start-schema.mjs')], { cwd: REPO });
   // tsc leaves its build info alone when no emitted file changed (an edited test, say).
   const now = new Date();
   await utimes(BUILD_INFO, now, now);

@@ -3,6 +3,9 @@ import type { NativeConnection } from '@temporalio/worker';
 import { temporalClient } from '../control/temporal-sdk.ts';
 import { dataConverterFromEnv } from '../codec/index.ts';
 import type { TemporalSettings } from './config.ts';
+import { TemporalUnreachableError } from './temporal-unreachable.ts';
+
+export { TemporalUnreachableError };
 
 function connectionOptions(settings: TemporalSettings) {
   return {
@@ -10,13 +13,6 @@ function connectionOptions(settings: TemporalSettings) {
     ...(settings.tls ? { tls: settings.tls } : {}),
     ...(settings.apiKey ? { apiKey: settings.apiKey } : {}),
   };
-}
-
-export class TemporalUnreachableError extends Error {
-  constructor(readonly address: string, cause: unknown) {
-    super(`cannot reach Temporal at ${address}: ${(cause as Error)?.message ?? cause}. Is the server running (weir dev), and is TEMPORAL_ADDRESS right?`);
-    this.name = 'TemporalUnreachableError';
-  }
 }
 
 /** A Client; it encrypts payloads when WEIR_PAYLOAD_KEY is set (see codec/), like the workers must. */

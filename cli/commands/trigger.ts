@@ -1,8 +1,10 @@
 import type { Client } from '@temporalio/client';
 import type { Command } from 'commander';
-import { awaitRunPickup, triggerRun, waitForRun } from '../../control/runs.ts';
+import { actorIdentity } from '../../control/run-actor.ts';
+import { describeRunStart, type RunStart } from '../../control/run-start.ts';
 import type { RunSnapshot } from '../../plan/types.ts';
 import { validateParams } from '../../sdk/params.ts';
+import type { CliContext } from '../context.ts';
 import { CliError } from '../errors.ts';
 import { printJson } from '../format.ts';
 import { collectParamPair, mergeParams, parseIsoDate, parseParamsJson } from '../parse-options.ts';
@@ -47,15 +49,12 @@ export function registerTriggerCommand(program: Command, contextFor: ContextFor)
       const params = mergeParams(options.paramsJson, options.param);
       // Fails here, before a run is started, so a typo never starts one.
       if (entry.takesParams !== false) validateParams((await context.importDag(dagId)).dag, params);
-      const client = await context.client();
-      const runId = await triggerRun(client, {
-        dagId,
-        params,
-        taskQueue: context.taskQueue,
-        webUrl: context.webUrl,
-        triggeredBy: context.actor,
-        ...(options.logicalDate ? { logicalDate: options.logicalDate } : {}),
-      });
+      const runId = await startRunQuickly(
+        context,
+        describeRunStart({ dagId, params, taskQueue: context.taskQueue, webUrl: context.webUrl, triggeredBy: context.actor, ...(options.logicalDate ? { logicalDate: options.logicalDate } : {}) }),
+      );
+      // Loaded only now: the run is already going, and waiting has the whole run to load them.
+      const [client, { awaitRunPickup, waitForRun }] = await Promise.all([context.client(), import('../../control/runs.ts')]);
       if (!options.wait) {
         // A run the workers cannot start (no such DAG on them, params they refuse) fails within a
         // moment: say so now rather than print an id that leads nowhere.
@@ -75,6 +74,22 @@ export function registerTriggerCommand(program: Command, contextFor: ContextFor)
       if (final.status !== 'success') throw new RunUnsuccessfulError(final, await runFailureWithoutTask(client, final));
       if (!options.json) context.io.out(`run ${runId} succeeded`);
     });
+}
+
+/**
+ * Starts the run on the lean path (cli/lean-start/: one gRPC call on node:http2, a small
+ * schema, no Temporal client) when the configuration allows it, else through the client. The
+ * client's load is most of the time a CLI spends before a run starts; the request is the same.
+ */
+async function startRunQuickly(context: CliContext, start: RunStart): Promise<string> {
+  const settings = context.temporalSettings();
+  const { leanStartFallbackReason, startRunLean } = await import('../lean-start/lean-start.ts');
+  if (leanStartFallbackReason(settings, context.io.env) === null) {
+    await startRunLean(settings, start, actorIdentity(context.actor, 'cli'));
+    return start.workflowId;
+  }
+  const [client, { startRun }] = await Promise.all([context.client(), import('../../control/runs.ts')]);
+  return startRun(client, start);
 }
 
 /**
