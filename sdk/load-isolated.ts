@@ -14,6 +14,8 @@ export const DEFAULT_DAG_LOAD_LIMITS: DagLoadLimits = { fileTimeoutMs: 30_000, m
 
 export type EvaluatedModule = EvaluatedDagModule;
 
+const TIMED_OUT = 'timed out after';
+
 /** The child's own source sits beside this file: `.ts` in the repository, `.js` once compiled. */
 const CHILD_SCRIPT = fileURLToPath(new URL(`./load-child${import.meta.url.endsWith('.ts') ? '.ts' : '.js'}`, import.meta.url));
 
@@ -42,7 +44,8 @@ export async function evaluateModulesIsolated(
     if (outcome && results.length < modules.length) {
       // The module in progress when the child died is the offender; the next child starts after it.
       const offender = modules[results.length] as ChildRequest['modules'][number];
-      results.push({ problems: [{ file: offender.name, message: outcome }] });
+      const timedOut = outcome.startsWith(TIMED_OUT);
+      results.push({ problems: [{ file: offender.name, message: outcome }], ...(timedOut ? { timedOutAfterMs: limits.fileTimeoutMs } : {}) });
     }
   }
   return results;
@@ -129,7 +132,7 @@ export function startLoadingProcess(cwd: string, limits: DagLoadLimits = DEFAULT
         };
         const armTimer = () => {
           if (timer) clearTimeout(timer);
-          timer = setTimeout(() => finish(`timed out after ${formatSeconds(limits.fileTimeoutMs)} while it was imported`), limits.fileTimeoutMs);
+          timer = setTimeout(() => finish(`${TIMED_OUT} ${formatSeconds(limits.fileTimeoutMs)} while it was imported`), limits.fileTimeoutMs);
         };
         child.once('error', (error) => {
           if (settled) return;

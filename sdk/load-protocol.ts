@@ -29,4 +29,6 @@ export interface EvaluatedDagModule {
   problems: DagProblem[];
   /** Whether the DAG declares a params schema; a trigger of one that does not needs no import to check params. */
   takesParams?: boolean;
+  /** Set when the file overran this time limit: a later load with a longer limit runs it again rather than reuse the result. */
+  timedOutAfterMs?: number;
 }

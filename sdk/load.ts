@@ -98,19 +98,25 @@ export async function loadDagPlanFiles(files: readonly string[], baseDir: string
   const hashOf = memoizedHash();
   const results = new Map<string, CachedFileResult>();
   const stale: string[] = [];
+  const limits: DagLoadLimits = { ...DEFAULT_DAG_LOAD_LIMITS, ...options.limits };
   // One listing of the cache folder rather than one access() per module.
   const present = cached.size === 0 ? new Set<string>() : new Set(await readdir(cacheDir).catch((): string[] => []));
   await Promise.all(
     absolute.map(async (file) => {
       const entry = cached.get(file);
-      const reusable = entry && (await inputsUnchanged(entry.inputs, hashOf)) && (!entry.moduleHash || present.has(path.basename(modulePathFor(cacheDir, entry.moduleHash))));
+      // A file that overran a shorter limit than this load's gets the longer one.
+      const reusable =
+        entry &&
+        (entry.timedOutAfterMs === undefined || entry.timedOutAfterMs >= limits.fileTimeoutMs) &&
+        (await inputsUnchanged(entry.inputs, hashOf)) &&
+        (!entry.moduleHash || present.has(path.basename(modulePathFor(cacheDir, entry.moduleHash))));
       if (reusable) results.set(file, entry);
       else stale.push(file);
     }),
   );
   if (stale.length > 0) {
     stale.sort();
-    for (const [file, result] of await evaluateFiles(stale, baseDir, cacheDir, { ...DEFAULT_DAG_LOAD_LIMITS, ...options.limits })) results.set(file, result);
+    for (const [file, result] of await evaluateFiles(stale, baseDir, cacheDir, limits)) results.set(file, result);
     if (options.cache !== false) {
       await writeCatalogCache(cacheDir, baseDir, new Map(absolute.map((file) => [file, results.get(file) as CachedFileResult])));
       // Only after a change: a load that found everything cached stays a few reads.
@@ -204,9 +210,10 @@ async function evaluateEachFile(files: readonly string[], baseDir: string, cache
   return results;
 }
 
-function outcomeFields(outcome: EvaluatedModule): Pick<CachedFileResult, 'problems' | 'plan' | 'takesParams'> {
+function outcomeFields(outcome: EvaluatedModule): Pick<CachedFileResult, 'problems' | 'plan' | 'takesParams' | 'timedOutAfterMs'> {
   return {
     problems: outcome.problems,
+    ...(outcome.timedOutAfterMs !== undefined ? { timedOutAfterMs: outcome.timedOutAfterMs } : {}),
     ...(outcome.plan ? { plan: outcome.plan } : {}),
     ...(outcome.takesParams !== undefined ? { takesParams: outcome.takesParams } : {}),
   };
