@@ -1,8 +1,10 @@
 import { spawn } from 'node:child_process';
+import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { build } from 'esbuild';
 import { runTsChild } from './child-process.ts';
 import type { LoadCorpus } from './generate-dags.ts';
-import { REPO_ROOT } from './paths.ts';
+import { GENERATED_DIR, REPO_ROOT } from './paths.ts';
 import { median, ratio, round } from './stats.ts';
 import type { ValidateChildReport } from './validate-child.ts';
 
@@ -12,7 +14,9 @@ export const VALIDATE_BASELINE_EXPLAINED =
   "Baseline: the loading path `weir dags validate` took before this change (bench/legacy-load.ts): one esbuild bundle of all files, imported and " +
   'checked in the calling process, with no isolation and no cache. Cold = every file compiled and run in the isolated loading process ' +
   '(`--no-cache`); warm = no file changed since the last load, so results come from the content-hash cache. Each figure is one fresh process, ' +
-  'loader import included; `weir dags validate` (CLI) is the whole command, warm, with `--no-typecheck`, start-up of the CLI included.';
+  'loader import included. Compiled = Weir as `weir` runs it (dist/, plain Node, no TypeScript loader), both paths; sources = Weir\'s TypeScript ' +
+  'under tsx with the `weir-source` condition, as tests run it, where the loading process pays tsx\'s start-up too. ' +
+  '`weir dags validate` (CLI) is the whole command, warm, with `--no-typecheck`, start-up of the CLI included.';
 
 export interface ValidateResult {
   files: number;
@@ -20,6 +24,10 @@ export interface ValidateResult {
   baseline: string;
   legacyMs: number;
   coldMs: number;
+  /** The same two paths run from Weir's TypeScript sources under tsx. */
+  sourceLegacyMs: number;
+  sourceColdMs: number;
+  ratioSourceCold: number;
   warmMs: number;
   cliWarmMs: number;
   cliHelpMs: number;
@@ -29,17 +37,21 @@ export interface ValidateResult {
 
 export async function runValidateBenchmark(options: { corpus: LoadCorpus; runs: number; log: (line: string) => void }): Promise<ValidateResult> {
   const dir = options.corpus.weirDir;
-  const samples: Record<'legacy' | 'cold' | 'warm' | 'cli' | 'help', number[]> = { legacy: [], cold: [], warm: [], cli: [], help: [] };
-  const load = async (mode: 'legacy' | 'cold' | 'warm') => {
-    const { report } = await runTsChild<ValidateChildReport>(VALIDATE_CHILD, [mode, dir]);
+  const samples: Record<'legacy' | 'cold' | 'sourceLegacy' | 'sourceCold' | 'warm' | 'cli' | 'help', number[]> = { legacy: [], cold: [], sourceLegacy: [], sourceCold: [], warm: [], cli: [], help: [] };
+  const compiledChild = await compileValidateChild(path.join(GENERATED_DIR, 'validate-child.mjs'));
+  const check = (mode: string, report: ValidateChildReport) => {
     if (report.dags !== options.corpus.files || report.problems !== 0) throw new Error(`${mode} loaded ${report.dags} of ${options.corpus.files} DAGs with ${report.problems} problem(s)`);
     return report.loadMs;
   };
+  const load = async (mode: 'legacy' | 'cold' | 'warm') => check(mode, (await runNodeChild<ValidateChildReport>(compiledChild, [mode, dir])).report);
+  const loadFromSources = async (mode: 'legacy' | 'cold') => check(`${mode} (sources)`, (await runTsChild<ValidateChildReport>(VALIDATE_CHILD, [mode, dir])).report);
   // Pass 0 warms the OS file cache and the content cache; it is not recorded.
   for (let pass = 0; pass <= options.runs; pass++) {
     const figures = {
       legacy: await load('legacy'),
       cold: await load('cold'),
+      sourceLegacy: await loadFromSources('legacy'),
+      sourceCold: await loadFromSources('cold'),
       warm: await load('warm'),
       cli: await timeCli(['--dags', dir, 'dags', 'validate', '--no-typecheck']),
       help: await timeCli(['--help']),
@@ -49,12 +61,17 @@ export async function runValidateBenchmark(options: { corpus: LoadCorpus; runs: 
   }
   const legacyMs = round(median(samples.legacy));
   const coldMs = round(median(samples.cold));
+  const sourceLegacyMs = round(median(samples.sourceLegacy));
+  const sourceColdMs = round(median(samples.sourceCold));
   return {
     files: options.corpus.files,
     measuredRuns: options.runs,
     baseline: VALIDATE_BASELINE_EXPLAINED,
     legacyMs,
     coldMs,
+    sourceLegacyMs,
+    sourceColdMs,
+    ratioSourceCold: ratio(sourceColdMs, sourceLegacyMs),
     warmMs: round(median(samples.warm)),
     cliWarmMs: round(median(samples.cli)),
     cliHelpMs: round(median(samples.help)),
@@ -71,5 +88,56 @@ function timeCli(args: readonly string[]): Promise<number> {
     child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
     child.once('error', reject);
     child.once('exit', (code) => (code === 0 ? resolve(performance.now() - started) : reject(new Error(`weir ${args.join(' ')} exited with ${code}: ${stderr.trim()}`))));
+  });
+}
+
+/**
+ * bench/validate-child.ts compiled to one JavaScript file whose imports of Weir's sources point at
+ * their compiled twins in dist/ (built by `npm run bench` first), so both paths run on plain Node
+ * as the `weir` command does, with no TypeScript loader in either process.
+ */
+async function compileValidateChild(outfile: string): Promise<string> {
+  const sourceRoots = ['sdk', 'plan', 'infra'].map((folder) => path.join(REPO_ROOT, folder) + path.sep);
+  await build({
+    entryPoints: [VALIDATE_CHILD],
+    outfile,
+    bundle: true,
+    format: 'esm',
+    platform: 'node',
+    target: 'node20',
+    packages: 'external',
+    logLevel: 'silent',
+    plugins: [
+      {
+        name: 'weir-from-dist',
+        setup(builder) {
+          builder.onResolve({ filter: /\.ts$/ }, (args) => {
+            const absolute = path.resolve(args.resolveDir, args.path);
+            if (!sourceRoots.some((root) => absolute.startsWith(root))) return undefined;
+            return { path: path.join(REPO_ROOT, 'dist', path.relative(REPO_ROOT, absolute)).replace(/\.ts$/, '.js'), external: true };
+          });
+        },
+      },
+    ],
+  });
+  return outfile;
+}
+
+function runNodeChild<T>(script: string, args: readonly string[]): Promise<{ report: T }> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [script, ...args], { cwd: REPO_ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
+    child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
+    child.once('error', reject);
+    child.once('exit', (code, signal) => {
+      if (code !== 0) return reject(new Error(`${script} exited with ${signal ?? `code ${code}`}\n${stderr.trim().split('\n').slice(-20).join('\n')}`));
+      try {
+        resolve({ report: JSON.parse(stdout.trim().split('\n').at(-1) ?? '') as T });
+      } catch {
+        reject(new Error(`${script} printed no JSON report`));
+      }
+    });
   });
 }

@@ -181,8 +181,10 @@ function loadingSection(result: LoadingResult): string {
 
 function validateSection(result: ValidateResult): string {
   const rows = [
-    ['previous path: one bundle, in process (baseline)', ms(result.legacyMs), '1.00x'],
-    ['cold: compiled and run in the isolated loading process (`--no-cache`)', ms(result.coldMs), x(result.ratioCold)],
+    ['compiled: previous path, one bundle, in process (baseline)', ms(result.legacyMs), '1.00x'],
+    ['compiled: cold, compiled and run in the isolated loading process (`--no-cache`)', ms(result.coldMs), x(result.ratioCold)],
+    ['sources (tsx): previous path, in process', ms(result.sourceLegacyMs), '1.00x'],
+    ['sources (tsx): cold, isolated', ms(result.sourceColdMs), x(result.ratioSourceCold)],
     ['warm: no file changed, results from the content-hash cache', ms(result.warmMs), x(result.warmMs / result.legacyMs)],
     ['`weir dags validate --no-typecheck`, warm, whole CLI process', ms(result.cliWarmMs), '-'],
     ['`weir --help`, whole CLI process (start-up floor)', ms(result.cliHelpMs), '-'],

@@ -44,6 +44,11 @@ export class CliContext {
     return parseWeirEnv(this.io.env).WEIR_WEB_URL;
   }
 
+  /** The per-file time limit of DAG loading (WEIR_DAG_LOAD_TIMEOUT_MS); the heap limit keeps its default. */
+  get dagLoadLimits(): { fileTimeoutMs: number } {
+    return { fileTimeoutMs: parseWeirEnv(this.io.env).WEIR_DAG_LOAD_TIMEOUT_MS };
+  }
+
   /**
    * Who acts (triggers, clears, approves, cancels, pauses), for the audit trail: `--as`, else
    * WEIR_ACTOR, else $USER. The Temporal client names them as its identity too.
@@ -58,7 +63,7 @@ export class CliContext {
    * the loader brings esbuild, which commands without DAGs never need.
    */
   catalog(): Promise<DagPlanCatalog> {
-    this.catalogPromise ??= import('../sdk/load.ts').then(({ loadDagPlans }) => loadDagPlans(this.dagsDir));
+    this.catalogPromise ??= import('../sdk/load.ts').then(({ loadDagPlans }) => loadDagPlans(this.dagsDir, { limits: this.dagLoadLimits }));
     return this.catalogPromise;
   }
 

@@ -1,8 +1,8 @@
 import path from 'node:path';
 import { build, type Metafile } from 'esbuild';
 import { BUNDLE_LOADERS_EXPORT } from './load-bundle-export.ts';
-import { DAG_BUILD_OPTIONS, filesUsingImportMeta, keepOwnUrl, keepWeirExternal } from './load-compile.ts';
-import { memoizedHash, sha256 } from './load-hash.ts';
+import { compileKeepingOwnUrls, DAG_BUILD_OPTIONS, keepOwnUrl, keepWeirExternal } from './load-compile.ts';
+import { memoizedHash, memoizedSources, sha256 } from './load-hash.ts';
 
 /**
  * Many DAG files compiled into one ES module that runs none of them when imported: each file
@@ -10,6 +10,8 @@ import { memoizedHash, sha256 } from './load-hash.ts';
  * `import()` into a lazy init when code splitting is off). One output costs esbuild about half of
  * one output per file, and the loading process links one module instead of one per file.
  */
+const BUNDLE_ENTRY = '<dag-bundle>';
+
 export interface CompiledDagBundle {
   code: string;
   /** sha256 of `code`: the name the bundle is cached and imported under. */
@@ -23,22 +25,19 @@ export async function compileDagBundle(files: readonly string[], baseDir: string
   const absWorkingDir = path.dirname(files[0] as string);
   const entry = `export const ${BUNDLE_LOADERS_EXPORT} = [\n${files.map((file) => `  () => import(${JSON.stringify(file)}),`).join('\n')}\n];\n`;
   const dagFiles = new Set(files);
-  const compile = (withOwnUrl: readonly string[]) =>
+  // One read of each file gives both the import.meta scan and the hash its cached result is keyed by.
+  const sources = memoizedSources();
+  const result = await compileKeepingOwnUrls(files, absWorkingDir, sources, (withOwnUrl) =>
     build({
-      stdin: { contents: entry, resolveDir: absWorkingDir, sourcefile: '<dag-bundle>', loader: 'js' },
+      stdin: { contents: entry, resolveDir: absWorkingDir, sourcefile: BUNDLE_ENTRY, loader: 'js' },
       absWorkingDir,
       ...DAG_BUILD_OPTIONS,
       plugins: [keepWeirExternal(path.resolve(baseDir), dagFiles), keepOwnUrl(withOwnUrl)],
-    });
-  const usesImportMeta = await filesUsingImportMeta(files);
-  let result = await compile(usesImportMeta);
-  // Local helpers that use import.meta are known only once bundled (see compileDagFiles).
+    }),
+  );
   const graph = importGraph(result.metafile, absWorkingDir);
-  const helpers = [...graph.keys()].filter((input) => !dagFiles.has(input) && !input.split(path.sep).includes('node_modules'));
-  const helpersWithImportMeta = await filesUsingImportMeta(helpers);
-  if (helpersWithImportMeta.length > 0) result = await compile([...usesImportMeta, ...helpersWithImportMeta]);
   const code = result.outputFiles[0]?.text ?? '';
-  const hashOf = memoizedHash();
+  const hashOf = memoizedHash(sources);
   return {
     code,
     bundleHash: sha256(code),
@@ -59,7 +58,7 @@ export async function compileDagBundle(files: readonly string[], baseDir: string
 function importGraph(metafile: Metafile, absWorkingDir: string): Map<string, string[]> {
   const graph = new Map<string, string[]>();
   for (const [input, info] of Object.entries(metafile.inputs)) {
-    if (input === '<dag-bundle>') continue;
+    if (input === BUNDLE_ENTRY) continue;
     const imports = info.imports.filter((imported) => !imported.external).map((imported) => path.resolve(absWorkingDir, imported.path));
     graph.set(path.resolve(absWorkingDir, input), imports);
   }

@@ -20,6 +20,8 @@ export interface CachedFileResult {
   problems: DagProblem[];
   /** Whether the DAG declares a params schema (see EvaluatedDagModule). */
   takesParams?: boolean;
+  /** The time limit the file overran, if it did (see EvaluatedDagModule). */
+  timedOutAfterMs?: number;
 }
 
 interface CatalogCacheFile {

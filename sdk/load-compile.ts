@@ -1,9 +1,9 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { build, type BuildFailure, type Message, type Plugin } from 'esbuild';
+import { build, type BuildFailure, type Message, type Metafile, type Plugin } from 'esbuild';
 import type { DagProblem } from './errors.ts';
-import { memoizedHash, relativeName, sha256 } from './load-hash.ts';
+import { memoizedHash, memoizedSources, relativeName, sha256, type SourceReader } from './load-hash.ts';
 
 export { sha256 } from './load-hash.ts';
 
@@ -57,10 +57,8 @@ const WEIR_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..
 
 async function compileModules(files: readonly string[], baseDir: string): Promise<CompiledDagFile[]> {
   const absWorkingDir = path.dirname(files[0] as string);
-  // A plugin callback per file is a round trip to esbuild's service; only files that use
-  // import.meta need one, so the others load natively.
-  const usesImportMeta = await filesUsingImportMeta(files);
-  const compile = (withOwnUrl: readonly string[]) =>
+  const sources = memoizedSources();
+  const result = await compileKeepingOwnUrls(files, absWorkingDir, sources, (withOwnUrl) =>
     build({
       entryPoints: files.map((file, i) => ({ in: file, out: `m${i}` })),
       absWorkingDir,
@@ -68,18 +66,10 @@ async function compileModules(files: readonly string[], baseDir: string): Promis
       ...DAG_BUILD_OPTIONS,
       outExtension: { '.js': '.mjs' },
       plugins: [keepWeirExternal(baseDir), keepOwnUrl(withOwnUrl)],
-    });
-  let result = await compile(usesImportMeta);
-  // A local helper a DAG file imports (`_data.ts`) may compute paths from its own URL too. Such
-  // helpers are few and known only once the files are bundled: compile once more with them.
-  const entries = new Set(files);
-  const helpers = Object.keys(result.metafile.inputs)
-    .map((input) => path.resolve(absWorkingDir, input))
-    .filter((input) => !entries.has(input) && !input.split(path.sep).includes('node_modules'));
-  const helpersWithImportMeta = await filesUsingImportMeta(helpers);
-  if (helpersWithImportMeta.length > 0) result = await compile([...usesImportMeta, ...helpersWithImportMeta]);
+    }),
+  );
   const outputs = new Map(result.outputFiles.map((output) => [path.basename(output.path), output.text]));
-  const hashOf = memoizedHash();
+  const hashOf = memoizedHash(sources);
   const inputsByOutput = new Map(Object.entries(result.metafile.outputs).map(([outPath, output]) => [path.basename(outPath), Object.keys(output.inputs)]));
   return Promise.all(
     files.map(async (file, i) => {
@@ -95,9 +85,32 @@ async function compileModules(files: readonly string[], baseDir: string): Promis
   );
 }
 
-export async function filesUsingImportMeta(files: readonly string[]): Promise<string[]> {
-  const texts = await Promise.all(files.map(async (file) => ((await readFile(file, 'utf8').catch(() => '')).includes('import.meta') ? file : null)));
-  return texts.filter((file): file is string => file !== null);
+/**
+ * Runs `compile` with the DAG files that use import.meta kept at their own URL, and once more
+ * if a local helper they import (`_paths.ts`) uses it too: such helpers are known only once the
+ * files are bundled, and they are few. Both ways of compiling DAG files (one module per file,
+ * one bundle of all) go through here; `sources` reads each file once for the scan and the hashes.
+ */
+export async function compileKeepingOwnUrls<T extends { metafile: Metafile }>(
+  dagFiles: readonly string[],
+  absWorkingDir: string,
+  sources: SourceReader,
+  compile: (withOwnUrl: readonly string[]) => Promise<T>,
+): Promise<T> {
+  const usesImportMeta = await filesUsingImportMeta(dagFiles, sources);
+  const result = await compile(usesImportMeta);
+  const entries = new Set(dagFiles);
+  const helpers = Object.keys(result.metafile.inputs)
+    .map((input) => path.resolve(absWorkingDir, input))
+    .filter((input) => !entries.has(input) && !input.split(path.sep).includes('node_modules'));
+  const helpersWithImportMeta = await filesUsingImportMeta(helpers, sources);
+  return helpersWithImportMeta.length > 0 ? compile([...usesImportMeta, ...helpersWithImportMeta]) : result;
+}
+
+/** The files that use import.meta; a file that cannot be read is left to esbuild to report. */
+export async function filesUsingImportMeta(files: readonly string[], sources: SourceReader = memoizedSources()): Promise<string[]> {
+  const facts = await Promise.all(files.map(sources));
+  return files.filter((_file, i) => facts[i]?.usesImportMeta === true);
 }
 
 /**

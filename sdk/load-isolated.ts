@@ -4,7 +4,7 @@ import type { ChildMessage, ChildRequest, EvaluatedDagModule } from './load-prot
 
 /** How long one DAG file may take to import, and how much heap the loading process may use. */
 export interface DagLoadLimits {
-  /** Per file, from the end of the previous one. Default 30 s. */
+  /** Per file, from the end of the previous one. Default 30 s (WEIR_DAG_LOAD_TIMEOUT_MS). */
   fileTimeoutMs: number;
   /** V8 heap limit of the loading process, in MB. Default 1024. */
   memoryLimitMb: number;
@@ -13,6 +13,8 @@ export interface DagLoadLimits {
 export const DEFAULT_DAG_LOAD_LIMITS: DagLoadLimits = { fileTimeoutMs: 30_000, memoryLimitMb: 1024 };
 
 export type EvaluatedModule = EvaluatedDagModule;
+
+const TIMED_OUT = 'timed out after';
 
 /** The child's own source sits beside this file: `.ts` in the repository, `.js` once compiled. */
 const CHILD_SCRIPT = fileURLToPath(new URL(`./load-child${import.meta.url.endsWith('.ts') ? '.ts' : '.js'}`, import.meta.url));
@@ -38,11 +40,12 @@ export async function evaluateModulesIsolated(
   while (results.length < modules.length) {
     const start = results.length;
     const batch = modules.slice(start);
-    const outcome = await runChild(batch, false, cwd, limits, (result) => results.push(result));
+    const outcome = await startLoadingProcess(cwd, limits).evaluate(batch, false, (result) => results.push(result));
     if (outcome && results.length < modules.length) {
       // The module in progress when the child died is the offender; the next child starts after it.
       const offender = modules[results.length] as ChildRequest['modules'][number];
-      results.push({ problems: [{ file: offender.name, message: outcome }] });
+      const timedOut = outcome.startsWith(TIMED_OUT);
+      results.push({ problems: [{ file: offender.name, message: outcome }], ...(timedOut ? { timedOutAfterMs: limits.fileTimeoutMs } : {}) });
     }
   }
   return results;
@@ -51,73 +54,118 @@ export async function evaluateModulesIsolated(
 /**
  * Every module in one child process at once, under one time limit for the whole batch: the
  * results in order, or null when the process died or overran (nothing then says which file).
+ * `started` is a loading process started earlier (see startLoadingProcess), so that its start-up
+ * overlapped the compile; without it one is started here.
  */
-export async function evaluateModulesTogether(modules: ChildRequest['modules'], cwd: string, limits: DagLoadLimits = DEFAULT_DAG_LOAD_LIMITS): Promise<EvaluatedModule[] | null> {
-  if (modules.length === 0) return [];
+export async function evaluateModulesTogether(
+  modules: ChildRequest['modules'],
+  cwd: string,
+  limits: DagLoadLimits = DEFAULT_DAG_LOAD_LIMITS,
+  started?: LoadingProcess,
+): Promise<EvaluatedModule[] | null> {
+  if (modules.length === 0) {
+    started?.stop();
+    return [];
+  }
   const together: EvaluatedModule[] = [];
-  const outcome = await runChild(modules, true, cwd, limits, (result) => together.push(result));
+  const outcome = await (started ?? startLoadingProcess(cwd, limits)).evaluate(modules, true, (result) => together.push(result));
   return outcome === null && together.length === modules.length ? together : null;
 }
 
-/** Resolves with null when every module reported, or with why the child stopped early. */
-function runChild(batch: ChildRequest['modules'], together: boolean, cwd: string, limits: DagLoadLimits, onResult: (result: EvaluatedModule) => void): Promise<string | null> {
-  return new Promise((resolve, reject) => {
-    const execArgv = [...loaderArgs(), `--max-old-space-size=${limits.memoryLimitMb}`];
-    // A process group of its own, so that whatever a DAG file started at import ends with it.
-    const child: ChildProcess = fork(CHILD_SCRIPT, [], { cwd, execArgv, stdio: ['ignore', 'ignore', 'pipe', 'ipc'], serialization: 'advanced', detached: true });
-    let ready = false;
-    let reported = 0;
-    let stderrTail = '';
-    let settled = false;
-    let timer: NodeJS.Timeout | undefined;
-    const fail = (error: Error) => {
-      if (settled) return;
-      settled = true;
-      if (timer) clearTimeout(timer);
-      killGroup(child);
-      reject(error);
+/** A loading process, started and waiting for its one batch of modules. */
+export interface LoadingProcess {
+  /** Resolves with null when every module reported, or with why the process stopped early. */
+  evaluate(batch: ChildRequest['modules'], together: boolean, onResult: (result: EvaluatedModule) => void): Promise<string | null>;
+  /** Ends it (and what it started) without a batch: the compile it waited for failed. */
+  stop(): void;
+}
+
+/**
+ * Starts a loading process at once: Node, its loader and Weir's checks load while the caller
+ * compiles the modules it will be given. Nothing of the DAG files runs before `evaluate`, and the
+ * time limit starts only then.
+ */
+export function startLoadingProcess(cwd: string, limits: DagLoadLimits = DEFAULT_DAG_LOAD_LIMITS): LoadingProcess {
+  const execArgv = [...loaderArgs(), `--max-old-space-size=${limits.memoryLimitMb}`];
+  // A process group of its own, so that whatever a DAG file started at import ends with it.
+  const child: ChildProcess = fork(CHILD_SCRIPT, [], { cwd, execArgv, stdio: ['ignore', 'ignore', 'pipe', 'ipc'], serialization: 'advanced', detached: true });
+  let stderrTail = '';
+  child.stderr?.setEncoding('utf8').on('data', (chunk: string) => {
+    stderrTail = (stderrTail + chunk).slice(-8192);
+  });
+  let exited: { code: number | null; signal: NodeJS.Signals | null } | undefined;
+  child.once('exit', (code, signal) => (exited = { code, signal }));
+  // Settles once: ready, or why it never got there.
+  const ready = new Promise<'ready' | { error: Error }>((resolve) => {
+    const onMessage = (message: ChildMessage) => {
+      if (message.type !== 'ready') return;
+      child.off('message', onMessage);
+      resolve('ready');
     };
-    const finish = (reason: string | null) => {
-      if (settled) return;
-      settled = true;
-      if (timer) clearTimeout(timer);
-      killGroup(child);
-      resolve(reason);
-    };
-    const armTimer = () => {
-      if (timer) clearTimeout(timer);
-      timer = setTimeout(() => finish(`timed out after ${formatSeconds(limits.fileTimeoutMs)} while it was imported`), limits.fileTimeoutMs);
-    };
-    child.stderr?.setEncoding('utf8').on('data', (chunk: string) => {
-      stderrTail = (stderrTail + chunk).slice(-8192);
-    });
-    child.on('message', (message: ChildMessage) => {
-      if (message.type === 'ready') {
-        ready = true;
+    child.on('message', onMessage);
+    child.once('error', (error) => resolve({ error }));
+    child.once('exit', () => resolve({ error: new Error('exited') }));
+  });
+  let used = false;
+  return {
+    stop: () => killGroup(child),
+    evaluate: async (batch, together, onResult) => {
+      if (used) throw new Error('a loading process evaluates one batch');
+      used = true;
+      const state = await ready;
+      // Gone before it was given anything: nothing of the DAG files ran, so none is to blame.
+      if (state !== 'ready' || exited) {
+        killGroup(child);
+        if (exited) throw new DagLoadProcessError(exited.code, exited.signal, stderrTail);
+        throw new DagLoadProcessError(null, null, state === 'ready' ? '' : state.error.message);
+      }
+      return new Promise<string | null>((resolve, reject) => {
+        let reported = 0;
+        let settled = false;
+        let timer: NodeJS.Timeout | undefined;
+        const finish = (reason: string | null) => {
+          if (settled) return;
+          settled = true;
+          if (timer) clearTimeout(timer);
+          killGroup(child);
+          resolve(reason);
+        };
+        const armTimer = () => {
+          if (timer) clearTimeout(timer);
+          timer = setTimeout(() => finish(`${TIMED_OUT} ${formatSeconds(limits.fileTimeoutMs)} while it was imported`), limits.fileTimeoutMs);
+        };
+        child.once('error', (error) => {
+          if (settled) return;
+          settled = true;
+          if (timer) clearTimeout(timer);
+          killGroup(child);
+          reject(new DagLoadProcessError(null, null, error.message));
+        });
+        child.on('message', (message: ChildMessage) => {
+          if (message.type === 'ready') return;
+          if (message.type === 'batch') {
+            const results = JSON.parse(message.resultsJson) as EvaluatedModule[];
+            for (const result of results) onResult(result);
+            reported = results.length;
+            return finish(null);
+          }
+          const { type: _type, index: _index, ...result } = message;
+          onResult(result);
+          reported += 1;
+          if (reported === batch.length) finish(null);
+          else armTimer();
+        });
+        child.once('exit', (code, signal) => {
+          if (reported === batch.length) return finish(null);
+          if (/heap out of memory|Reached heap limit/i.test(stderrTail)) return finish(`ran out of memory (heap limit ${limits.memoryLimitMb} MB) while it was imported`);
+          if (signal) return finish(`crashed the loading process (signal ${signal}) while it was imported`);
+          finish(`exited with code ${code ?? '?'} while it was imported`);
+        });
         armTimer();
         child.send({ modules: batch, together } satisfies ChildRequest);
-        return;
-      }
-      if (message.type === 'batch') {
-        for (const result of message.results) onResult(result);
-        reported = message.results.length;
-        return finish(null);
-      }
-      const { type: _type, index: _index, ...result } = message;
-      onResult(result);
-      reported += 1;
-      if (reported === batch.length) finish(null);
-      else armTimer();
-    });
-    child.once('error', (error) => fail(new DagLoadProcessError(null, null, error.message)));
-    child.once('exit', (code, signal) => {
-      if (reported === batch.length) return finish(null);
-      if (!ready) return fail(new DagLoadProcessError(code, signal, stderrTail));
-      if (/heap out of memory|Reached heap limit/i.test(stderrTail)) return finish(`ran out of memory (heap limit ${limits.memoryLimitMb} MB) while it was imported`);
-      if (signal) return finish(`crashed the loading process (signal ${signal}) while it was imported`);
-      finish(`exited with code ${code ?? '?'} while it was imported`);
-    });
-  });
+      });
+    },
+  };
 }
 
 /**

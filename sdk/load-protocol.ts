@@ -20,7 +20,8 @@ export interface DagModuleRef {
 export type ChildMessage =
   | { type: 'ready' }
   | ({ type: 'done'; index: number } & EvaluatedDagModule)
-  | { type: 'batch'; results: EvaluatedDagModule[] };
+  /** Every module's result, as the JSON text of an `EvaluatedDagModule[]`: plans are plain JSON, and one string crosses the channel far cheaper than a thousand structured-cloned plans. */
+  | { type: 'batch'; resultsJson: string };
 
 /** What running one DAG module gave: its plan, or why it has none. */
 export interface EvaluatedDagModule {
@@ -28,4 +29,6 @@ export interface EvaluatedDagModule {
   problems: DagProblem[];
   /** Whether the DAG declares a params schema; a trigger of one that does not needs no import to check params. */
   takesParams?: boolean;
+  /** Set when the file overran this time limit: a later load with a longer limit runs it again rather than reuse the result. */
+  timedOutAfterMs?: number;
 }

@@ -37,7 +37,7 @@ describe('loadDagFolder', () => {
     expect(byFile['missing_import.ts']).toMatch(/does-not-exist/);
     expect(byFile['not_a_dag.ts']).toMatch(/not a DAG/);
     expect(byFile['zz_duplicate.ts']).toBe('DAG id "good" is already defined in good.ts');
-  });
+  }, 30_000);
 
   it('loads one folder twice at the same time', async () => {
     // Only good files, so both loads take the bundled fast path and write the same cache file.
@@ -49,7 +49,7 @@ describe('loadDagFolder', () => {
       expect(catalog.problems).toEqual([]);
       expect([...catalog.dags.keys()].sort()).toEqual(['also_good', 'good']);
     }
-  });
+  }, 30_000);
 
   it('says which DAGs declare a params schema, so a trigger of one that does not imports nothing to check params', async () => {
     const paramsDir = path.join(dir, 'params');
@@ -65,7 +65,8 @@ describe('loadDagFolder', () => {
       expect(catalog.dags.get('good')?.takesParams).toBe(false);
       expect(catalog.dags.get('takes_params')?.takesParams).toBe(true);
     }
-  });
+    // Two loads that run the files, each a second or more on a busy machine: more than the 5 s default.
+  }, 30_000);
 
   it('reports a missing folder as a problem, not a crash', async () => {
     const catalog = await loadDagFolder(path.join(dir, 'nope'));

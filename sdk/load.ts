@@ -3,12 +3,13 @@ import { readdir } from 'node:fs/promises';
 import path from 'node:path';
 import type { Plan } from '../plan/types.ts';
 import type { Dag } from './dag.ts';
+import type { CompiledDagBundle } from './load-bundle.ts';
 import type { DagProblem } from './errors.ts';
 import { inputsUnchanged, keepOrWriteModule, modulePathFor, pruneDagCache, readCatalogCache, writeCatalogCache, type CachedFileResult } from './load-cache.ts';
 import { memoizedHash, relativeName } from './load-hash.ts';
 import { describeImportError } from './load-errors.ts';
 import { importDagModule } from './load-import.ts';
-import { DEFAULT_DAG_LOAD_LIMITS, evaluateModulesIsolated, evaluateModulesTogether, type DagLoadLimits, type EvaluatedModule } from './load-isolated.ts';
+import { DEFAULT_DAG_LOAD_LIMITS, evaluateModulesIsolated, evaluateModulesTogether, startLoadingProcess, type DagLoadLimits, type EvaluatedModule } from './load-isolated.ts';
 
 export interface LoadedDag {
   dag: Dag<unknown, Record<string, unknown>>;
@@ -44,8 +45,8 @@ export interface DagPlanCatalog {
 }
 
 export interface LoadOptions {
-  /** Per-file time limit and heap limit of the process that runs DAG files' code. */
-  limits?: DagLoadLimits;
+  /** Per-file time limit and heap limit of the process that runs DAG files' code; what is not given keeps its default. */
+  limits?: Partial<DagLoadLimits>;
   /** false: ignore the content-hash cache and evaluate every file afresh. Default true. */
   cache?: boolean;
 }
@@ -97,19 +98,25 @@ export async function loadDagPlanFiles(files: readonly string[], baseDir: string
   const hashOf = memoizedHash();
   const results = new Map<string, CachedFileResult>();
   const stale: string[] = [];
+  const limits: DagLoadLimits = { ...DEFAULT_DAG_LOAD_LIMITS, ...options.limits };
   // One listing of the cache folder rather than one access() per module.
   const present = cached.size === 0 ? new Set<string>() : new Set(await readdir(cacheDir).catch((): string[] => []));
   await Promise.all(
     absolute.map(async (file) => {
       const entry = cached.get(file);
-      const reusable = entry && (await inputsUnchanged(entry.inputs, hashOf)) && (!entry.moduleHash || present.has(path.basename(modulePathFor(cacheDir, entry.moduleHash))));
+      // A file that overran a shorter limit than this load's gets the longer one.
+      const reusable =
+        entry &&
+        (entry.timedOutAfterMs === undefined || entry.timedOutAfterMs >= limits.fileTimeoutMs) &&
+        (await inputsUnchanged(entry.inputs, hashOf)) &&
+        (!entry.moduleHash || present.has(path.basename(modulePathFor(cacheDir, entry.moduleHash))));
       if (reusable) results.set(file, entry);
       else stale.push(file);
     }),
   );
   if (stale.length > 0) {
     stale.sort();
-    for (const [file, result] of await evaluateFiles(stale, baseDir, cacheDir, options.limits ?? DEFAULT_DAG_LOAD_LIMITS)) results.set(file, result);
+    for (const [file, result] of await evaluateFiles(stale, baseDir, cacheDir, limits)) results.set(file, result);
     if (options.cache !== false) {
       await writeCatalogCache(cacheDir, baseDir, new Map(absolute.map((file) => [file, results.get(file) as CachedFileResult])));
       // Only after a change: a load that found everything cached stays a few reads.
@@ -142,22 +149,35 @@ async function evaluateFiles(files: readonly string[], baseDir: string, cacheDir
  * Gives nothing when a file does not compile, and `diedTogether` when the process died or overran.
  */
 async function evaluateBundled(files: readonly string[], baseDir: string, cacheDir: string, limits: DagLoadLimits): Promise<{ results?: Map<string, CachedFileResult>; diedTogether?: boolean }> {
-  // The compiler (esbuild) is imported only when a file changed.
-  const { compileDagBundle } = await import('./load-bundle.ts');
-  const bundle = await compileDagBundle(files, baseDir).catch(() => null);
-  if (!bundle) return {};
-  await keepOrWriteModule(cacheDir, bundle.bundleHash, bundle.code);
+  // Started first, so that Node, its loader and Weir's checks load while esbuild compiles.
+  const loading = startLoadingProcess(path.resolve(baseDir), limits);
+  let bundle: CompiledDagBundle | null;
+  try {
+    // The compiler (esbuild) is imported only when a file changed.
+    const { compileDagBundle } = await import('./load-bundle.ts');
+    bundle = await compileDagBundle(files, baseDir).catch(() => null);
+    if (bundle) await keepOrWriteModule(cacheDir, bundle.bundleHash, bundle.code);
+  } catch (error) {
+    loading.stop();
+    throw error;
+  }
+  if (!bundle) {
+    loading.stop();
+    return {};
+  }
   const modulePath = modulePathFor(cacheDir, bundle.bundleHash);
   const evaluated = await evaluateModulesTogether(
     bundle.files.map(({ file }, loaderIndex) => ({ modulePath, name: relativeName(file, baseDir), loaderIndex })),
     path.resolve(baseDir),
     limits,
+    loading,
   );
   if (!evaluated) return { diedTogether: true };
   const results = new Map<string, CachedFileResult>();
+  const bundleHash = bundle.bundleHash;
   bundle.files.forEach(({ file, inputs }, loaderIndex) => {
     const outcome = evaluated[loaderIndex] ?? { problems: [] };
-    results.set(file, { inputs, moduleHash: bundle.bundleHash, loaderIndex, ...outcomeFields(outcome) });
+    results.set(file, { inputs, moduleHash: bundleHash, loaderIndex, ...outcomeFields(outcome) });
   });
   return { results };
 }
@@ -190,9 +210,10 @@ async function evaluateEachFile(files: readonly string[], baseDir: string, cache
   return results;
 }
 
-function outcomeFields(outcome: EvaluatedModule): Pick<CachedFileResult, 'problems' | 'plan' | 'takesParams'> {
+function outcomeFields(outcome: EvaluatedModule): Pick<CachedFileResult, 'problems' | 'plan' | 'takesParams' | 'timedOutAfterMs'> {
   return {
     problems: outcome.problems,
+    ...(outcome.timedOutAfterMs !== undefined ? { timedOutAfterMs: outcome.timedOutAfterMs } : {}),
     ...(outcome.plan ? { plan: outcome.plan } : {}),
     ...(outcome.takesParams !== undefined ? { takesParams: outcome.takesParams } : {}),
   };

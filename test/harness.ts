@@ -31,6 +31,8 @@ export interface TestWorker extends WeirWorker {
 
 export interface TestWorkerOptions {
   dagsDir?: string;
+  /** The worker's configuration source; default `process.env`. */
+  env?: Record<string, string | undefined>;
   syncSchedules?: boolean;
   taskQueue?: string;
   /** Activity-only workers next to the main one, as `weir worker` builds them from WEIR_POOLS. */
@@ -73,6 +75,7 @@ export async function startTestWorker(options: TestWorkerOptions = {}): Promise<
     ...(options.maxConcurrentActivities ? { maxConcurrentActivities: options.maxConcurrentActivities } : {}),
     ...(options.services ? { services: { ...options.services, db } } : {}),
     workflowBundlePath: inject('workflowBundlePath'),
+    ...(options.env ? { env: options.env } : {}),
     log: options.log ?? (process.env.WEIR_TEST_LOG ? (line) => console.log(line) : () => {}),
   });
   const running = weir.runAll();

@@ -97,7 +97,8 @@ export function registryOf(catalog: DagCatalog): LiveDagRegistry {
  */
 export async function createWeirWorker(options: WeirWorkerOptions): Promise<WeirWorker> {
   const log = options.log ?? ((line: string) => console.log(line));
-  const catalog = await loadDagFolder(options.dagsDir);
+  const loadOptions = { limits: { fileTimeoutMs: parseWeirEnv(options.env ?? process.env).WEIR_DAG_LOAD_TIMEOUT_MS } };
+  const catalog = await loadDagFolder(options.dagsDir, loadOptions);
   for (const problem of catalog.problems) log(`DAG problem: ${formatProblem(problem)}`);
   log(`loaded ${catalog.dags.size} DAG(s) from ${options.dagsDir}: ${[...catalog.dags.keys()].sort().join(', ') || '(none)'}`);
   const schedules = options.scheduleClient
@@ -156,7 +157,7 @@ export async function createWeirWorker(options: WeirWorkerOptions): Promise<Weir
   }
   const all = [worker, ...poolWorkers.map((p) => p.worker)];
   const watcher = options.watchDags
-    ? watchDagFolder({ dagsDir: options.dagsDir, registry, initial: catalog, taskQueue: options.taskQueue, log, webUrl: parseWeirEnv(env).WEIR_WEB_URL, ...(options.scheduleClient ? { scheduleClient: options.scheduleClient } : {}) })
+    ? watchDagFolder({ dagsDir: options.dagsDir, loadOptions, registry, initial: catalog, taskQueue: options.taskQueue, log, webUrl: parseWeirEnv(env).WEIR_WEB_URL, ...(options.scheduleClient ? { scheduleClient: options.scheduleClient } : {}) })
     : undefined;
   let running: Promise<void> | undefined;
   return {

@@ -3,10 +3,12 @@ import type { Client } from '@temporalio/client';
 import type { LiveDagRegistry } from '../activities/dag-registry.ts';
 import { syncSchedules } from '../control/schedules.ts';
 import { formatProblem } from '../sdk/errors.ts';
-import { loadDagFolder, type DagCatalog } from '../sdk/load.ts';
+import { loadDagFolder, type DagCatalog, type LoadOptions } from '../sdk/load.ts';
 
 export interface DagFolderWatcherOptions {
   dagsDir: string;
+  /** How each reload loads the folder (the per-file time limit of WEIR_DAG_LOAD_TIMEOUT_MS). */
+  loadOptions?: LoadOptions;
   registry: LiveDagRegistry;
   /** The catalog the worker started with, so the first reload reports only what changed since. */
   initial: DagCatalog;
@@ -41,7 +43,7 @@ export function watchDagFolder(options: DagFolderWatcherOptions): DagFolderWatch
   let closed = false;
 
   const reload = async () => {
-    const catalog = await loadDagFolder(options.dagsDir);
+    const catalog = await loadDagFolder(options.dagsDir, options.loadOptions);
     if (closed) return;
     const change = options.registry.replace(catalog.dags);
     for (const id of change.added) options.log(`dags: added ${id} (${catalog.dags.get(id)?.plan.file ?? '?'})`);

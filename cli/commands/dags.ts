@@ -55,10 +55,10 @@ export function registerDagsCommands(program: Command, contextFor: ContextFor): 
       const explicit = files.map((file) => path.resolve(context.io.cwd, file));
       const catalog: DagPlanCatalog =
         explicit.length > 0
-          ? await loadDagPlanFiles(explicit, context.io.cwd, { cache: options.cache })
+          ? await loadDagPlanFiles(explicit, context.io.cwd, { cache: options.cache, limits: context.dagLoadLimits })
           : options.cache
             ? await context.catalog()
-            : await loadDagPlans(context.dagsDir, { cache: false });
+            : await loadDagPlans(context.dagsDir, { cache: false, limits: context.dagLoadLimits });
       const problems = [...catalog.problems];
       if (options.typecheck && catalog.files.length > 0) {
         const { typecheckDagFiles, typecheckDagFilesCached } = await import('../../sdk/typecheck.ts');

@@ -11,6 +11,8 @@ const root = path.join(REPO, 'test', '.tmp', `fault-dag-files-int-${process.pid}
 const dags = path.join(root, 'dags');
 const spawners = path.join(root, 'spawners');
 const taskQueue = `fault-dagfiles-${randomUUID().slice(0, 8)}`;
+// A short per-file load limit: a hang costs it twice (the batch, then the file alone), not 30 s twice.
+const LOAD_LIMIT = { WEIR_DAG_LOAD_TIMEOUT_MS: '2000' };
 // A marker no other process has in its command line, for the orphan check.
 const ORPHAN_SECONDS = `${Math.floor(Math.random() * 1000) + 1000}.5`;
 
@@ -44,14 +46,14 @@ afterAll(async () => {
 
 function weir(...argv: string[]) {
   const { temporalAddress, databaseUrl } = testStack();
-  return runWeir(argv, { env: { TEMPORAL_ADDRESS: temporalAddress, DATABASE_URL: databaseUrl, WEIR_TASK_QUEUE: taskQueue }, deadlineMs: 150_000 });
+  return runWeir(argv, { env: { TEMPORAL_ADDRESS: temporalAddress, DATABASE_URL: databaseUrl, WEIR_TASK_QUEUE: taskQueue, ...LOAD_LIMIT }, deadlineMs: 150_000 });
 }
 
 const EXPECTED_PROBLEMS = [
   'bad_default.ts › dag fault_bad_default › field params.n: default 0 violates its own schema: Too small: expected number to be >=1',
   'crashes.ts: crashed the loading process (signal SIGSEGV) while it was imported',
   'exits.ts: exited with code 4 while it was imported',
-  'hangs.ts: timed out after 30 s while it was imported',
+  'hangs.ts: timed out after 2 s while it was imported',
   'throws.ts: the file threw while it was imported: RangeError: no config for region eu-west-9',
 ];
 
@@ -72,7 +74,7 @@ describe('a DAGs folder with files that hang, exit, crash, throw, mistype and mi
   }, 160_000);
 
   it('the worker serves the DAGs that loaded, names each offender, and a run of a good DAG succeeds', async () => {
-    worker = await startTestWorker({ dagsDir: dags, taskQueue, log: (line) => workerLog.push(line) });
+    worker = await startTestWorker({ dagsDir: dags, taskQueue, env: { ...process.env, ...LOAD_LIMIT }, log: (line) => workerLog.push(line) });
     const snapshot = await runToEnd(worker, 'fault_good');
     expect(snapshot.status).toBe('success');
     for (const problem of EXPECTED_PROBLEMS) expect(workerLog).toContain(`DAG problem: ${problem}`);

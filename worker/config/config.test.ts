@@ -10,12 +10,14 @@ const base = { TEMPORAL_ADDRESS: 'h:7233', DATABASE_URL: 'postgres://u:p@db:5432
 describe('parseWeirEnv', () => {
   it('applies defaults when nothing is set', () => {
     const env = parseWeirEnv({});
-    expect(env).toMatchObject({ WEIR_TASK_QUEUE: 'weir', WEIR_MAX_CONCURRENT_ACTIVITIES: 100, WEIR_MAX_CONCURRENT_WORKFLOW_TASKS: 40, WEIR_SHUTDOWN_GRACE: 30_000 });
+    expect(env).toMatchObject({ WEIR_TASK_QUEUE: 'weir', WEIR_MAX_CONCURRENT_ACTIVITIES: 100, WEIR_MAX_CONCURRENT_WORKFLOW_TASKS: 40, WEIR_SHUTDOWN_GRACE: 30_000, WEIR_DAG_LOAD_TIMEOUT_MS: 30_000 });
+    expect(parseWeirEnv({ WEIR_DAG_LOAD_TIMEOUT_MS: '2500' }).WEIR_DAG_LOAD_TIMEOUT_MS).toBe(2500);
   });
 
   it.each([
     [{ WEIR_MAX_CONCURRENT_ACTIVITIES: 'lots' }, 'WEIR_MAX_CONCURRENT_ACTIVITIES: must be a whole number >= 1, got "lots"'],
     [{ WEIR_SHUTDOWN_GRACE: '30 parsecs' }, 'WEIR_SHUTDOWN_GRACE: must be a duration such as 30s, 2m or 1h, got "30 parsecs"'],
+    [{ WEIR_DAG_LOAD_TIMEOUT_MS: '30s' }, 'WEIR_DAG_LOAD_TIMEOUT_MS: must be a whole number >= 1, got "30s"'],
     [{ TEMPORAL_TLS: 'maybe' }, 'TEMPORAL_TLS: must be true or false (1/0), got "maybe" for TEMPORAL_TLS'],
     [{ DATABASE_URL: 'mysql://root:hunter2@db/weir' }, 'DATABASE_URL: must be a URL such as postgres://user:pass@host:5432/weir'],
     [{ SMTP_URL: 'mail.example.com' }, 'SMTP_URL: must be a URL such as smtp://user:password@host:587 or smtps://...'],
