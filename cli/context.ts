@@ -54,7 +54,7 @@ export class CliContext {
    * WEIR_ACTOR, else $USER. The Temporal client names them as its identity too.
    */
   get actor(): string {
-    return this.actorFlag || this.io.env.WEIR_ACTOR?.trim() || this.io.env.USER || 'cli';
+    return this.actorFlag || parseWeirEnv(this.io.env).WEIR_ACTOR?.trim() || this.io.env.USER || 'cli';
   }
 
   /**

@@ -96,6 +96,7 @@ export const weirEnvSchema = z.object({
   TEMPORAL_CONFIG_FILE: text('must be the path of a Temporal TOML config file'),
   WEIR_TASK_QUEUE: text('must be a task queue name').default('weir'),
   WEIR_DAGS_DIR: text('must be a folder of DAG files'),
+  WEIR_ACTOR: text('must be the name of who acts, such as ada'),
   WEIR_DAG_LOAD_TIMEOUT_MS: wholeNumber(30_000),
   WEIR_MAX_CONCURRENT_ACTIVITIES: wholeNumber(100),
   WEIR_MAX_CONCURRENT_WORKFLOW_TASKS: wholeNumber(40),
