@@ -37,7 +37,9 @@ export function layoutLargeGraph(tasks: readonly LargeLayoutTask[]): LargeLayout
     .parentIds((task: LargeLayoutTask) => task.needs)(tasks);
   const layout = sugiyama()
     .layering(layeringLongestPath())
-    .decross(decrossTwoLayer())
+    // One sweep from the order the tasks were written in, without the two extra depth-first starting
+    // orders: half the CPU of the defaults, for about a third more crossings on the 2,000-task DAG.
+    .decross(decrossTwoLayer().passes(1).inits([]))
     .coord(coordGreedy())
     // Top-to-bottom frame: a box's extent across the layer is its height, along the layer axis its width.
     .nodeSize((node: { data: LargeLayoutTask }) => [node.data.height, node.data.width] as const)
