@@ -36,7 +36,11 @@ export function layoutLargeGraph(tasks: readonly LargeLayoutTask[]): LargeLayout
     .id((task: LargeLayoutTask) => task.id)
     .parentIds((task: LargeLayoutTask) => task.needs)(tasks);
   const layout = sugiyama()
-    .layering(layeringLongestPath())
+    // The roots of the longest chains in the first column, each of their downstream tasks one
+    // column right of its latest upstream, and a root that only a late task needs beside that task
+    // (short edges, as ELK's default layering draws it). The default, `topDown(true)`, shifted whole
+    // chains that end a layer early one column right, so a layered DAG's layers were not columns.
+    .layering(layeringLongestPath().topDown(false))
     // One sweep from the order the tasks were written in, without the two extra depth-first starting
     // orders: half the CPU of the defaults, for about a third more crossings on the 2,000-task DAG.
     .decross(decrossTwoLayer().passes(1).inits([]))
