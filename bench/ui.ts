@@ -8,6 +8,7 @@ import { createDb } from '../db/index.ts';
 import { recordRunSnapshot } from '../db/run-records.ts';
 import type { RunSnapshot, TaskState } from '../plan/types.ts';
 import { reloadingCatalog } from '../ui/catalog.ts';
+import { FAST_LAYOUT_ABOVE_TASKS } from '../ui/graph/graph-layout.ts';
 import { startUiServer, type UiServer } from '../ui/server.ts';
 import { createWeirWorker } from '../worker/create-worker.ts';
 import { chainDagSource } from './generate-dags.ts';
@@ -31,8 +32,6 @@ export interface UiBenchCase {
 export interface UiBenchResult {
   rounds: number;
   cases: UiBenchCase[];
-  /** The first load of the 2,000-task graph, layout computed (later loads take it from the cache). */
-  graphColdMs: number;
   fanOut: number;
   /** The run page of the fan-out: how much reaches the browser. */
   fanOutPage: { taskBoxes: number; domNodes: number; htmlBytes: number; liveJsonBytes: number };
@@ -56,7 +55,8 @@ const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--no-firs
 /**
  * The web view's pages in headless Chromium, each against a baseline measured in the same run:
  * the grid of 100 runs x 50 tasks (baseline: the same page with no runs), the graph of the
- * 2,000-task DAG (baseline: a static page of the same size), and the run page of a 10,000-item
+ * 2,000-task DAG on its first view, layout computed, and on later views, layout cached (baseline
+ * for both: a static page of the same size), and the run page of a 10,000-item
  * fan-out that really ran (baseline: the run page of a 10-item run of the same DAG).
  * A page counts as rendered at its load event plus two animation frames (layout and paint done).
  */
@@ -89,10 +89,10 @@ export async function runUiBenchmark(options: UiBenchOptions): Promise<UiBenchRe
       const final = await waitForRun(client, runId, () => {}, 2_000);
       if (final.status !== 'success') throw new Error(`ui benchmark: run ${runId} ended ${final.status}`);
     }
-    server = await startUiServer(
-      { client, db, taskQueue, namespace: 'default', catalog: reloadingCatalog(dagsDir, 600_000), temporalUiUrl: 'http://127.0.0.1:8233', auth: { actor: 'bench' } },
-      { port: 0 },
-    );
+    const catalog = reloadingCatalog(dagsDir, 600_000);
+    const startServer = () =>
+      startUiServer({ client, db, taskQueue, namespace: 'default', catalog, temporalUiUrl: 'http://127.0.0.1:8233', auth: { actor: 'bench' } }, { port: 0 });
+    server = await startServer();
     browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS });
     const at = (route: string) => new URL(route, server?.url).href;
     const context = await browser.newContext({ viewport: { width: 1400, height: 1000 } });
@@ -129,12 +129,36 @@ export async function runUiBenchmark(options: UiBenchOptions): Promise<UiBenchRe
       return { ms: median(samples), found };
     };
 
-    log('ui: grid');
-    const grid = await medianOf(at(`/dags/bench_ui_grid?runs=${GRID_RUNS}`), 'table.run-grid a.cell');
-    const emptyGrid = await medianOf(at(`/dags/bench_ui_grid_empty?runs=${GRID_RUNS}`), 'table.run-grid a.cell');
+    const elementsOf = async (url: string) => {
+      const page = await context.newPage();
+      try {
+        await page.goto(url, { waitUntil: 'load', timeout: 300_000 });
+        return Number(await page.evaluate("document.getElementsByTagName('*').length"));
+      } finally {
+        await page.close();
+      }
+    };
 
-    log('ui: graph of static_2000');
-    const cold = await measure(at('/dags/static_2000'), '#dag-graph g.task');
+    log('ui: grid');
+    const gridUrl = at(`/dags/bench_ui_grid?runs=${GRID_RUNS}`);
+    const grid = await medianOf(gridUrl, 'table.run-grid a.cell');
+    const emptyGrid = await medianOf(at(`/dags/bench_ui_grid_empty?runs=${GRID_RUNS}`), 'table.run-grid a.cell');
+    const gridBytes = (await (await fetch(gridUrl)).text()).length;
+    const gridElements = await elementsOf(gridUrl);
+
+    log('ui: graph of static_2000, first views (each on a fresh server, so its layout is computed) and cached views');
+    const firstViews: number[] = [];
+    let firstFound = 0;
+    for (let round = 0; round < options.rounds; round++) {
+      const fresh = await startServer();
+      try {
+        const sample = await measure(new URL('/dags/static_2000', fresh.url).href, '#dag-graph g.task');
+        firstViews.push(sample.ms);
+        firstFound = sample.found;
+      } finally {
+        await fresh.close();
+      }
+    }
     const graph = await medianOf(at('/dags/static_2000'), '#dag-graph g.task');
     const graphHtml = await (await fetch(at('/dags/static_2000'))).text();
     // Baseline: the browser's cost of a page of the same size with nothing to lay out.
@@ -151,20 +175,31 @@ export async function runUiBenchmark(options: UiBenchOptions): Promise<UiBenchRe
     const domNodes = Number(await page.evaluate("document.getElementsByTagName('*').length"));
     await page.close();
 
+    // The server's share of a first view: a fresh server's first fetch, layout included.
+    const graphFirstServer = await (async () => {
+      const fresh = await startServer();
+      try {
+        const started = performance.now();
+        await (await fetch(new URL('/dags/static_2000', fresh.url))).text();
+        return round(performance.now() - started);
+      } finally {
+        await fresh.close();
+      }
+    })();
     const [gridServer, graphServer, runServer] = [
       await serverTime(at(`/dags/bench_ui_grid?runs=${GRID_RUNS}`)),
       await serverTime(at('/dags/static_2000')),
       await serverTime(at(`/runs/${encodeURIComponent(bigRun)}`)),
     ];
     const cases: UiBenchCase[] = [
-      { name: `grid, ${GRID_RUNS} runs x ${GRID_TASKS} tasks`, ms: round(grid.ms), baseline: 'same page, no runs', baselineMs: round(emptyGrid.ms), ratio: ratio(grid.ms, emptyGrid.ms), target: '< 1 s', detail: `${grid.found} cells`, serverMs: gridServer },
+      { name: `grid, ${GRID_RUNS} runs x ${GRID_TASKS} tasks`, ms: round(grid.ms), baseline: 'same page, no runs', baselineMs: round(emptyGrid.ms), ratio: ratio(grid.ms, emptyGrid.ms), target: '< 1 s', detail: `${grid.found} cells, ${gridElements} elements, ${Math.round(gridBytes / 1024)} KiB`, serverMs: gridServer },
+      { name: 'graph, 2,000-task DAG, first view (layout computed)', ms: round(median(firstViews)), baseline: 'static page of equal size', baselineMs: round(staticPage.ms), ratio: ratio(median(firstViews), staticPage.ms), target: '< 3 s', detail: `${firstFound} task boxes, each view on a fresh server`, serverMs: graphFirstServer },
       { name: 'graph, 2,000-task DAG (layout cached)', ms: round(graph.ms), baseline: 'static page of equal size', baselineMs: round(staticPage.ms), ratio: ratio(graph.ms, staticPage.ms), target: '< 3 s', detail: `${graph.found} task boxes, ${Math.round(graphHtml.length / 1024)} KiB`, serverMs: graphServer },
       { name: `run page, ${options.fanOut}-item fan-out`, ms: round(runPage.ms), baseline: 'run page of a 10-item run', baselineMs: round(smallPage.ms), ratio: ratio(runPage.ms, smallPage.ms), target: 'usable', detail: `${runPage.found} task boxes (instances collapsed)`, serverMs: runServer },
     ];
     return {
       rounds: options.rounds,
       cases,
-      graphColdMs: round(cold.ms),
       fanOut: options.fanOut,
       fanOutPage: { taskBoxes: runPage.found, domNodes, htmlBytes: bigHtml.length, liveJsonBytes: liveJson.length },
     };
@@ -219,7 +254,7 @@ export function uiSection(result: UiBenchResult): string {
     '| --- | --- | --- | --- | --- | --- | --- |',
     ...result.cases.map((c) => `| ${c.name} | ${c.ms} ms | ${c.serverMs} ms | ${c.baseline} ${c.baselineMs} ms | ${x(c.ratio)} | ${c.target} | ${c.detail} |`),
     '',
-    `The first load of the 2,000-task graph, with its ELK layout computed, took ${result.graphColdMs} ms; later loads take the layout from the per-plan cache. ` +
+    `A first view of the 2,000-task graph computes its layout (d3-dag above ${FAST_LAYOUT_ABOVE_TASKS} tasks); later views take it from the per-plan cache. ` +
       `The ${result.fanOut}-item run page drew ${result.fanOutPage.taskBoxes} task boxes and ${result.fanOutPage.domNodes} DOM elements in ${Math.round(result.fanOutPage.htmlBytes / 1024)} KiB of HTML; its live poll returns ${Math.round(result.fanOutPage.liveJsonBytes / 1024)} KiB of JSON.`,
   ].join('\n');
 }

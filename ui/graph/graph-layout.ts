@@ -1,32 +1,11 @@
 import { createHash } from 'node:crypto';
 import elkModule from 'elkjs/lib/elk.bundled.js';
 import type { ElkExtendedEdge, ElkNode, LayoutOptions } from 'elkjs/lib/elk-api.js';
-import type { Plan, TaskKind, TriggerRule } from '../../plan/types.ts';
+import type { Plan, TriggerRule } from '../../plan/types.ts';
+import type { GraphLayout, PlacedEdge, PlacedTask } from './graph-types.ts';
+import { layoutLargeGraph } from './large-graph-layout.ts';
 
-/** One task placed on the canvas, top-left corner and size in SVG units. */
-export interface PlacedTask {
-  id: string;
-  kind: TaskKind;
-  triggerRule: TriggerRule;
-  x: number;
-  y: number;
-  width: number;
-  height: number;
-}
-
-/** One dependency drawn as a polyline from the upstream task to the downstream one. */
-export interface PlacedEdge {
-  from: string;
-  to: string;
-  points: [number, number][];
-}
-
-export interface GraphLayout {
-  width: number;
-  height: number;
-  tasks: PlacedTask[];
-  edges: PlacedEdge[];
-}
+export type { GraphLayout, PlacedEdge, PlacedTask } from './graph-types.ts';
 
 export class GraphLayoutError extends Error {
   constructor(readonly dagId: string, reason: string) {
@@ -44,26 +23,19 @@ const MIN_NODE_WIDTH = 70;
 const MAX_NODE_WIDTH = 260;
 
 /**
- * Above this many tasks the layered layout skips crossing minimisation and uses the simple
- * node placer: on the 2,000-task scale DAG the full pipeline takes tens of seconds, the fast one
- * a few (figures in ui/README.md). Smaller DAGs get the careful layout.
+ * Above this many tasks the graph is laid out by d3-dag's fast Sugiyama layout instead of ELK:
+ * ELK's layered pipeline, even stripped of crossing minimisation, spends seconds on the 2,000-task
+ * scale DAG (most of it sizing each node), which a first view cannot afford. Smaller DAGs get
+ * ELK's careful layout, crossings minimised (figures in ui/README.md).
  */
 export const FAST_LAYOUT_ABOVE_TASKS = 300;
 
-const BASE_OPTIONS: LayoutOptions = {
+const ELK_OPTIONS: LayoutOptions = {
   'elk.algorithm': 'layered',
   'elk.direction': 'RIGHT',
   'elk.spacing.nodeNode': '14',
   'elk.layered.spacing.nodeNodeBetweenLayers': '40',
   'elk.padding': '[top=10,left=10,bottom=10,right=10]',
-};
-
-const FAST_OPTIONS: LayoutOptions = {
-  'elk.layered.thoroughness': '1',
-  'elk.layered.crossingMinimization.strategy': 'NONE',
-  'elk.layered.crossingMinimization.greedySwitch.type': 'OFF',
-  'elk.layered.nodePlacement.strategy': 'SIMPLE',
-  'elk.edgeRouting': 'POLYLINE',
 };
 
 /** The width a task's box needs for its label (id, plus the trigger rule when it is not the default). */
@@ -72,21 +44,35 @@ export function taskBoxWidth(id: string, triggerRule: TriggerRule): number {
   return Math.min(MAX_NODE_WIDTH, Math.max(MIN_NODE_WIDTH, 24 + label.length * CHAR_WIDTH));
 }
 
-/** Lays out a plan left to right with ELK's layered algorithm (the DAG's graph, without states). */
+/**
+ * Lays out a plan left to right (the DAG's graph, without states): ELK's layered algorithm up to
+ * FAST_LAYOUT_ABOVE_TASKS tasks, d3-dag's fast Sugiyama layout above.
+ */
 export async function layoutPlan(plan: Plan): Promise<GraphLayout> {
-  const fast = plan.tasks.length > FAST_LAYOUT_ABOVE_TASKS;
-  const graph: ElkNode = {
-    id: '__root__',
-    layoutOptions: { ...BASE_OPTIONS, ...(fast ? FAST_OPTIONS : {}) },
-    children: plan.tasks.map((task) => ({ id: task.id, width: taskBoxWidth(task.id, task.triggerRule), height: NODE_HEIGHT })),
-    edges: plan.tasks.flatMap((task) => task.needs.map((upstream, index): ElkExtendedEdge => ({ id: `${task.id}\u0000${index}`, sources: [upstream], targets: [task.id] }))),
-  };
-  let laidOut: ElkNode;
   try {
-    laidOut = await new ELK().layout(graph);
+    return plan.tasks.length > FAST_LAYOUT_ABOVE_TASKS ? layoutWithD3Dag(plan) : await layoutWithElk(plan);
   } catch (error) {
     throw new GraphLayoutError(plan.dagId, error instanceof Error ? error.message : String(error));
   }
+}
+
+function layoutWithD3Dag(plan: Plan): GraphLayout {
+  const laidOut = layoutLargeGraph(plan.tasks.map((task) => ({ id: task.id, needs: task.needs, width: taskBoxWidth(task.id, task.triggerRule), height: NODE_HEIGHT })));
+  const tasks = laidOut.boxes.map((box, index): PlacedTask => {
+    const task = plan.tasks[index];
+    return { ...box, kind: task?.kind ?? 'task', triggerRule: task?.triggerRule ?? 'all_success' };
+  });
+  return { width: laidOut.width, height: laidOut.height, tasks, edges: laidOut.edges };
+}
+
+async function layoutWithElk(plan: Plan): Promise<GraphLayout> {
+  const graph: ElkNode = {
+    id: '__root__',
+    layoutOptions: ELK_OPTIONS,
+    children: plan.tasks.map((task) => ({ id: task.id, width: taskBoxWidth(task.id, task.triggerRule), height: NODE_HEIGHT })),
+    edges: plan.tasks.flatMap((task) => task.needs.map((upstream, index): ElkExtendedEdge => ({ id: `${task.id}\u0000${index}`, sources: [upstream], targets: [task.id] }))),
+  };
+  const laidOut = await new ELK().layout(graph);
   const byId = new Map(plan.tasks.map((task) => [task.id, task]));
   const tasks: PlacedTask[] = (laidOut.children ?? []).map((node) => {
     const task = byId.get(node.id);

@@ -1,4 +1,4 @@
-import { html } from 'hono/html';
+import { raw } from 'hono/html';
 import type { Html } from '../layout.ts';
 import { formatUtc } from '../layout.ts';
 import type { GridModel } from './grid-model.ts';
@@ -6,22 +6,34 @@ import type { GridModel } from './grid-model.ts';
 /** Where a cell leads: the run page with that task selected. */
 export const cellHref = (runId: string, taskId: string) => `/runs/${encodeURIComponent(runId)}?task=${encodeURIComponent(taskId)}`;
 
+const ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
+const escapeHtml = (text: string) => text.replace(/[&<>"']/g, (char) => ESCAPES[char] ?? char);
+
 /**
  * The grid as a table: a header row of run squares (oldest left, newest right), then a row per
- * task with one linked cell per run. States are classes only, so the CSS colours them; the
+ * task whose cells are links, one per run. States are classes only, so the CSS colours them; the
  * run's id and state are in the column head's tooltip, the cell's link names run and task.
+ *
+ * Built for 100 runs x 50 tasks (5,000 cells) to render well under a second: the links of a row
+ * sit side by side in one table cell rather than one table cell each, which halves the elements
+ * and spares the browser a table layout of 5,000 cells; and the HTML is joined as plain strings
+ * (each value escaped here) rather than 5,000 nested templates.
  */
 export function renderGrid(grid: GridModel): Html {
-  if (grid.runs.length === 0) return html`<p class="muted grid-empty">No runs recorded yet. Trigger one below.</p>`;
-  const head = grid.runs.map(
-    (run) => html`<th class="run-head"><a class="run-square state-${run.status}" href="/runs/${encodeURIComponent(run.runId)}" title="${run.runId}: ${run.status}, logical date ${formatUtc(run.logicalDate)}" data-run-id="${run.runId}"></a></th>`,
-  );
-  const rows = grid.rows.map(
-    (row) => html`<tr data-task-id="${row.taskId}"><th class="task-name kind-${row.kind}">${row.taskId}</th>${row.cells.map(
-      (cell) =>
-        // Kept to a class and a link: a grid of 100 runs x 50 tasks is 5,000 of these, and every byte is parsed.
-        html`<td><a class="cell state-${cell.state}" href="${cellHref(cell.runId, row.taskId)}">${cell.instances !== undefined ? cell.instances : ''}</a></td>`,
-    )}</tr>`,
-  );
-  return html`<div class="grid-scroll"><table class="run-grid"><thead><tr><th class="corner">task \ run</th>${head}</tr></thead><tbody>${rows}</tbody></table></div>`;
+  if (grid.runs.length === 0) return raw('<p class="muted grid-empty">No runs recorded yet. Trigger one below.</p>');
+  const heads = grid.runs
+    .map((run) => {
+      const runId = escapeHtml(run.runId);
+      return `<a class="run-square state-${escapeHtml(run.status)}" href="/runs/${escapeHtml(encodeURIComponent(run.runId))}" title="${runId}: ${escapeHtml(run.status)}, logical date ${escapeHtml(formatUtc(run.logicalDate))}" data-run-id="${runId}"></a>`;
+    })
+    .join('');
+  const rows = grid.rows
+    .map((row) => {
+      const cells = row.cells
+        .map((cell) => `<a class="cell state-${escapeHtml(cell.state)}" href="${escapeHtml(cellHref(cell.runId, row.taskId))}">${cell.instances !== undefined ? String(cell.instances) : ''}</a>`)
+        .join('');
+      return `<tr data-task-id="${escapeHtml(row.taskId)}"><th class="task-name kind-${escapeHtml(row.kind)}">${escapeHtml(row.taskId)}</th><td class="cells">${cells}</td></tr>`;
+    })
+    .join('');
+  return raw(`<div class="grid-scroll"><table class="run-grid"><thead><tr><th class="corner">task \\ run</th><th class="run-heads">${heads}</th></tr></thead><tbody>${rows}</tbody></table></div>`);
 }
