@@ -123,12 +123,25 @@ describe('weir runs list of encrypted runs', () => {
 });
 
 describe('weir runs show of an encrypted run', () => {
-  it('without the key shows status and times, and marks params and tasks as encrypted', async () => {
+  it('without the key shows status, logical date and tasks from the records, and marks params and outputs as encrypted', async () => {
     const result = await weir({}, 'runs', 'show', runId);
     expect(result.code).toBe(0);
     const out = result.stdout.split('\n');
     expect(out[0]).toBe(`run ${runId}: success`);
-    expect(out).toContain('params and tasks encrypted: set WEIR_PAYLOAD_KEY to read');
+    expect(out[1]).toMatch(/^DAG cli_greet, manual run, logical date 2026-03-04/);
+    expect(out).toContain('params and outputs encrypted: set WEIR_PAYLOAD_KEY to read');
+    expect(out).toContainEqual(expect.stringMatching(/^compose\s+success\s+1\s/));
+    expect(out).toContainEqual(expect.stringMatching(/^repeat\s+success\s+1\s/));
+    expectNothingSealed(result);
+  });
+
+  it('without the key --json has no params and says why', async () => {
+    const result = await weir({}, 'runs', 'show', runId, '--json', '--outputs');
+    expect(result.code).toBe(0);
+    const shown = JSON.parse(result.stdout) as { params: object; tasks: Array<{ id: string; output?: unknown }>; encrypted?: string };
+    expect(shown).toMatchObject({ params: {}, encrypted: 'encrypted: set WEIR_PAYLOAD_KEY to read' });
+    expect(shown.tasks.map((task) => task.id)).toEqual(['compose', 'repeat']);
+    expect(shown.tasks.some((task) => 'output' in task)).toBe(false);
     expectNothingSealed(result);
   });
 
@@ -161,5 +174,14 @@ describe('weir trigger --wait without the key, on a worker that encrypts', () =>
     expect(result.code).toBe(0);
     const started = /^started run (\S+)$/m.exec(result.stdout)?.[1] ?? '';
     expect(result.stdout).toContain(`run ${started} succeeded`);
+  });
+
+  it('ends a failed run with its failure in one line', async () => {
+    const result = await weir({}, 'trigger', 'cli_broken', '--wait');
+    expectNothingSealed(result);
+    expect(result.code).toBe(1);
+    expect(result.stderr.split('\n').filter((line) => line !== '')).toEqual([
+      expect.stringMatching(/^weir: run cli_broken-manual-\S+ failed: .*the input table is empty.*; see `weir runs show \S+`$/),
+    ]);
   });
 });

@@ -40,8 +40,8 @@ export function renderRunHeader(snapshot: RunDetails): string[] {
     `DAG ${snapshot.dagId}, ${snapshot.runType} run, logical date ${formatTime(snapshot.logicalDate)}`,
     `started ${formatTime(snapshot.startedAt)}, ended ${formatTime(snapshot.endedAt)}`,
     ...(snapshot.failure ? [`failed: ${snapshot.failure}`] : []),
-    // Params and tasks live in the run's payloads; without the key only the header is known.
-    ...(snapshot.encrypted ? [`params and tasks ${snapshot.encrypted}`] : []),
+    // Params and outputs live in the run's payloads; without the key they stay unread.
+    ...(snapshot.encrypted ? [`params and outputs ${snapshot.encrypted}`] : []),
   ];
 }
 

@@ -85,8 +85,11 @@ export async function getRunSnapshot(client: Client, runId: string): Promise<Run
   } catch (error) {
     const unreadable = unreadableError(error);
     if (!unreadable) throw error;
-    const description = await markingUnreadablePayloads(client).workflow.getHandle(runId).describe();
-    return { ...snapshotFromDescription(description), encrypted: unreadableNotice(unreadable) };
+    const handle = markingUnreadablePayloads(client).workflow.getHandle(runId);
+    const description = await handle.describe();
+    // Failure messages are not payloads: a failed run still says why, with its sealed details marked.
+    const failure = ['RUNNING', 'COMPLETED'].includes(description.status.name) ? undefined : await handle.result().then(() => undefined, closedRunFailure);
+    return { ...snapshotFromDescription(description), ...(failure ? { failure } : {}), encrypted: unreadableNotice(unreadable) };
   }
 }
 

@@ -76,7 +76,9 @@ export function registerRunsCommands(program: Command, contextFor: ContextFor): 
     .action(async (runId: string, options: { json?: boolean; outputs?: boolean }, command: Command) => {
       const context = contextFor(command);
       const client = await context.client();
-      const snapshot = await getRunSnapshot(client, runId);
+      let snapshot = await getRunSnapshot(client, runId);
+      // Without the payload key, the run records in Postgres still say how each task went.
+      if (snapshot.encrypted) snapshot = await (await import('../../control/sealed-run-records.ts')).sealedRunFromDatabase(snapshot, () => context.database());
       const outputs = options.outputs ? await getRunOutputs(client, runId).catch(() => ({})) : undefined;
       const links = await findRunLinks(client, runId).catch((): RunLinks => ({ reruns: [] }));
       if (options.json) return printJson(context.io.out, { ...runToJson(snapshot, outputs), ...links });
