@@ -167,6 +167,18 @@ describe('weir runs show of an encrypted run', () => {
   });
 });
 
+describe('weir runs clear of a closed encrypted run', () => {
+  it('without the key refuses to rerun it, in one line, and starts nothing', async () => {
+    const before = await weir(KEYED, 'runs', 'list', '--dag', 'cli_greet', '--json');
+    const result = await weir({}, 'runs', 'clear', runId, 'repeat');
+    expect(result.code).toBe(1);
+    expect(result.stderr).toBe(`weir: run ${runId} cannot be rerun from here: its params and outputs are encrypted: set WEIR_PAYLOAD_KEY to read\n`);
+    expectNothingSealed(result);
+    const after = await weir(KEYED, 'runs', 'list', '--dag', 'cli_greet', '--json');
+    expect((JSON.parse(after.stdout) as unknown[]).length).toBe((JSON.parse(before.stdout) as unknown[]).length);
+  });
+});
+
 describe('weir trigger --wait without the key, on a worker that encrypts', () => {
   it('follows the run to its end from the visibility record', async () => {
     const result = await weir({}, 'trigger', 'cli_greet', '--wait');

@@ -107,7 +107,9 @@ export function registerRunsCommands(program: Command, contextFor: ContextFor): 
       const context = contextFor(command);
       const client = await context.client();
       const snapshot = await getRunSnapshot(client, runId);
-      const open = (await client.workflow.getHandle(runId).describe()).status.name === 'RUNNING';
+      // Read as a listing does, so a run whose memo this process cannot decrypt is still described.
+      const { markingUnreadablePayloads } = await import('../../control/encrypted-memo.ts');
+      const open = (await markingUnreadablePayloads(client).workflow.getHandle(runId).describe()).status.name === 'RUNNING';
       if (open) {
         const cleared = await clearTask(client, runId, taskId);
         return context.io.out(`cleared ${cleared.join(', ')} in run ${runId}; they run again now`);
