@@ -1,8 +1,10 @@
 import type { Client } from '@temporalio/client';
 import type { Payload, PayloadCodec } from '@temporalio/common';
 import { isEncrypted, KEY_ID_METADATA, PayloadDecryptionError } from '../codec/aes-gcm-codec.ts';
-import { KEY_VARIABLE, PREVIOUS_KEYS_VARIABLE } from '../codec/keys.ts';
-import { temporalClient, temporalCommon } from './temporal-sdk.ts';
+import { temporalClient } from './temporal-sdk.ts';
+import type { UnreadablePayload } from './unreadable-payloads.ts';
+
+export { ENCRYPTED_NOTICE, unreadableError, unreadableNotice, type UnreadablePayload, type UnreadableReason } from './unreadable-payloads.ts';
 
 /*
  * A process without the payload key (or with the wrong one) still reads a run's visibility
@@ -12,28 +14,9 @@ import { temporalClient, temporalCommon } from './temporal-sdk.ts';
  * readable and mark what is not.
  */
 
-/** Why a payload could not be read: this process has no key, or its keys do not open it. */
-export type UnreadableReason = 'no-key' | 'wrong-key';
-
-export interface UnreadablePayload {
-  reason: UnreadableReason;
-  /** The key id the payload was sealed with, when it says. */
-  keyId: string | null;
-}
-
-/** What `weir` prints in place of a value it cannot decrypt. */
-export const ENCRYPTED_NOTICE = `encrypted: set ${KEY_VARIABLE} to read`;
-
 const MARKER_FIELD = '__weirUnreadablePayload';
 const JSON_ENCODING = new TextEncoder().encode('json/plain');
 const utf8 = new TextDecoder();
-
-/** One line naming the variable to set, never the payload itself. */
-export function unreadableNotice(unreadable: UnreadablePayload): string {
-  if (unreadable.reason === 'no-key') return ENCRYPTED_NOTICE;
-  const key = unreadable.keyId === null ? '' : ` (sealed with key "${unreadable.keyId}")`;
-  return `encrypted${key}, and ${KEY_VARIABLE} does not decrypt it: set the key the workers use, or add the old one to ${PREVIOUS_KEYS_VARIABLE}`;
-}
 
 /**
  * Decodes with the client's own codecs, and turns each payload they cannot open into a small
@@ -92,18 +75,6 @@ export function unreadableIn(memo: Record<string, unknown> | undefined): Unreada
   for (const value of Object.values(memo ?? {})) {
     const unreadable = unreadableValue(value);
     if (unreadable) return unreadable;
-  }
-  return null;
-}
-
-/**
- * Why an error from the ordinary client is a payload it could not decrypt: the wrong key
- * (`PayloadDecryptionError`), or none at all (Temporal's converter meets `binary/encrypted`).
- */
-export function unreadableError(error: unknown): UnreadablePayload | null {
-  for (let current = error, depth = 0; current instanceof Error && depth < 5; current = current.cause, depth++) {
-    if (current instanceof PayloadDecryptionError) return { reason: 'wrong-key', keyId: current.keyId };
-    if (current instanceof temporalCommon.ValueError && current.message.includes('binary/encrypted')) return { reason: 'no-key', keyId: null };
   }
   return null;
 }
