@@ -18,6 +18,14 @@ describe('describeError', () => {
     expect(describeError(error)).toBe('Workflow Update failed: task sign_off is not waiting for approval');
   });
 
+  it('names the key variable, not the converter, for a payload this process cannot decrypt', () => {
+    const noKey = new Error('Unknown encoding: binary/encrypted');
+    noKey.name = 'ValueError';
+    expect(describeError(new Error('query failed', { cause: noKey }))).toBe("the run's data is encrypted: set WEIR_PAYLOAD_KEY to read");
+    const wrongKey = Object.assign(new Error('encrypted payload (key "k1") failed authentication'), { name: 'PayloadDecryptionError', keyId: 'k1' });
+    expect(describeError(wrongKey)).toMatch(/^the run's data is encrypted \(sealed with key "k1"\), and WEIR_PAYLOAD_KEY does not decrypt it: /);
+  });
+
   it('strips commander\'s "error:" prefix', () => {
     expect(describeError(new CommanderError(1, 'commander.unknownOption', "error: unknown option '--x'"))).toBe("unknown option '--x' (see --help)");
     expect(describeError(new CommanderError(0, 'commander.helpDisplayed', '(outputHelp)'))).toBeNull();

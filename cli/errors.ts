@@ -1,4 +1,5 @@
 import { CommanderError } from 'commander';
+import { unreadableError, unreadableNotice } from '../control/unreadable-payloads.ts';
 
 /** Exit codes of the `weir` command. */
 export const EXIT_OK = 0;
@@ -63,6 +64,9 @@ export function describeError(error: unknown): string | null {
     if (error.code === 'commander.help' || COMMANDER_SUCCESS_CODES.has(error.code)) return null;
     return `${firstLine(error.message.replace(/^error:\s*/, ''))} (see --help)`;
   }
+  // A payload sealed with a key this process lacks: say which variable to set, never the converter's words.
+  const unreadable = unreadableError(error);
+  if (unreadable) return `the run's data is ${unreadableNotice(unreadable)}`;
   if (error instanceof Error) {
     let message = firstLine(error.message) || error.name;
     // Temporal's wrappers say only "Workflow Update failed"; the reason is in the cause.

@@ -18,6 +18,7 @@ export function runToJson(snapshot: RunDetails, outputs?: Record<string, unknown
     endedAt: snapshot.endedAt,
     params: snapshot.params,
     ...(snapshot.failure ? { failure: snapshot.failure } : {}),
+    ...(snapshot.encrypted ? { encrypted: snapshot.encrypted } : {}),
     tasks: snapshot.tasks.map((task) => ({
       id: task.id,
       state: task.state,
@@ -39,6 +40,8 @@ export function renderRunHeader(snapshot: RunDetails): string[] {
     `DAG ${snapshot.dagId}, ${snapshot.runType} run, logical date ${formatTime(snapshot.logicalDate)}`,
     `started ${formatTime(snapshot.startedAt)}, ended ${formatTime(snapshot.endedAt)}`,
     ...(snapshot.failure ? [`failed: ${snapshot.failure}`] : []),
+    // Params and outputs live in the run's payloads; without the key they stay unread.
+    ...(snapshot.encrypted ? [`params and outputs ${snapshot.encrypted}`] : []),
   ];
 }
 

@@ -26,6 +26,8 @@ export interface ClosedRunClear {
  * the cleared task and its downstream on the DAG file as it is now.
  */
 export async function rerunClosedRun(client: Client, original: RunDetails, taskId: string, taskQueue: string, by: RerunBy = {}): Promise<ClosedRunClear> {
+  // A rerun carries the original's params and outputs; without the key they cannot be read.
+  if (original.encrypted) throw new RunControlError(original.runId, `run ${original.runId} cannot be rerun from here: its params and outputs are ${original.encrypted}`);
   if (!original.tasks.some((task) => task.id === taskId)) {
     throw new RunControlError(original.runId, `run ${original.runId} has no task "${taskId}" (its tasks: ${original.tasks.map((task) => task.id).join(', ') || 'none'})`);
   }

@@ -12,6 +12,7 @@ import {
   type RunType,
 } from '../plan/types.ts';
 import { plainRunSnapshot, type PackedRunSnapshot } from '../plan/packed-snapshot.ts';
+import { markingUnreadablePayloads, unreadableError, unreadableIn, unreadableNotice } from './encrypted-memo.ts';
 import { HASH_MEMO } from './schedules.ts';
 import { temporalClient, temporalCommon } from './temporal-sdk.ts';
 import { describeRunStart, LOGICAL_DATE_MEMO, type RunStart, type TriggerOptions } from './run-start.ts';
@@ -59,10 +60,29 @@ function handleFor(client: Client, runId: string): WorkflowHandle {
 export interface RunDetails extends RunSnapshot {
   /** The workflow's own failure message, for a run that closed failed (also before any task ran). */
   failure?: string;
+  /** Set when this process cannot decrypt the run's payloads: what to do about it. Tasks and params are then unknown. */
+  encrypted?: string;
 }
 
-/** The run's state: from the live workflow while it runs, from its result once it closed. */
+/**
+ * The run's state: from the live workflow while it runs, from its result once it closed. A run
+ * whose payloads this process cannot decrypt is described from its visibility record alone.
+ */
 export async function getRunSnapshot(client: Client, runId: string): Promise<RunDetails> {
+  try {
+    return await readRunSnapshot(client, runId);
+  } catch (error) {
+    const unreadable = unreadableError(error);
+    if (!unreadable) throw error;
+    const handle = markingUnreadablePayloads(client).workflow.getHandle(runId);
+    const description = await handle.describe();
+    // Failure messages are not payloads: a failed run still says why, with its sealed details marked.
+    const failure = ['RUNNING', 'COMPLETED'].includes(description.status.name) ? undefined : await handle.result().then(() => undefined, closedRunFailure);
+    return { ...snapshotFromDescription(description), ...(failure ? { failure } : {}), encrypted: unreadableNotice(unreadable) };
+  }
+}
+
+async function readRunSnapshot(client: Client, runId: string): Promise<RunDetails> {
   const handle = handleFor(client, runId);
   let description: WorkflowExecutionDescription;
   try {
@@ -158,6 +178,8 @@ export interface RunSummary {
   startedAt: string;
   endedAt: string | null;
   durationMs: number | null;
+  /** Set when this process cannot decrypt the run's memo: what to do about it. */
+  encrypted?: string;
 }
 
 export interface ListRunsOptions {
@@ -190,9 +212,11 @@ export function runListQuery(options: Pick<ListRunsOptions, 'dagId' | 'status' |
 
 export async function listRuns(client: Client, options: ListRunsOptions = {}): Promise<RunSummary[]> {
   const runs: RunSummary[] = [];
-  for await (const execution of client.workflow.list({ query: runListQuery(options), pageSize: 100 })) {
+  // A run sealed with a key this process lacks is still listed, from its visibility fields.
+  for await (const execution of markingUnreadablePayloads(client).workflow.list({ query: runListQuery(options), pageSize: 100 })) {
     const attributes = execution.searchAttributes as Record<string, unknown[] | undefined>;
     const endedAt = execution.closeTime?.toISOString() ?? null;
+    const unreadable = unreadableIn(execution.memo);
     runs.push({
       runId: execution.workflowId,
       dagId: execution.type,
@@ -202,6 +226,7 @@ export async function listRuns(client: Client, options: ListRunsOptions = {}): P
       startedAt: execution.startTime.toISOString(),
       endedAt,
       durationMs: execution.closeTime ? execution.closeTime.getTime() - execution.startTime.getTime() : null,
+      ...(unreadable ? { encrypted: unreadableNotice(unreadable) } : {}),
     });
     if (runs.length >= (options.limit ?? 100)) break;
   }

@@ -41,7 +41,7 @@ export function registerRunsCommands(program: Command, contextFor: ContextFor): 
     .option('--status <status>', `only runs in this state (${LISTED_STATUSES.join(', ')})`, parseStatus)
     .option('--since <when>', 'only runs started since a date (2026-11-01) or that long ago (6h, 7d)', (text: string) => parseSince(text))
     .option('--limit <n>', 'at most this many runs', parseLimit, 50)
-    .option('--json', 'print JSON: [{ runId, dagId, runType, status, logicalDate, startedAt, endedAt, durationMs }]')
+    .option('--json', 'print JSON: [{ runId, dagId, runType, status, logicalDate, startedAt, endedAt, durationMs, encrypted? }]')
     .action(async (options: { dag?: string; status?: RunStatus; since?: Date; limit: number; json?: boolean }, command: Command) => {
       const context = contextFor(command);
       const found = await listRuns(await context.client(), {
@@ -65,6 +65,8 @@ export function registerRunsCommands(program: Command, contextFor: ContextFor): 
         run.durationMs === null ? '-' : formatDuration(Math.round(run.durationMs / 100) * 100),
       ]);
       for (const line of renderTable(['RUN ID', 'DAG', 'TYPE', 'STATUS', 'LOGICAL DATE', 'STARTED', 'DURATION'], rows)) context.io.out(line);
+      const sealed = found.filter((run) => run.encrypted !== undefined);
+      for (const notice of new Set(sealed.map((run) => run.encrypted))) context.io.err(`${sealed.filter((run) => run.encrypted === notice).length} of ${found.length} runs ${notice}`);
     });
 
   runs
@@ -72,11 +74,13 @@ export function registerRunsCommands(program: Command, contextFor: ContextFor): 
     .description('one run with the state of each task, and why it failed')
     .argument('<runId>', 'run id (the workflow id)')
     .option('--outputs', "add each task's output")
-    .option('--json', 'print JSON: { runId, dagId, status, failure?, tasks: [{ id, state, attempts, startedAt, endedAt, error, reason?, output? }], rerunOf?, reruns, triggeredBy, executions, actions: [{ at, action, actor, channel?, taskId?, detail?, refused? }] }')
+    .option('--json', 'print JSON: { runId, dagId, status, failure?, encrypted?, tasks: [{ id, state, attempts, startedAt, endedAt, error, reason?, output? }], rerunOf?, reruns, triggeredBy, executions, actions: [{ at, action, actor, channel?, taskId?, detail?, refused? }] }')
     .action(async (runId: string, options: { json?: boolean; outputs?: boolean }, command: Command) => {
       const context = contextFor(command);
       const client = await context.client();
-      const snapshot = await getRunSnapshot(client, runId);
+      let snapshot = await getRunSnapshot(client, runId);
+      // Without the payload key, the run records in Postgres still say how each task went.
+      if (snapshot.encrypted) snapshot = await (await import('../../control/sealed-run-records.ts')).sealedRunFromDatabase(snapshot, () => context.database());
       const [outputs, reruns, record] = await Promise.all([
         options.outputs ? getRunOutputs(client, runId).catch(() => ({})) : undefined,
         findReruns(client, runId).catch((): RerunStart[] => []),
@@ -117,7 +121,9 @@ export function registerRunsCommands(program: Command, contextFor: ContextFor): 
       const context = contextFor(command);
       const client = await context.client();
       const snapshot = await getRunSnapshot(client, runId);
-      const open = (await client.workflow.getHandle(runId).describe()).status.name === 'RUNNING';
+      // Read as a listing does, so a run whose memo this process cannot decrypt is still described.
+      const { markingUnreadablePayloads } = await import('../../control/encrypted-memo.ts');
+      const open = (await markingUnreadablePayloads(client).workflow.getHandle(runId).describe()).status.name === 'RUNNING';
       if (open) {
         const cleared = await clearTask(client, runId, taskId);
         return context.io.out(`cleared ${cleared.join(', ')} in run ${runId} as ${context.actor}; they run again now`);

@@ -99,7 +99,9 @@ async function startRunQuickly(context: CliContext, start: RunStart): Promise<st
 async function runFailureWithoutTask(client: Client, snapshot: RunSnapshot): Promise<string | undefined> {
   if (snapshot.status !== 'failed' || snapshot.tasks.some((task) => task.state === 'failed')) return undefined;
   try {
-    await client.workflow.getHandle(snapshot.runId).result();
+    // Its payloads may be sealed with a key this process lacks; the failure message is not.
+    const { markingUnreadablePayloads } = await import('../../control/encrypted-memo.ts');
+    await markingUnreadablePayloads(client).workflow.getHandle(snapshot.runId).result();
     return undefined;
   } catch (error) {
     let innermost = error as Error & { cause?: unknown };
