@@ -1,6 +1,7 @@
 import { InvalidArgumentError, type Command } from 'commander';
 import { findReruns, findRunLinks, rerunClosedRun, type RerunStart } from '../../control/rerun.ts';
 import { readRunRecord, withReruns, type RunRecord } from '../../control/run-history.ts';
+import { unreadableError, unreadableNotice } from '../../control/unreadable-payloads.ts';
 import { cancelRun, clearTask, getRunOutputs, getRunSnapshot, listRuns } from '../../control/runs.ts';
 import { parseDuration, type Duration } from '../../plan/duration.ts';
 import type { RunStatus } from '../../plan/types.ts';
@@ -93,9 +94,10 @@ export function registerRunsCommands(program: Command, contextFor: ContextFor): 
       const rerunOf = record instanceof Error ? (await findRunLinks(client, runId).catch(() => undefined))?.rerunOf : record.rerunOf?.runId;
       const links = { ...(rerunOf ? { rerunOf } : {}), reruns: reruns.map((rerun) => rerun.runId) };
       const audit = record instanceof Error ? null : withReruns(record, reruns);
-      if (options.json) return printJson(context.io.out, { ...runToJson(snapshot, outputs), ...links, ...(audit ? runRecordToJson(audit) : { actionsUnavailable: (record as Error).message }) });
+      const auditProblem = record instanceof Error ? whyUnreadable(record) : '';
+      if (options.json) return printJson(context.io.out, { ...runToJson(snapshot, outputs), ...links, ...(audit ? runRecordToJson(audit) : { actionsUnavailable: auditProblem }) });
       const linkLines = [...(links.rerunOf ? [`rerun of ${links.rerunOf}`] : []), ...links.reruns.map((id) => `rerun as ${id}`)];
-      const auditLines = audit ? renderRunRecord(audit) : [`actions: cannot be read (${(record as Error).message.split('\n')[0]})`];
+      const auditLines = audit ? renderRunRecord(audit) : [`actions: cannot be read (${auditProblem})`];
       const lines = [...renderRunHeader(snapshot), ...linkLines, '', ...renderTaskTable(snapshot.tasks), '', ...auditLines];
       if (outputs) lines.push('', 'outputs:', ...renderOutputs(snapshot.tasks, outputs));
       for (const line of lines) context.io.out(line);
@@ -131,4 +133,10 @@ export function registerRunsCommands(program: Command, contextFor: ContextFor): 
       const rerun = await rerunClosedRun(client, snapshot, taskId, context.taskQueue, { actor: context.actor, webUrl: context.webUrl });
       context.io.out(`run ${runId} has closed; started run ${rerun.runId}: ${taskId} and its downstream run again on the current DAG file, the other tasks keep their recorded outputs`);
     });
+}
+
+/** One line on why a run's history could not be read; an encrypted one names the key variable, never the payload. */
+function whyUnreadable(error: Error): string {
+  const unreadable = unreadableError(error);
+  return unreadable ? unreadableNotice(unreadable) : (error.message.split('\n')[0] ?? '');
 }
