@@ -70,7 +70,7 @@ beforeAll(async () => {
   await writeFile(path.join(PROJECT, tutorial.dagFile), tutorial.dagCode);
 });
 afterAll(async () => {
-  await worker?.client.schedule.getHandle(scheduleIdFor('churn_report')).delete().catch(() => {});
+  await worker?.client.schedule.getHandle(scheduleIdFor('churn_report', worker.taskQueue)).delete().catch(() => {});
   await worker?.shutdown();
   await rm(PROJECT, { recursive: true, force: true });
 });
