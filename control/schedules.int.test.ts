@@ -3,7 +3,7 @@ import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Client, Connection, ScheduleNotFoundError, type ScheduleDescription, type ScheduleExecutionResult } from '@temporalio/client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Plan } from '../plan/types.ts';
+import { DEFAULT_TASK_QUEUE, type Plan } from '../plan/types.ts';
 import { nextCronTime } from '../sdk/cron.ts';
 import { loadDagFolder } from '../sdk/load.ts';
 import { startTestWorker, type TestWorker } from '../test/harness.ts';
@@ -202,6 +202,29 @@ describe('syncSchedules against a real Temporal server', () => {
     await expect(describeSchedule('sched_catchup')).rejects.toBeInstanceOf(ScheduleNotFoundError);
     await expect(describeSchedule('sched_parallel')).rejects.toBeInstanceOf(ScheduleNotFoundError);
     expect((await describeSchedule('sched_hourly')).action).toMatchObject({ workflowType: 'sched_hourly' });
+  });
+
+  it("moves this queue's schedule from the plain id of old to the queue's own, keeping its pause", async () => {
+    await deleteSchedules(['sched_hourly']);
+    // What a worker on this queue made before schedule ids named the queue.
+    const legacyId = scheduleIdFor('sched_hourly');
+    await client.schedule.create({
+      scheduleId: legacyId,
+      spec: { cronExpressions: ['0 * * * *'] },
+      action: { type: 'startWorkflow', workflowType: 'sched_hourly', workflowId: 'sched_hourly-scheduled', taskQueue, args: [{}, { runType: 'scheduled' }] },
+      state: { paused: true, note: 'paused before the move' },
+    });
+    try {
+      await eventually('the old schedule to be listed', () => listWeirSchedules(client), (ids) => ids.includes(legacyId));
+      const result = await syncSchedules(client, [plan(base, 'sched_hourly')], taskQueue, { deleteOrphans: true });
+      expect(result.created).toEqual(['sched_hourly']);
+      expect(result.deleted).toContain('sched_hourly');
+      expect((await describeSchedule('sched_hourly')).state).toMatchObject({ paused: true, note: 'paused before the move' });
+      await expect(client.schedule.getHandle(legacyId).describe()).rejects.toBeInstanceOf(ScheduleNotFoundError);
+    } finally {
+      await deleteSchedules(['sched_hourly'], DEFAULT_TASK_QUEUE);
+      await deleteSchedules(['sched_hourly']);
+    }
   });
 
   describe('a scheduled run', () => {
