@@ -206,6 +206,7 @@ describe('syncSchedules against a real Temporal server', () => {
 
   it("moves this queue's schedule from the plain id of old to the queue's own, keeping its pause", async () => {
     await deleteSchedules(['sched_hourly']);
+    await deleteSchedules(['sched_hourly'], DEFAULT_TASK_QUEUE);
     // What a worker on this queue made before schedule ids named the queue.
     const legacyId = scheduleIdFor('sched_hourly');
     await client.schedule.create({
