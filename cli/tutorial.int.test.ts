@@ -70,7 +70,7 @@ beforeAll(async () => {
   await writeFile(path.join(PROJECT, tutorial.dagFile), tutorial.dagCode);
 });
 afterAll(async () => {
-  await worker?.client.schedule.getHandle(scheduleIdFor('churn_report')).delete().catch(() => {});
+  await worker?.client.schedule.getHandle(scheduleIdFor('churn_report', worker.taskQueue)).delete().catch(() => {});
   await worker?.shutdown();
   await rm(PROJECT, { recursive: true, force: true });
 });
@@ -121,8 +121,8 @@ describe('the README five-minute tutorial', () => {
     expect(show).toContain(`run ${runId}: success`);
     expect(show).toMatch(/^cleanup\s+success/m);
     expect(list).toMatch(/^churn_report\s+0 2 \* \* \*/m);
-    expect(pause).toBe('paused churn_report (schedule weir-churn_report)\n');
-    expect(unpause).toBe('unpaused churn_report (schedule weir-churn_report)\n');
+    expect(pause).toBe(`paused churn_report (schedule ${scheduleIdFor('churn_report', taskQueue)})\n`);
+    expect(unpause).toBe(`unpaused churn_report (schedule ${scheduleIdFor('churn_report', taskQueue)})\n`);
     // 1, 2 and 3 January at 02:00 Berlin time, one at a time (maxActiveRuns: 1).
     expect(backfill).toMatch(/started 3 run\(s\); 0 already existed/);
   });

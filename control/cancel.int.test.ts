@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestWorker, type TestWorker } from '../test/harness.ts';
-import { cancelRun, RunClosedError, RunNotFoundError, triggerRun, waitForRun } from './runs.ts';
+import { cancelRun, getRunSnapshot, RunClosedError, RunNotFoundError, triggerRun, waitForRun } from './runs.ts';
 
 let weir: TestWorker;
 
@@ -11,9 +11,30 @@ afterAll(async () => {
   await weir?.shutdown();
 });
 
+async function until(what: string, check: () => Promise<boolean>): Promise<void> {
+  for (let tries = 0; tries < 600; tries++) {
+    if (await check()) return;
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  throw new Error(`gave up waiting for ${what}`);
+}
+
+/**
+ * A worker has picked up the run's first workflow task. A cancellation sent before that is part
+ * of the run's very first activation, so the run meets it before it starts anything, whatever
+ * the test meant to cancel; sent after, it reaches the run where the test put it.
+ */
+async function firstWorkflowTaskStarted(runId: string): Promise<void> {
+  await until(`a worker to pick up ${runId}`, async () => {
+    const history = await weir.client.workflow.getHandle(runId).fetchHistory();
+    return (history.events ?? []).some((event) => event.workflowTaskStartedEventAttributes);
+  });
+}
+
 describe('weir runs cancel, in every state of a run', () => {
   it('cancels a running run, which handles the request itself', async () => {
     const runId = await triggerRun(weir.client, { dagId: 'slow', params: {}, taskQueue: weir.taskQueue });
+    await until('the slow tasks to run', async () => (await getRunSnapshot(weir.client, runId)).tasks.some((task) => task.state === 'running'));
     await expect(cancelRun(weir.client, runId)).resolves.toBe('cancelled');
     expect((await weir.client.workflow.getHandle(runId).describe()).status.name).toBe('CANCELLED');
   });
@@ -21,7 +42,11 @@ describe('weir runs cancel, in every state of a run', () => {
   it('ends a run whose preparation keeps failing, so it never acts on the request', async () => {
     // A logical date that is no date: prepareRun throws, and is retried again and again.
     const runId = `doomed-prep-${Date.now()}`;
-    await weir.client.workflow.start('diamond', { workflowId: runId, taskQueue: weir.taskQueue, args: [{}, { logicalDate: { not: 'a date' } }] });
+    // The worker retries the failing local activity inside the run's first workflow task and
+    // extends that task at 80% of its timeout; only then would the run see the request. A minute
+    // keeps that well past the grace time, however slowly the machine runs.
+    await weir.client.workflow.start('diamond', { workflowId: runId, taskQueue: weir.taskQueue, args: [{}, { logicalDate: { not: 'a date' } }], workflowTaskTimeout: '1 minute' });
+    await firstWorkflowTaskStarted(runId);
     await expect(cancelRun(weir.client, runId, { graceMs: 3000 })).resolves.toBe('terminated');
     expect((await weir.client.workflow.getHandle(runId).describe()).status.name).toBe('TERMINATED');
   });

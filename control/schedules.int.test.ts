@@ -3,7 +3,7 @@ import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Client, Connection, ScheduleNotFoundError, type ScheduleDescription, type ScheduleExecutionResult } from '@temporalio/client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Plan } from '../plan/types.ts';
+import { DEFAULT_TASK_QUEUE, type Plan } from '../plan/types.ts';
 import { nextCronTime } from '../sdk/cron.ts';
 import { loadDagFolder } from '../sdk/load.ts';
 import { startTestWorker, type TestWorker } from '../test/harness.ts';
@@ -13,9 +13,9 @@ import { describeDag, pausedColumn } from '../cli/dag-listing.ts';
 import { listWeirSchedules, scheduleIdFor, scheduleStatuses, setPaused, syncSchedules, type ScheduleSyncResult } from './schedules.ts';
 
 /*
- * syncSchedules deletes every `weir-` schedule that the given plans do not claim, so every
- * schedule test of the suite lives in this file and runs in order. The DAG ids (sched_*) belong
- * to this file alone.
+ * syncSchedules deletes the schedules of its task queue that the given plans do not claim; the
+ * tests here share one queue of their own and run in order. The DAG ids (sched_*) belong to
+ * this file alone.
  */
 
 const FIXTURES = fileURLToPath(new URL('../test/dags-schedules/', import.meta.url));
@@ -46,13 +46,13 @@ function sorted(result: ScheduleSyncResult): ScheduleSyncResult {
 }
 
 async function describeSchedule(dagId: string): Promise<ScheduleDescription> {
-  return client.schedule.getHandle(scheduleIdFor(dagId)).describe();
+  return client.schedule.getHandle(scheduleIdFor(dagId, taskQueue)).describe();
 }
 
-async function deleteSchedules(dagIds: readonly string[]): Promise<void> {
+async function deleteSchedules(dagIds: readonly string[], queue = taskQueue): Promise<void> {
   for (const dagId of dagIds) {
     await client.schedule
-      .getHandle(scheduleIdFor(dagId))
+      .getHandle(scheduleIdFor(dagId, queue))
       .delete()
       .catch((error: unknown) => {
         if (!(error instanceof ScheduleNotFoundError)) throw error;
@@ -152,7 +152,7 @@ describe('syncSchedules against a real Temporal server', () => {
 
   it('keeps a paused schedule paused when it is updated', async () => {
     await syncSchedules(client, [...base.values()], taskQueue);
-    await setPaused(client, 'sched_hourly', true, 'paused by the schedules test');
+    await setPaused(client, 'sched_hourly', true, 'paused by the schedules test', taskQueue);
     expect((await describeSchedule('sched_hourly')).state.paused).toBe(true);
 
     const plans = [...base.values()].map((p) => (p.dagId === 'sched_hourly' ? plan(changed, 'sched_hourly') : p));
@@ -161,7 +161,7 @@ describe('syncSchedules against a real Temporal server', () => {
     expect(hourly.spec.timezone).toBe('Europe/Berlin');
     expect(hourly.state).toMatchObject({ paused: true, note: 'paused by the schedules test' });
 
-    await setPaused(client, 'sched_hourly', false, 'resumed by the schedules test');
+    await setPaused(client, 'sched_hourly', false, 'resumed by the schedules test', taskQueue);
     expect((await describeSchedule('sched_hourly')).state.paused).toBe(false);
   });
 
@@ -169,10 +169,10 @@ describe('syncSchedules against a real Temporal server', () => {
     const catalog = await loadDagFolder(`${FIXTURES}base`);
     const loaded = (dagId: string) => catalog.dags.get(dagId) ?? expect.unreachable(`fixture ${dagId}`);
     await syncSchedules(client, [...base.values()], taskQueue);
-    await setPaused(client, 'sched_hourly', true, 'paused by the listing test');
+    await setPaused(client, 'sched_hourly', true, 'paused by the listing test', taskQueue);
     try {
       // The schedule list is eventually consistent: wait until it reports the pause.
-      const statuses = await eventually('the pause to be listed', () => scheduleStatuses(client), (found) => found.get('sched_hourly')?.paused === true);
+      const statuses = await eventually('the pause to be listed', () => scheduleStatuses(client, taskQueue), (found) => found.get('sched_hourly')?.paused === true);
       const paused = describeDag(loaded('sched_hourly'), statuses, new Date());
       expect(paused).toMatchObject({ paused: true, nextRun: null });
       expect(pausedColumn(paused)).toBe('yes');
@@ -183,7 +183,7 @@ describe('syncSchedules against a real Temporal server', () => {
       expect(manual).toMatchObject({ schedule: null, nextRun: null, paused: null });
       expect(pausedColumn(manual)).toBe('-');
     } finally {
-      await setPaused(client, 'sched_hourly', false, 'resumed by the listing test');
+      await setPaused(client, 'sched_hourly', false, 'resumed by the listing test', taskQueue);
     }
   });
 
@@ -191,7 +191,7 @@ describe('syncSchedules against a real Temporal server', () => {
     await syncSchedules(client, [...base.values()], taskQueue);
     // Deletion finds schedules through the (eventually consistent) list, so wait for them there first.
     await eventually('the schedules to be listed', () => listWeirSchedules(client), (ids) =>
-      ['weir-sched_catchup', 'weir-sched_hourly', 'weir-sched_parallel'].every((id) => ids.includes(id)),
+      ['sched_catchup', 'sched_hourly', 'sched_parallel'].every((id) => ids.includes(scheduleIdFor(id, taskQueue))),
     );
 
     // sched_catchup's file is gone; sched_parallel lost its schedule.
@@ -204,6 +204,30 @@ describe('syncSchedules against a real Temporal server', () => {
     expect((await describeSchedule('sched_hourly')).action).toMatchObject({ workflowType: 'sched_hourly' });
   });
 
+  it("moves this queue's schedule from the plain id of old to the queue's own, keeping its pause", async () => {
+    await deleteSchedules(['sched_hourly']);
+    await deleteSchedules(['sched_hourly'], DEFAULT_TASK_QUEUE);
+    // What a worker on this queue made before schedule ids named the queue.
+    const legacyId = scheduleIdFor('sched_hourly');
+    await client.schedule.create({
+      scheduleId: legacyId,
+      spec: { cronExpressions: ['0 * * * *'] },
+      action: { type: 'startWorkflow', workflowType: 'sched_hourly', workflowId: 'sched_hourly-scheduled', taskQueue, args: [{}, { runType: 'scheduled' }] },
+      state: { paused: true, note: 'paused before the move' },
+    });
+    try {
+      await eventually('the old schedule to be listed', () => listWeirSchedules(client), (ids) => ids.includes(legacyId));
+      const result = await syncSchedules(client, [plan(base, 'sched_hourly')], taskQueue, { deleteOrphans: true });
+      expect(result.created).toEqual(['sched_hourly']);
+      expect(result.deleted).toContain('sched_hourly');
+      expect((await describeSchedule('sched_hourly')).state).toMatchObject({ paused: true, note: 'paused before the move' });
+      await expect(client.schedule.getHandle(legacyId).describe()).rejects.toBeInstanceOf(ScheduleNotFoundError);
+    } finally {
+      await deleteSchedules(['sched_hourly'], DEFAULT_TASK_QUEUE);
+      await deleteSchedules(['sched_hourly']);
+    }
+  });
+
   describe('a scheduled run', () => {
     let weir: TestWorker;
 
@@ -212,7 +236,7 @@ describe('syncSchedules against a real Temporal server', () => {
     });
     afterAll(async () => {
       // Stop the ticks before the worker goes away.
-      await deleteSchedules(['sched_every_minute']);
+      await deleteSchedules(['sched_every_minute'], weir.taskQueue);
       await weir?.shutdown();
     });
 
@@ -221,7 +245,7 @@ describe('syncSchedules against a real Temporal server', () => {
       const result = await syncSchedules(client, [...plans.values()], weir.taskQueue);
       expect(result.created).toEqual(['sched_every_minute']);
 
-      const handle = client.schedule.getHandle(scheduleIdFor('sched_every_minute'));
+      const handle = client.schedule.getHandle(scheduleIdFor('sched_every_minute', weir.taskQueue));
       const triggeredAfter = new Date();
       await handle.trigger();
       const action = await eventually<ScheduleExecutionResult | undefined>(

@@ -1,25 +1,33 @@
-import type { Client, ScheduleOptionsStartWorkflowAction, ScheduleSpec } from '@temporalio/client';
+import type { Client, ScheduleDescription, ScheduleOptionsStartWorkflowAction, ScheduleSpec } from '@temporalio/client';
 import type { Workflow } from '@temporalio/common';
-import { SEARCH_ATTRIBUTES, type Plan, type PlanSchedule } from '../plan/types.ts';
+import { DEFAULT_TASK_QUEUE, SEARCH_ATTRIBUTES, type Plan, type PlanSchedule } from '../plan/types.ts';
+import { linkUrlToWrite, parseScheduleId, scheduledWorkflowIdFor, scheduleHash, scheduleIdFor } from './schedule-identity.ts';
 import { temporalClient } from './temporal-sdk.ts';
-import { DEFAULT_WEB_URL, scheduledRunUserMetadata } from './web-links.ts';
+import { scheduledRunUserMetadata } from './web-links.ts';
 
 const { ScheduleNotFoundError, ScheduleOverlapPolicy } = temporalClient;
 
-/** Weir owns every schedule whose id starts with this, and no other. */
-export const SCHEDULE_PREFIX = 'weir-';
+export { SCHEDULE_PREFIX, scheduleIdFor, parseScheduleId } from './schedule-identity.ts';
+
 /** Memo of each schedule's action (and so of every run it starts): the hash of what the schedule was made from. */
 export const HASH_MEMO = 'weirScheduleHash';
-
-export function scheduleIdFor(dagId: string): string {
-  return `${SCHEDULE_PREFIX}${dagId}`;
-}
+/** Memo of each schedule's action: the WEIR_WEB_URL its run links were made with, when one was set. */
+export const LINKS_MEMO = 'weirScheduleWebUrl';
 
 export interface ScheduleSyncResult {
   created: string[];
   updated: string[];
   deleted: string[];
   unchanged: string[];
+}
+
+export interface ScheduleSyncOptions {
+  /** False when some DAG files failed to load: their schedules must survive. */
+  deleteOrphans?: boolean;
+  /** WEIR_WEB_URL: the base of the links in each scheduled run's metadata. */
+  webUrl?: string | undefined;
+  /** Move links made with another web URL to `webUrl` (`weir schedules sync`); a worker's start never does. */
+  refreshLinks?: boolean;
 }
 
 /** Overlap and catchup, derived from Airflow's max_active_runs and catchup. */
@@ -29,88 +37,114 @@ export function schedulePolicies(schedule: PlanSchedule) {
   return { overlap, catchupWindow: schedule.catchup ? '365 days' : '1 minute' } as const;
 }
 
-function scheduleHash(plan: Plan, taskQueue: string, webUrl: string | undefined): string {
-  const s = plan.schedule as PlanSchedule;
-  // The web URL is part of each run's metadata, so a new one updates the schedule.
-  return JSON.stringify([s.cron, s.timezone, s.catchup, s.maxActiveRuns, taskQueue, webUrl ?? DEFAULT_WEB_URL]);
-}
-
-function desiredSchedule(plan: Plan, taskQueue: string, webUrl?: string): { spec: ScheduleSpec; action: ScheduleOptionsStartWorkflowAction<Workflow>; policies: ReturnType<typeof schedulePolicies> } {
+function desiredSchedule(
+  plan: Plan,
+  namespace: string,
+  taskQueue: string,
+  linkUrl: string | undefined,
+): { spec: ScheduleSpec; action: ScheduleOptionsStartWorkflowAction<Workflow>; policies: ReturnType<typeof schedulePolicies> } {
   const schedule = plan.schedule as PlanSchedule;
   return {
     spec: { cronExpressions: [schedule.cron], timezone: schedule.timezone },
     action: {
       type: 'startWorkflow',
       workflowType: plan.dagId,
-      workflowId: `${plan.dagId}-scheduled`,
+      workflowId: scheduledWorkflowIdFor(plan.dagId, taskQueue),
       taskQueue,
       args: [{}, { runType: 'scheduled' }],
-      memo: { [HASH_MEMO]: scheduleHash(plan, taskQueue, webUrl) },
+      memo: { [HASH_MEMO]: scheduleHash(plan, namespace, taskQueue), ...(linkUrl === undefined ? {} : { [LINKS_MEMO]: linkUrl }) },
       searchAttributes: { [SEARCH_ATTRIBUTES.dagId]: [plan.dagId], [SEARCH_ATTRIBUTES.runType]: ['scheduled'] },
-      ...scheduledRunUserMetadata(webUrl, plan.dagId),
+      ...scheduledRunUserMetadata(linkUrl, plan.dagId),
     },
     policies: schedulePolicies(schedule),
   };
 }
 
-/** Ids of the schedules Weir manages on this namespace. */
+async function describeIfExists(client: Client, scheduleId: string): Promise<ScheduleDescription | null> {
+  return client.schedule
+    .getHandle(scheduleId)
+    .describe()
+    .catch((error: unknown) => {
+      if (error instanceof ScheduleNotFoundError) return null;
+      throw error;
+    });
+}
+
+function memoString(description: ScheduleDescription, key: string): string | undefined {
+  const value = description.action.type === 'startWorkflow' ? description.action.memo?.[key] : undefined;
+  return typeof value === 'string' ? value : undefined;
+}
+
+/** Ids of the schedules Weir manages on this namespace, of every task queue. */
 export async function listWeirSchedules(client: Client): Promise<string[]> {
   const ids: string[] = [];
-  for await (const summary of client.schedule.list()) if (summary.scheduleId.startsWith(SCHEDULE_PREFIX)) ids.push(summary.scheduleId);
+  for await (const summary of client.schedule.list()) if (parseScheduleId(summary.scheduleId)) ids.push(summary.scheduleId);
   return ids.sort();
 }
 
 /**
- * Makes Temporal hold exactly one schedule per scheduled DAG: creates, updates on change,
- * deletes what no DAG claims among the schedules that start runs on `taskQueue`. A schedule a person paused stays paused. Pass
- * `deleteOrphans: false` when some DAG files failed to load: their schedules must survive.
+ * Makes Temporal hold exactly one schedule per scheduled DAG and task queue: creates, updates on
+ * change, and deletes the schedules of this task queue that no DAG claims. Schedules of other
+ * task queues are never touched, so fleets on different queues (or namespaces) keep out of each
+ * other's way, and fleets of one queue agree on every schedule, whatever their web URLs. A
+ * schedule a person paused stays paused. Pass `deleteOrphans: false` when some DAG files failed
+ * to load: their schedules must survive.
  */
-export async function syncSchedules(
-  client: Client,
-  plans: readonly Plan[],
-  taskQueue: string,
-  options: { deleteOrphans?: boolean; webUrl?: string | undefined } = {},
-): Promise<ScheduleSyncResult> {
+export async function syncSchedules(client: Client, plans: readonly Plan[], taskQueue: string, options: ScheduleSyncOptions = {}): Promise<ScheduleSyncResult> {
   const result: ScheduleSyncResult = { created: [], updated: [], deleted: [], unchanged: [] };
-  const wanted = new Map(plans.filter((plan) => plan.schedule).map((plan) => [scheduleIdFor(plan.dagId), plan]));
+  const namespace = client.options.namespace;
+  const wanted = new Map(plans.filter((plan) => plan.schedule).map((plan) => [scheduleIdFor(plan.dagId, taskQueue), plan]));
   const existing = new Set(await listWeirSchedules(client));
   for (const [scheduleId, plan] of wanted) {
-    const desired = desiredSchedule(plan, taskQueue, options.webUrl);
-    const handle = client.schedule.getHandle(scheduleId);
     // Describe, not the list, decides: the list is eventually consistent and may lag a create.
-    const description = await handle.describe().catch((error: unknown) => {
-      if (error instanceof ScheduleNotFoundError) return null;
-      throw error;
-    });
+    const description = await describeIfExists(client, scheduleId);
     if (!description) {
-      await client.schedule.create({ scheduleId, ...desired, state: { note: `managed by weir; DAG file ${plan.file}` } });
+      const desired = desiredSchedule(plan, namespace, taskQueue, options.webUrl);
+      await client.schedule.create({ scheduleId, ...desired, state: await initialState(client, plan, taskQueue) });
       result.created.push(plan.dagId);
       continue;
     }
-    const currentHash = description.action.type === 'startWorkflow' ? description.action.memo?.[HASH_MEMO] : undefined;
-    if (currentHash === scheduleHash(plan, taskQueue, options.webUrl)) {
+    const recordedUrl = memoString(description, LINKS_MEMO);
+    const sameHash = memoString(description, HASH_MEMO) === scheduleHash(plan, namespace, taskQueue);
+    const newLinkUrl = linkUrlToWrite(recordedUrl, options.webUrl, options.refreshLinks ?? false);
+    if (sameHash && newLinkUrl === null) {
       result.unchanged.push(plan.dagId);
       continue;
     }
+    const desired = desiredSchedule(plan, namespace, taskQueue, newLinkUrl ?? recordedUrl ?? options.webUrl);
     // Only spec, action and policies change; `state` (and so a person's pause) is kept as it is.
-    await handle.update((previous) => ({ ...previous, ...desired }));
+    await client.schedule.getHandle(scheduleId).update((previous) => ({ ...previous, ...desired }));
     result.updated.push(plan.dagId);
   }
+  if (options.deleteOrphans === false) return result;
   for (const scheduleId of existing) {
-    if (wanted.has(scheduleId) || options.deleteOrphans === false) continue;
-    const handle = client.schedule.getHandle(scheduleId);
+    const identity = parseScheduleId(scheduleId);
+    // A plain `weir-<dagId>` id may be this queue's from before ids named the queue.
+    if (!identity || wanted.has(scheduleId) || (identity.taskQueue !== taskQueue && identity.taskQueue !== DEFAULT_TASK_QUEUE)) continue;
+    const description = await describeIfExists(client, scheduleId);
+    // Only this task queue's schedules: workers serving another queue keep theirs.
+    if (!description || description.action.type !== 'startWorkflow' || description.action.taskQueue !== taskQueue) continue;
     try {
-      // Only this task queue's schedules: workers serving another queue keep theirs.
-      const description = await handle.describe();
-      if (description.action.type !== 'startWorkflow' || description.action.taskQueue !== taskQueue) continue;
-      await handle.delete();
+      await client.schedule.getHandle(scheduleId).delete();
     } catch (error) {
       if (!(error instanceof ScheduleNotFoundError)) throw error;
       continue;
     }
-    result.deleted.push(scheduleId.slice(SCHEDULE_PREFIX.length));
+    result.deleted.push(identity.dagId);
   }
   return result;
+}
+
+/**
+ * A new schedule's note, and its pause: a schedule this queue's fleet made under the plain id
+ * (before ids named the queue) hands its pause over, as it is deleted right after.
+ */
+async function initialState(client: Client, plan: Plan, taskQueue: string): Promise<{ note: string; paused?: boolean }> {
+  const note = `managed by weir; DAG file ${plan.file}`;
+  if (taskQueue === DEFAULT_TASK_QUEUE) return { note };
+  const legacy = await describeIfExists(client, scheduleIdFor(plan.dagId));
+  if (!legacy || legacy.action.type !== 'startWorkflow' || legacy.action.taskQueue !== taskQueue || !legacy.state.paused) return { note };
+  return { note: legacy.state.note ?? note, paused: true };
 }
 
 export class DagNotScheduledError extends Error {
@@ -120,8 +154,9 @@ export class DagNotScheduledError extends Error {
   }
 }
 
-export async function setPaused(client: Client, dagId: string, paused: boolean, note: string): Promise<void> {
-  const handle = client.schedule.getHandle(scheduleIdFor(dagId));
+/** Pauses or unpauses a DAG's schedule on `taskQueue` (the default queue unless given). */
+export async function setPaused(client: Client, dagId: string, paused: boolean, note: string, taskQueue: string = DEFAULT_TASK_QUEUE): Promise<void> {
+  const handle = client.schedule.getHandle(scheduleIdFor(dagId, taskQueue));
   try {
     if (paused) await handle.pause(note);
     else await handle.unpause(note);
@@ -136,12 +171,13 @@ export interface ScheduleStatus {
   nextRunTimes: Date[];
 }
 
-/** Paused flag and next run times of each DAG's schedule, for `weir dags list`. */
-export async function scheduleStatuses(client: Client): Promise<Map<string, ScheduleStatus>> {
+/** Paused flag and next run times of each DAG's schedule on `taskQueue`, for `weir dags list`. */
+export async function scheduleStatuses(client: Client, taskQueue: string = DEFAULT_TASK_QUEUE): Promise<Map<string, ScheduleStatus>> {
   const statuses = new Map<string, ScheduleStatus>();
   for await (const summary of client.schedule.list()) {
-    if (!summary.scheduleId.startsWith(SCHEDULE_PREFIX)) continue;
-    statuses.set(summary.scheduleId.slice(SCHEDULE_PREFIX.length), {
+    const identity = parseScheduleId(summary.scheduleId);
+    if (!identity || identity.taskQueue !== taskQueue) continue;
+    statuses.set(identity.dagId, {
       paused: summary.state.paused,
       nextRunTimes: summary.info.nextActionTimes,
     });

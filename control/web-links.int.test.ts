@@ -41,7 +41,7 @@ describe("the Temporal UI's link back to Weir", () => {
       clearWindowMs: 0,
       tasks: [],
     };
-    const handle = client.schedule.getHandle(scheduleIdFor(dagId));
+    const handle = client.schedule.getHandle(scheduleIdFor(dagId, taskQueue));
     try {
       expect((await syncSchedules(client, [plan], taskQueue)).created).toEqual([dagId]);
       const first = await handle.describe();

@@ -43,12 +43,12 @@ afterAll(async () => {
   await browser?.close();
   await server?.close();
   // This file owns the schedule of its DAG; nothing else syncs it.
-  if (worker) await worker.client.schedule.getHandle(scheduleIdFor(NIGHTLY)).delete().catch(() => {});
+  if (worker) await worker.client.schedule.getHandle(scheduleIdFor(NIGHTLY, worker.taskQueue)).delete().catch(() => {});
   await worker?.shutdown();
 });
 
 async function schedulePaused(): Promise<boolean> {
-  return (await worker.client.schedule.getHandle(scheduleIdFor(NIGHTLY)).describe()).state.paused;
+  return (await worker.client.schedule.getHandle(scheduleIdFor(NIGHTLY, worker.taskQueue)).describe()).state.paused;
 }
 
 describe('DAGs page', () => {
@@ -80,7 +80,7 @@ describe('DAGs page', () => {
       await expect(nightly.getByRole('button').textContent()).resolves.toBe('paused');
       await expect(nightly.locator('td.next-run').textContent()).resolves.toBe('-');
       expect(await schedulePaused()).toBe(true);
-      const note = (await worker.client.schedule.getHandle(scheduleIdFor(NIGHTLY)).describe()).state.note;
+      const note = (await worker.client.schedule.getHandle(scheduleIdFor(NIGHTLY, worker.taskQueue)).describe()).state.note;
       expect(note).toBe(`paused by ${ACTOR} in weir ui`);
 
       await nightly.getByRole('button', { name: 'paused' }).click();

@@ -26,12 +26,12 @@ beforeAll(async () => {
 afterAll(async () => {
   await Promise.all([open?.close(), tokened?.close(), proxied?.close()]);
   // This file owns the schedule of webcore_sched; the browser tests use DAGs of their own.
-  if (worker) await worker.client.schedule.getHandle(scheduleIdFor('webcore_sched')).delete().catch(() => {});
+  if (worker) await worker.client.schedule.getHandle(scheduleIdFor('webcore_sched', worker.taskQueue)).delete().catch(() => {});
   await worker?.shutdown();
 });
 
 async function schedulePaused(): Promise<{ paused: boolean; note: string | undefined }> {
-  const description = await worker.client.schedule.getHandle(scheduleIdFor('webcore_sched')).describe();
+  const description = await worker.client.schedule.getHandle(scheduleIdFor('webcore_sched', worker.taskQueue)).describe();
   return { paused: description.state.paused, note: description.state.note };
 }
 

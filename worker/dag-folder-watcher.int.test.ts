@@ -39,7 +39,7 @@ beforeAll(async () => {
 });
 afterAll(async () => {
   watcher?.close();
-  await worker?.client.schedule.getHandle(scheduleIdFor('hot_b')).delete().catch(() => {});
+  await worker?.client.schedule.getHandle(scheduleIdFor('hot_b', worker.taskQueue)).delete().catch(() => {});
   await worker?.shutdown();
   await rm(root, { recursive: true, force: true });
 });
@@ -52,7 +52,7 @@ describe('hot reload of the DAGs folder in a running worker', () => {
     expect(worker.registry.ids()).toEqual(['hot_a', 'hot_b']);
     expect((await run('hot_b')).status).toBe('success');
     await logShows(/^schedules: created hot_b$/);
-    const described = await worker.client.schedule.getHandle(scheduleIdFor('hot_b')).describe();
+    const described = await worker.client.schedule.getHandle(scheduleIdFor('hot_b', worker.taskQueue)).describe();
     expect(described.spec.calendars?.length).toBe(1);
   });
 

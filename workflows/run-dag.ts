@@ -17,6 +17,7 @@ import {
   type ActivityOptions,
 } from '@temporalio/workflow';
 import { carryRun, MAX_CARRIED_RUN_BYTES, uncarryRun, utf8Bytes, type CarriedRun } from '../plan/carried-run.ts';
+import { compressCarriedRun, openCarriedRun } from '../plan/compressed-carried-run.ts';
 import { HistoryBudget } from '../plan/history-budget.ts';
 import { unpackPlan } from '../plan/packed-plan.ts';
 import type { PackedRunSnapshot } from '../plan/packed-snapshot.ts';
@@ -72,6 +73,11 @@ export const AIRFLOW_SEMANTICS_PATCH = 'weir-airflow-root-and-branch-semantics';
  * snapshots. Runs recorded before it start every ready task at once, in one history.
  */
 export const LARGE_RUNS_PATCH = 'weir-history-budget-continue-as-new';
+/**
+ * The run a continuation carries is deflated into one string (see compressed-carried-run.ts).
+ * Runs that continued as new before it carried the plain packed run, and replay doing so.
+ */
+export const COMPRESSED_CARRY_PATCH = 'weir-compressed-carried-run';
 
 /**
  * The interpreter: runs any DAG's Plan. Registered as the default workflow, so a run's workflow
@@ -84,7 +90,7 @@ export async function runDag(rawParams?: unknown, options?: RunOptions): Promise
   const largeRuns = patched(LARGE_RUNS_PATCH);
   const engine = local ? localEngine : remoteEngine;
   const recordQuietly = (state: RunState) => recordSnapshotQuietly(engine, state);
-  const carried = largeRuns ? options?.continued : undefined;
+  const carried = largeRuns && options?.continued ? openCarriedRun(options.continued) : undefined;
   const { runType, logicalDate } = carried ? carried.run : identifyRun(options);
   upsertSearchAttributes({ [SEARCH_ATTRIBUTES.dagId]: [info.workflowType], [SEARCH_ATTRIBUTES.runType]: [runType] });
   const runId = info.workflowId;
@@ -145,9 +151,10 @@ export async function runDag(rawParams?: unknown, options?: RunOptions): Promise
           continue;
         }
         const next = carryRun({ plan, snapshot: state.snapshot(), outputs: state.outputs, branchChoices: state.branchChoices, run: state.run, continuations: (carried?.continuations ?? 0) + 1, maxHistoryEvents });
-        const bytes = utf8Bytes(JSON.stringify(next));
+        const carriedInput = patched(COMPRESSED_CARRY_PATCH) ? compressCarriedRun(next) : next;
+        const bytes = utf8Bytes(JSON.stringify(carriedInput));
         if (bytes <= MAX_CARRIED_RUN_BYTES) {
-          const nextOptions: RunOptions = { runType, logicalDate, continued: next };
+          const nextOptions: RunOptions = { runType, logicalDate, continued: carriedInput };
           await continueAsNew<typeof runDag>(rawParams, nextOptions);
         }
         // Outputs too big to carry: this execution goes on alone, as runs did before the budget.

@@ -1,7 +1,7 @@
 import { defineSearchAttributeKey, SearchAttributeType } from '@temporalio/common';
 import { workflowInfo } from '@temporalio/workflow';
 import type { RunType } from '../plan/types.ts';
-import type { CarriedRun } from '../plan/carried-run.ts';
+import type { CarriedRunInput } from '../plan/compressed-carried-run.ts';
 import type { RerunOf } from './rerun.ts';
 
 /** Optional second workflow argument; the UI and `temporal workflow start` can omit it. */
@@ -16,8 +16,8 @@ export interface RunOptions {
    * `DEFAULT_MAX_HISTORY_EVENTS`). Tests set it low to exercise continuation with a small DAG.
    */
   maxHistoryEvents?: number;
-  /** Set by the run itself when it continues as new: everything it had, packed. */
-  continued?: CarriedRun;
+  /** Set by the run itself when it continues as new: everything it had, packed (and compressed since `COMPRESSED_CARRY_PATCH`). */
+  continued?: CarriedRunInput;
 }
 
 const SCHEDULED_START = defineSearchAttributeKey('TemporalScheduledStartTime', SearchAttributeType.DATETIME);

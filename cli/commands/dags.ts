@@ -80,7 +80,7 @@ export function registerDagsCommands(program: Command, contextFor: ContextFor): 
 async function scheduleStatusesIfReachable(context: CliContext): Promise<Map<string, ScheduleStatus> | null> {
   try {
     const { scheduleStatuses } = await import('../../control/schedules.ts');
-    return await scheduleStatuses(await context.client());
+    return await scheduleStatuses(await context.client(), context.taskQueue);
   } catch (error) {
     context.io.err(`weir: note: paused state unknown: ${describeError(error) ?? 'Temporal unreachable'}`);
     return null;

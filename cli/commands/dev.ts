@@ -1,7 +1,6 @@
 import type { Command } from 'commander';
 import type { CliIo } from '../io.ts';
 import type { DevStack, DevStackOptions } from '../dev-stack.ts';
-import { startDevStack } from '../dev-stack.ts';
 import { parsePort } from '../parse-options.ts';
 import type { ContextFor } from '../program.ts';
 import { waitForShutdownSignal } from '../signals.ts';
@@ -35,6 +34,8 @@ export type DevStackWithWebView = DevStack & { webUrl: string | null };
  * cannot start (its port is taken) is reported and the stack keeps running without it.
  */
 export async function startDevStackWithWebView(io: CliIo, options: DevPortOptions, stackOptions: DevStackOptions): Promise<DevStackWithWebView> {
+  // Temporal, Postgres and the worker load when a stack starts, not for `weir --help` or the command table's checks.
+  const { startDevStack } = await import('../dev-stack.ts');
   const stack = await startDevStack(stackOptions);
   if (!options.web) return { ...stack, webUrl: null };
   let view: RunningWebView;

@@ -13,8 +13,8 @@ export function registerScheduleCommands(program: Command, contextFor: ContextFo
       .argument('<dag>', 'DAG id')
       .action(async (dagId: string, _options: unknown, command: Command) => {
         const context = contextFor(command);
-        await setPaused(await context.client(), dagId, paused, `${verb}d by ${context.actor} with weir ${verb}`);
-        context.io.out(`${verb}d ${dagId} (schedule ${scheduleIdFor(dagId)})`);
+        await setPaused(await context.client(), dagId, paused, `${verb}d by ${context.actor} with weir ${verb}`, context.taskQueue);
+        context.io.out(`${verb}d ${dagId} (schedule ${scheduleIdFor(dagId, context.taskQueue)})`);
       });
   }
 
@@ -32,7 +32,7 @@ export function registerScheduleCommands(program: Command, contextFor: ContextFo
         throw new CliError(`${catalog.problems.length} problem(s) in DAG files; fix them first (see \`weir dags validate\`), since a DAG that fails to load would lose its schedule`);
       }
       const plans = [...catalog.dags.values()].map((loaded) => loaded.plan);
-      const result = await syncSchedules(await context.client(), plans, context.taskQueue, { webUrl: context.webUrl });
+      const result = await syncSchedules(await context.client(), plans, context.taskQueue, { webUrl: context.webUrl, refreshLinks: true });
       if (options.json) return printJson(context.io.out, result);
       for (const key of ['created', 'updated', 'deleted', 'unchanged'] as const) {
         context.io.out(`${key}: ${result[key].length > 0 ? result[key].join(', ') : '-'}`);

@@ -1,6 +1,4 @@
 import type { Command } from 'commander';
-import { testTask } from '../../testing/index.ts';
-import { missingUpstreamOutputs } from '../../testing/run-task.ts';
 import { renderTaskTestEvents } from '../dag-test-view.ts';
 import { printJson } from '../format.ts';
 import { collectParamPair, mergeParams, parseIsoDate, parseJsonObject, parseParamsJson } from '../parse-options.ts';
@@ -33,6 +31,8 @@ export function registerTasksCommands(program: Command, contextFor: ContextFor):
     .option('--logical-date <iso>', 'logical date the task sees (default: now)', parseIsoDate)
     .option('--json', 'print { taskId, output, events, logs } as JSON')
     .action(async (dagId: string, taskId: string, options: TasksTestOptions, command: Command) => {
+      // The task runner (and the operators and services it builds) loads only when a task runs.
+      const [{ testTask }, { missingUpstreamOutputs }] = await Promise.all([import('../../testing/index.ts'), import('../../testing/run-task.ts')]);
       const context = contextFor(command);
       const { dag } = await context.importDag(dagId);
       const missing = missingUpstreamOutputs(dag, taskId, options.upstreamJson ?? {});

@@ -2,6 +2,7 @@ import { mkdir, mkdtemp, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { defaultPayloadConverter, type Payload } from '@temporalio/common';
 import { temporal } from '@temporalio/proto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { cancelRun, clearTask, decideApproval, getRunOutputs, getRunSnapshot, waitForRun } from '../../control/runs.ts';
@@ -100,6 +101,12 @@ describe('a run larger than its history budget continues as new', () => {
     expect(byType.get('continued_run.fragile')).toBe(2);
     expect(byType.get('continued_run.t0_0')).toBe(1);
     expect(byType.get(`continued_run.t${DEPTH - 1}_0`)).toBe(1);
+    // Each continuation starts from the run its predecessor carried, compressed.
+    for (const history of histories.slice(1)) {
+      const input = history.events?.[0]?.workflowExecutionStartedEventAttributes?.input?.payloads?.[1];
+      const options = defaultPayloadConverter.fromPayload<RunOptions>(input as Payload);
+      expect(options.continued).toMatchObject({ carriedRunVersion: 2, encoding: 'deflate+base64' });
+    }
     if (process.env.WEIR_RECORD_HISTORIES) await saveContinuation(histories);
   }, 600_000);
 
@@ -113,11 +120,15 @@ describe('a run larger than its history budget continues as new', () => {
   }, 600_000);
 });
 
-/** Keeps the first execution and a middle one (it starts from a carried run and continues again) for replay. */
+/**
+ * Keeps the first execution and a middle one (it starts from a carried run and continues again)
+ * for replay. `continued_run.history.pb` and `continued_run.continuation.history.pb` keep the
+ * runs recorded before the carried run was compressed, which must replay too.
+ */
 async function saveContinuation(histories: temporal.api.history.v1.IHistory[]): Promise<void> {
   await mkdir(HISTORIES_DIR, { recursive: true });
   const write = (name: string, history: temporal.api.history.v1.IHistory | undefined) =>
     history ? writeFile(path.join(HISTORIES_DIR, name), temporal.api.history.v1.History.encode(history).finish()) : Promise.resolve();
-  await write('continued_run.history.pb', histories[0]);
-  await write('continued_run.continuation.history.pb', histories[1]);
+  await write('continued_run.compressed.history.pb', histories[0]);
+  await write('continued_run.compressed-continuation.history.pb', histories[1]);
 }

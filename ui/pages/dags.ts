@@ -21,7 +21,7 @@ async function describeSchedules(deps: UiDeps, dagIds: readonly string[]): Promi
   await Promise.all(
     dagIds.map(async (dagId) => {
       try {
-        const description = await deps.client.schedule.getHandle(scheduleIdFor(dagId)).describe();
+        const description = await deps.client.schedule.getHandle(scheduleIdFor(dagId, deps.taskQueue)).describe();
         statuses.set(dagId, { paused: description.state.paused, nextRunTimes: description.info.nextActionTimes });
       } catch (error) {
         if (!(error instanceof ScheduleNotFoundError)) throw error;
@@ -113,7 +113,7 @@ ${
     const wanted = (await formField(c, 'paused')) ?? c.req.query('paused');
     if (wanted !== 'true' && wanted !== 'false') return mutationFailed(c, back, 400, 'paused must be true or false');
     const paused = wanted === 'true';
-    await setPaused(deps.client, dagId, paused, `${paused ? 'paused' : 'unpaused'} by ${c.var.actor} in weir ui`);
+    await setPaused(deps.client, dagId, paused, `${paused ? 'paused' : 'unpaused'} by ${c.var.actor} in weir ui`, deps.taskQueue);
     return mutationDone(c, back, `${paused ? 'paused' : 'unpaused'} ${dagId}`, { dagId, paused });
   });
 };
