@@ -1,6 +1,7 @@
 import type { Client } from '@temporalio/client';
 import type { temporal } from '@temporalio/proto';
 import type { CarriedRun } from '../plan/carried-run.ts';
+import { openCarriedRun } from '../plan/compressed-carried-run.ts';
 import { unpackPlan } from '../plan/packed-plan.ts';
 import { APPROVE_UPDATE, CLEAR_UPDATE, PREPARE_RUN_ACTIVITY, type ApprovalDecision, type ClearRequest, type Plan, type PrepareRunResult } from '../plan/types.ts';
 import type { RunOptions } from '../workflows/run-identity.ts';
@@ -227,7 +228,7 @@ async function updateAction(decoder: HistoryDecoder, request: temporal.api.updat
 /** The plan a run loaded: prepareRun's result (a local activity's marker, or an activity's result in older runs), or the plan a continuation carries. */
 async function recordedPlanOf(decoder: HistoryDecoder, events: readonly HistoryEvent[]): Promise<Plan | null> {
   const options = await decoder.at<RunOptions | undefined>('the run options', events[0]?.workflowExecutionStartedEventAttributes?.input, 1);
-  const carried: CarriedRun | undefined = options?.continued;
+  const carried: CarriedRun | undefined = options?.continued ? openCarriedRun(options.continued) : undefined;
   if (carried?.packedPlan) return unpackPlan(carried.packedPlan);
   const prepareScheduled = new Set<string>();
   for (const event of events) {

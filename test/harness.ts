@@ -49,8 +49,6 @@ export interface TestWorkerOptions {
   services?: Omit<WeirServices, 'db'>;
   /** Receives the worker's terminal lines (task log lines included); default: printed only with WEIR_TEST_LOG. */
   log?: (line: string) => void;
-  /** The worker's configuration source (WEIR_WEB_URL...); default `process.env`. */
-  env?: Record<string, string | undefined>;
 }
 
 /**
@@ -78,7 +76,6 @@ export async function startTestWorker(options: TestWorkerOptions = {}): Promise<
     ...(options.services ? { services: { ...options.services, db } } : {}),
     ...(options.env ? { env: options.env } : {}),
     workflowBundlePath: inject('workflowBundlePath'),
-    ...(options.env ? { env: options.env } : {}),
     log: options.log ?? (process.env.WEIR_TEST_LOG ? (line) => console.log(line) : () => {}),
   });
   const running = weir.runAll();
