@@ -43,9 +43,10 @@ describe('weir runs cancel, in every state of a run', () => {
     // A logical date that is no date: prepareRun throws, and is retried again and again.
     const runId = `doomed-prep-${Date.now()}`;
     // The worker retries the failing local activity inside the run's first workflow task and
-    // extends that task at 80% of its timeout; only then would the run see the request. A minute
-    // keeps that well past the grace time, however slowly the machine runs.
-    await weir.client.workflow.start('diamond', { workflowId: runId, taskQueue: weir.taskQueue, args: [{}, { logicalDate: { not: 'a date' } }], workflowTaskTimeout: '1 minute' });
+    // extends that task at 80% of its timeout (10 s by default); only then could the run see the
+    // request, well after the 3 s grace. A longer task timeout would keep the retries going past
+    // the worker's shutdown, which the SDK refuses ("Worker still in use").
+    await weir.client.workflow.start('diamond', { workflowId: runId, taskQueue: weir.taskQueue, args: [{}, { logicalDate: { not: 'a date' } }] });
     await firstWorkflowTaskStarted(runId);
     await expect(cancelRun(weir.client, runId, { graceMs: 3000 })).resolves.toBe('terminated');
     expect((await weir.client.workflow.getHandle(runId).describe()).status.name).toBe('TERMINATED');
