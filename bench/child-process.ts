@@ -13,11 +13,19 @@ export interface ChildRun<T> {
  * the JSON report it prints last on stdout.
  */
 export function runTsChild<T>(script: string, args: readonly string[], env: NodeJS.ProcessEnv = {}): Promise<ChildRun<T>> {
+  return runNodeChild<T>(script, args, { nodeArgs: ['--conditions=weir-source', '--import', 'tsx'], env });
+}
+
+/**
+ * Runs a script in a fresh Node process (plain Node unless `nodeArgs` say otherwise) and returns
+ * the JSON report it prints last on stdout; a non-zero exit rejects with the end of its stderr.
+ */
+export function runNodeChild<T>(script: string, args: readonly string[], options: { nodeArgs?: readonly string[]; env?: NodeJS.ProcessEnv } = {}): Promise<ChildRun<T>> {
   return new Promise((resolve, reject) => {
     const started = performance.now();
-    const child = spawn(process.execPath, ['--conditions=weir-source', '--import', 'tsx', script, ...args], {
+    const child = spawn(process.execPath, [...(options.nodeArgs ?? []), script, ...args], {
       cwd: REPO_ROOT,
-      env: { ...process.env, ...env },
+      env: { ...process.env, ...options.env },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     let stdout = '';

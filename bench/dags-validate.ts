@@ -2,7 +2,7 @@ import { spawn } from 'node:child_process';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
-import { runTsChild } from './child-process.ts';
+import { runNodeChild, runTsChild } from './child-process.ts';
 import type { LoadCorpus } from './generate-dags.ts';
 import { GENERATED_DIR, REPO_ROOT } from './paths.ts';
 import { median, ratio, round } from './stats.ts';
@@ -123,21 +123,3 @@ async function compileValidateChild(outfile: string): Promise<string> {
   return outfile;
 }
 
-function runNodeChild<T>(script: string, args: readonly string[]): Promise<{ report: T }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [script, ...args], { cwd: REPO_ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
-    child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
-    child.once('error', reject);
-    child.once('exit', (code, signal) => {
-      if (code !== 0) return reject(new Error(`${script} exited with ${signal ?? `code ${code}`}\n${stderr.trim().split('\n').slice(-20).join('\n')}`));
-      try {
-        resolve({ report: JSON.parse(stdout.trim().split('\n').at(-1) ?? '') as T });
-      } catch {
-        reject(new Error(`${script} printed no JSON report`));
-      }
-    });
-  });
-}
