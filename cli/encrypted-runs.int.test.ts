@@ -197,3 +197,20 @@ describe('weir trigger --wait without the key, on a worker that encrypts', () =>
     ]);
   });
 });
+
+describe('weir approve without the key, on a run that waits', () => {
+  it('approves, says so and exits 0, though the run answers in sealed payloads', async () => {
+    const started = await weir(KEYED, 'trigger', 'cli_sign_off', '--params-json', JSON.stringify({ note: SECRET }));
+    expect(started.code).toBe(0);
+    const waiting = started.stdout.trim();
+    const state = async () => (JSON.parse((await weir(KEYED, 'runs', 'show', waiting, '--json')).stdout) as { status: string; tasks: { id: string; state: string }[] });
+    await expect.poll(async () => (await state()).tasks.find((task) => task.id === 'sign_off')?.state, { timeout: 60_000, interval: 500 }).toBe('running');
+
+    const result = await weir({ WEIR_ACTOR: 'erin' }, 'approve', waiting, 'sign_off', '--comment', 'looks right');
+    expectNothingSealed(result);
+    expect(result.stderr).toBe('');
+    expect(result.code).toBe(0);
+    expect(result.stdout).toBe(`approved task sign_off of run ${waiting} as erin\n`);
+    await expect.poll(async () => (await state()).status, { timeout: 60_000, interval: 500 }).toBe('success');
+  });
+});

@@ -307,12 +307,30 @@ async function runStatusOf(handle: WorkflowHandle, runId: string): Promise<strin
 }
 
 /** Airflow's "clear": reruns the task and everything downstream of it, in the same run. */
-export async function clearTask(client: Client, runId: string, taskId: string): Promise<string[]> {
-  return withRun(runId, () => handleFor(client, runId).executeUpdate<string[], [{ taskId: string }]>(CLEAR_UPDATE, { args: [{ taskId }] }), client);
+/**
+ * Clears the task and its downstream in an open run; resolves with the cleared task ids, or null
+ * when the run took the clear but its answer is sealed with a payload key this process lacks.
+ */
+export async function clearTask(client: Client, runId: string, taskId: string): Promise<string[] | null> {
+  return withRun(runId, () => unlessSealed(handleFor(client, runId).executeUpdate<string[], [{ taskId: string }]>(CLEAR_UPDATE, { args: [{ taskId }] }), null), client);
 }
 
+/** Sends the decision; resolves with the run's answer, or the decision as sent when the answer is sealed with a key this process lacks. */
 export async function decideApproval(client: Client, runId: string, decision: ApprovalDecision): Promise<ApprovalDecision> {
-  return withRun(runId, () => handleFor(client, runId).executeUpdate<ApprovalDecision, [ApprovalDecision]>(APPROVE_UPDATE, { args: [decision] }), client);
+  return withRun(runId, () => unlessSealed(handleFor(client, runId).executeUpdate<ApprovalDecision, [ApprovalDecision]>(APPROVE_UPDATE, { args: [decision] }), decision), client);
+}
+
+/**
+ * An Update's answer that cannot be decrypted here still means the run accepted and applied it
+ * (a refusal arrives as a failure, not as a payload): resolve with `instead` rather than fail.
+ */
+async function unlessSealed<T, U>(answer: Promise<T>, instead: U): Promise<T | U> {
+  try {
+    return await answer;
+  } catch (error) {
+    if (unreadableError(error)) return instead;
+    throw error;
+  }
 }
 
 async function withRun<T>(runId: string, action: () => Promise<T>, client?: Client): Promise<T> {

@@ -1,7 +1,7 @@
 import { InvalidArgumentError, type Command } from 'commander';
 import { findReruns, findRunLinks, rerunClosedRun, type RerunStart } from '../../control/rerun.ts';
 import { readRunRecord, withReruns, type RunRecord } from '../../control/run-history.ts';
-import { unreadableError, unreadableNotice } from '../../control/unreadable-payloads.ts';
+import { ENCRYPTED_NOTICE, unreadableError, unreadableNotice } from '../../control/unreadable-payloads.ts';
 import { cancelRun, clearTask, getRunOutputs, getRunSnapshot, listRuns } from '../../control/runs.ts';
 import { parseDuration, type Duration } from '../../plan/duration.ts';
 import type { RunStatus } from '../../plan/types.ts';
@@ -128,6 +128,7 @@ export function registerRunsCommands(program: Command, contextFor: ContextFor): 
       const open = (await markingUnreadablePayloads(client).workflow.getHandle(runId).describe()).status.name === 'RUNNING';
       if (open) {
         const cleared = await clearTask(client, runId, taskId);
+        if (!cleared) return context.io.out(`cleared ${taskId} and its downstream in run ${runId} as ${context.actor}; they run again now (which tasks: the answer is ${ENCRYPTED_NOTICE})`);
         return context.io.out(`cleared ${cleared.join(', ')} in run ${runId} as ${context.actor}; they run again now`);
       }
       const rerun = await rerunClosedRun(client, snapshot, taskId, context.taskQueue, { actor: context.actor, webUrl: context.webUrl });

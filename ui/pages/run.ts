@@ -127,7 +127,7 @@ ${renderActionLog(audit)}</div>`;
     // As `weir runs clear`: in place while the run is open, else a new run that keeps the other outputs.
     if (view.open) {
       const cleared = await clearTask(client, runId, taskId);
-      return mutationDone(c, back, `cleared ${cleared.join(', ')} as ${c.var.actor}; they run again now`, { cleared });
+      return mutationDone(c, back, `cleared ${cleared?.join(', ') ?? `${taskId} and its downstream`} as ${c.var.actor}; they run again now`, { cleared });
     }
     const rerun = await rerunClosedRun(client, view.snapshot, taskId, deps.taskQueue, { actor: c.var.actor });
     return mutationDone(c, taskHref(rerun.runId)(taskId), `run ${runId} had closed; started run ${rerun.runId} as ${c.var.actor}: ${taskId} and its downstream run again`, { runId: rerun.runId });
