@@ -57,7 +57,7 @@ export async function startWebView(io: CliIo, source: WebViewSource, options: Ui
         db,
         taskQueue: source.taskQueue,
         namespace: source.namespace,
-        catalog: reloadingCatalog(source.dagsDir),
+        catalog: reloadingCatalog(source.dagsDir, undefined, { limits: { fileTimeoutMs: parseWeirEnv(io.env).WEIR_DAG_LOAD_TIMEOUT_MS } }),
         temporalUiUrl: source.temporalUiUrl,
         auth: { token, proxyHeader: options.authProxyHeader, actor: options.actor ?? (io.env.USER || 'weir-ui') },
         artifacts: createArtifactStore(artifactSettingsFromEnv(io.env, io.cwd)),
