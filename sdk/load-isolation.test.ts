@@ -1,9 +1,9 @@
-import { mkdir, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startLoadingProcess } from './load-isolated.ts';
+import { liveLoadingChildren } from '../test/processes.ts';
 import { loadDagFolder, loadDagPlans } from './load.ts';
 
 // Inside the repository, so `import { dag } from 'weir'` resolves as it does for users.
@@ -18,22 +18,6 @@ async function folder(name: string, files: Record<string, string>): Promise<stri
   await mkdir(dir, { recursive: true });
   for (const [file, source] of Object.entries(files)) await writeFile(path.join(dir, file), source);
   return dir;
-}
-
-/** Loading processes (load-child) this process started that are still alive, after a short grace for the reaping. */
-async function loadingProcesses(): Promise<number[]> {
-  for (let attempt = 0; ; attempt++) {
-    const found: number[] = [];
-    for (const entry of await readdir('/proc')) {
-      if (!/^\d+$/.test(entry)) continue;
-      const cmdline = await readFile(`/proc/${entry}/cmdline`, 'utf8').catch(() => '');
-      const stat = await readFile(`/proc/${entry}/stat`, 'utf8').catch(() => '');
-      const [state, parent] = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-      if (cmdline.includes('load-child') && state !== 'Z' && Number(parent) === process.pid) found.push(Number(entry));
-    }
-    if (found.length === 0 || attempt >= 20) return found;
-    await sleep(100);
-  }
 }
 
 function problemsByFile(problems: { file: string; message: string }[]): Record<string, string> {
@@ -103,15 +87,15 @@ describe('loading DAG files in a separate process', () => {
 
   it('a loading process started for a compile that then failed is stopped and leaves nothing running', async () => {
     const started = startLoadingProcess(root);
-    expect((await loadingProcesses()).length).toBe(1);
+    expect((await liveLoadingChildren()).length).toBe(1);
     started.stop();
-    expect(await loadingProcesses()).toEqual([]);
+    expect(await liveLoadingChildren()).toEqual([]);
     // A folder whose bundle does not compile stops the process it started beside the compile.
     const dir = await folder('does-not-compile', { 'broken.ts': "import { dag } from 'weir';\nexport default dag({ id: 'x' ).task(;\n", 'fine.ts': GOOD('fine') });
     const catalog = await loadDagPlans(dir, { cache: false });
     expect([...catalog.dags.keys()]).toEqual(['fine']);
     expect(catalog.problems.map((problem) => problem.file)).toEqual(['broken.ts']);
-    expect(await loadingProcesses()).toEqual([]);
+    expect(await liveLoadingChildren()).toEqual([]);
   }, 30_000);
 
   it('runs a file that timed out again when the time limit is longer than the one it overran, and reuses the result otherwise', async () => {
@@ -121,7 +105,7 @@ describe('loading DAG files in a separate process', () => {
     expect(await messages(1500)).toEqual(['timed out after 1.5 s while it was imported']);
     // Not longer than the limit it overran: the cached result stands, and nothing runs.
     expect(await messages(1200)).toEqual(['timed out after 1.5 s while it was imported']);
-    expect(await loadingProcesses()).toEqual([]);
+    expect(await liveLoadingChildren()).toEqual([]);
   }, 60_000);
 
   it("keeps a local helper's own import.meta.url, so paths it computes point beside it", async () => {

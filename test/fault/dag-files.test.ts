@@ -1,9 +1,9 @@
-import { mkdir, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdir, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { setTimeout as sleep } from 'node:timers/promises';
 import fc from 'fast-check';
 import { afterAll, describe, expect, it } from 'vitest';
 import { loadDagPlans } from '../../sdk/load.ts';
+import { liveLoadingChildren } from '../processes.ts';
 import { REPO, STACK_LINE } from './outside.ts';
 import { checkFaults } from './seed.ts';
 
@@ -73,25 +73,6 @@ const faultFile: fc.Arbitrary<FaultFile> = fc.oneof(
 );
 // A hang costs two time limits (the batch, then the file alone), so it is in EVERY_KIND below, not drawn here.
 
-/**
- * Loader processes (sdk/load-child) of this process still alive: a load must leave none behind.
- * A killed child is reaped a moment later, so zombies do not count and there is a short grace.
- */
-async function loaderProcesses(): Promise<number[]> {
-  for (let attempt = 0; ; attempt++) {
-    const found: number[] = [];
-    for (const entry of await readdir('/proc')) {
-      if (!/^\d+$/.test(entry)) continue;
-      const cmdline = await readFile(`/proc/${entry}/cmdline`, 'utf8').catch(() => '');
-      const stat = await readFile(`/proc/${entry}/stat`, 'utf8').catch(() => '');
-      const [state, parent] = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-      if (cmdline.includes('load-child') && state !== 'Z' && Number(parent) === process.pid) found.push(Number(entry));
-    }
-    if (found.length === 0 || attempt >= 20) return found;
-    await sleep(100);
-  }
-}
-
 /** One of every kind, so each is covered on every run whatever the generator draws. */
 const EVERY_KIND: FaultFile[] = [
   ...fc.sample(faultFile.filter((file) => file.kind === 'good'), { numRuns: 1, seed: 1 }),
@@ -140,7 +121,7 @@ async function expectEachNamedOrLoaded(files: readonly FaultFile[]): Promise<voi
   });
   // Every problem names one of the files: none is blamed on nothing or on a neighbour.
   for (const problem of catalog.problems) expect(names, plan).toContain(problem.file);
-  expect(await loaderProcesses(), `${plan}: loader processes left running`).toEqual([]);
+  expect(await liveLoadingChildren(), `${plan}: loader processes left running`).toEqual([]);
 }
 
 describe('loading a folder of hostile DAG files', () => {
