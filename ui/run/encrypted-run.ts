@@ -1,7 +1,4 @@
-import type { Client, WorkflowExecutionDescription } from '@temporalio/client';
-// A default import: under plain Node ESM this CommonJS package exposes no named exports.
-import proto from '@temporalio/proto';
-import { optionalTsToDate } from '@temporalio/common/lib/time.js';
+import type { WorkflowExecutionDescription } from '@temporalio/client';
 import type { Kysely } from 'kysely';
 import { temporalStatusToRun, type RunDetails } from '../../control/runs.ts';
 import { findDagRun, listTaskRuns, type TaskRunRecord } from '../../db/run-records.ts';
@@ -10,28 +7,6 @@ import type { Plan, TaskRunState } from '../../plan/types.ts';
 
 /** What the run page needs of a workflow's description; none of it is a payload. */
 export type RunDescription = Pick<WorkflowExecutionDescription, 'workflowId' | 'type' | 'status' | 'startTime' | 'closeTime'>;
-
-const STATUS_PREFIX = 'WORKFLOW_EXECUTION_STATUS_';
-
-/**
- * A workflow's description without its memo. The SDK's `describe()` decodes the memo, which the
- * worker encrypted, and so fails without the key; the raw call leaves it untouched.
- */
-export async function describeWithoutMemo(client: Client, runId: string): Promise<RunDescription> {
-  const raw = await client.workflowService.describeWorkflowExecution({ namespace: client.options.namespace, execution: { workflowId: runId } });
-  const info = raw.workflowExecutionInfo;
-  const code = info?.status ?? 0;
-  const statusName = proto.temporal.api.enums.v1.WorkflowExecutionStatus[code] ?? 'WORKFLOW_EXECUTION_STATUS_UNSPECIFIED';
-  const startTime = optionalTsToDate(info?.startTime);
-  if (!info?.type?.name || !startTime) throw new Error(`Temporal described run ${runId} without its type or start time`);
-  return {
-    workflowId: runId,
-    type: info.type.name,
-    status: { code, name: statusName.slice(STATUS_PREFIX.length) as RunDescription['status']['name'] },
-    startTime,
-    closeTime: optionalTsToDate(info.closeTime),
-  };
-}
 
 /**
  * A run whose payloads this server cannot decrypt, drawn from what needs no payload: the

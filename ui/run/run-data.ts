@@ -4,8 +4,10 @@ import { getRunOutputs, getRunSnapshot, RunNotFoundError, type RunDetails } from
 import { readTaskLogLines, type StoredTaskLogLine } from '../../logs/index.ts';
 import type { UiDeps } from '../deps.ts';
 import { attemptWindowsFromLogs, type AttemptWindow } from '../gantt/gantt-model.ts';
-import { ENCRYPTED_PAYLOAD_NOTICE, isEncryptedPayloadError } from '../encrypted-payloads.ts';
-import { describeWithoutMemo, encryptedRunSnapshot, type RunDescription } from './encrypted-run.ts';
+import { markingUnreadablePayloads } from '../../control/encrypted-memo.ts';
+import { unreadableError } from '../../control/unreadable-payloads.ts';
+import { ENCRYPTED_PAYLOAD_NOTICE } from '../encrypted-payloads.ts';
+import { encryptedRunSnapshot, type RunDescription } from './encrypted-run.ts';
 import { drawingForRun, type RunDrawing } from './run-view-model.ts';
 
 export interface RunView {
@@ -22,7 +24,8 @@ export interface RunView {
 export async function loadRunView(deps: UiDeps, runId: string): Promise<RunView> {
   const description: RunDescription = await deps.client.workflow.getHandle(runId).describe().catch((error: unknown) => {
     if ((error as Error).name === 'WorkflowNotFoundError') throw new RunNotFoundError(runId);
-    if (isEncryptedPayloadError(error)) return describeWithoutMemo(deps.client, runId);
+    // Its memo is sealed with a key this server lacks: describe it again with the memo left marked.
+    if (unreadableError(error)) return markingUnreadablePayloads(deps.client).workflow.getHandle(runId).describe();
     throw error;
   });
   const open = description.status.name === 'RUNNING';
@@ -37,7 +40,7 @@ export async function loadRunView(deps: UiDeps, runId: string): Promise<RunView>
       snapshot = await encryptedRunSnapshot(deps.db, description, (await deps.catalog()).dags.get(description.type)?.plan);
     }
   } catch (error) {
-    if (isEncryptedPayloadError(error)) {
+    if (unreadableError(error)) {
       encrypted = true;
       snapshot = await encryptedRunSnapshot(deps.db, description, (await deps.catalog()).dags.get(description.type)?.plan);
     } else {
@@ -97,7 +100,7 @@ export async function loadTaskOutput(deps: UiDeps, runId: string, taskId: string
     const outputs = await getRunOutputs(deps.client, runId);
     return taskId in outputs ? { output: outputs[taskId] } : { unavailable: 'no output recorded' };
   } catch (error) {
-    if (isEncryptedPayloadError(error)) return { unavailable: ENCRYPTED_PAYLOAD_NOTICE };
+    if (unreadableError(error)) return { unavailable: ENCRYPTED_PAYLOAD_NOTICE };
     return { unavailable: `the run did not answer: ${error instanceof Error ? error.message.split('\n')[0] : String(error)}` };
   }
 }
