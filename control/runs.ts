@@ -12,6 +12,7 @@ import {
   type RunType,
 } from '../plan/types.ts';
 import { plainRunSnapshot, type PackedRunSnapshot } from '../plan/packed-snapshot.ts';
+import { isRunSnapshot, openRunView, TERMINAL_RUN_STATUSES } from '../plan/run-progress.ts';
 import { markingUnreadablePayloads, unreadableError, unreadableIn, unreadableNotice } from './encrypted-memo.ts';
 import { HASH_MEMO } from './schedules.ts';
 import { temporalClient, temporalCommon } from './temporal-sdk.ts';
@@ -113,9 +114,7 @@ async function readRunSnapshot(client: Client, runId: string): Promise<RunDetail
     snapshot = snapshotFromDescription(description);
   }
   if (status !== 'RUNNING') return { ...snapshot, status: temporalStatusToRun(status), endedAt: snapshot.endedAt ?? description.closeTime?.toISOString() ?? null, ...(failure ? { failure } : {}) };
-  // Every task is done but the run is still recording and notifying: it has not closed yet.
-  // A failed run stays open on purpose (the clear window), so it reports as failed at once.
-  return snapshot.status === 'success' || snapshot.status === 'cancelled' ? { ...snapshot, status: 'running' } : snapshot;
+  return openRunView(snapshot);
 }
 
 /** The outputs of a run's tasks that succeeded, by task id. */
@@ -348,8 +347,6 @@ async function withRun<T>(runId: string, action: () => Promise<T>, client?: Clie
   }
 }
 
-const TERMINAL: ReadonlySet<RunStatus> = new Set(['success', 'failed', 'cancelled']);
-
 /** What became of a run just started, within a few seconds. */
 export type RunPickup = { outcome: 'prepared' } | { outcome: 'closed'; snapshot: RunDetails } | { outcome: 'unclaimed' };
 
@@ -392,7 +389,7 @@ export async function waitForRun(
     .then(
       (value: unknown) => {
         // A large run's result arrives packed, as its run-state query does.
-        if (isSnapshot(value)) completedWith = plainRunSnapshot(value as RunSnapshot | PackedRunSnapshot);
+        if (isRunSnapshot(value)) completedWith = plainRunSnapshot(value as RunSnapshot | PackedRunSnapshot);
         return true;
       },
       () => true,
@@ -400,7 +397,7 @@ export async function waitForRun(
   let closeSeen = false;
   let errors = 0;
   for (;;) {
-    if (completedWith && TERMINAL.has(completedWith.status)) {
+    if (completedWith && TERMINAL_RUN_STATUSES.has(completedWith.status)) {
       onProgress(completedWith);
       return completedWith;
     }
@@ -408,7 +405,7 @@ export async function waitForRun(
       const snapshot = await getRunSnapshot(client, runId);
       errors = 0;
       onProgress(snapshot);
-      if (TERMINAL.has(snapshot.status)) return snapshot;
+      if (TERMINAL_RUN_STATUSES.has(snapshot.status)) return snapshot;
     } catch (error) {
       // The query fails briefly before the first workflow task has run; a lasting failure is real.
       if (error instanceof RunNotFoundError || ++errors >= maxConsecutiveErrors) throw error;
@@ -420,6 +417,3 @@ export async function waitForRun(
   }
 }
 
-function isSnapshot(value: unknown): value is RunSnapshot {
-  return typeof value === 'object' && value !== null && Array.isArray((value as RunSnapshot).tasks) && typeof (value as RunSnapshot).status === 'string';
-}

@@ -52,6 +52,14 @@ export const WEIR_SEARCH_ATTRIBUTE_NAMES: readonly string[] = Object.values(SEAR
 const PORT_CLASH_RETRIES = 3;
 
 /**
+ * The dev server runs one history shard, so the transfer queue's read limit (20 loads a second,
+ * burst 20) is the whole server's: a chain of quick tasks, whose every workflow task needs a load,
+ * ran at full speed for half a second and then at one task per 50 ms. Persistence limits, which
+ * that one guards, are already lifted on the dev server.
+ */
+export const DEV_SERVER_DYNAMIC_CONFIG: Readonly<Record<string, number>> = { 'history.transferProcessorMaxPollRPS': 1000 };
+
+/**
  * Starts `temporal server start-dev` and resolves once it answers gRPC health checks and
  * shows weir's search attributes. Reusing `dbFile` across starts keeps workflow history.
  *
@@ -104,6 +112,7 @@ async function startOnce(binary: string, logFile: string, options: TemporalDevSe
   if (options.dbFile !== undefined) args.push('--db-filename', path.resolve(options.dbFile));
   args.push('--namespace', namespace, '--log-level', 'warn');
   for (const name of WEIR_SEARCH_ATTRIBUTE_NAMES) args.push('--search-attribute', `${name}=Keyword`);
+  for (const [key, value] of Object.entries(DEV_SERVER_DYNAMIC_CONFIG)) args.push('--dynamic-config-value', `${key}=${value}`);
 
   const server = startLoggedProcess(binary, args, { logFile });
   const timeoutMs = options.startTimeoutMs ?? 60_000;

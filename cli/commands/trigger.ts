@@ -49,13 +49,13 @@ export function registerTriggerCommand(program: Command, contextFor: ContextFor)
       const params = mergeParams(options.paramsJson, options.param);
       // Fails here, before a run is started, so a typo never starts one.
       if (entry.takesParams !== false) validateParams((await context.importDag(dagId)).dag, params);
-      const runId = await startRunQuickly(
+      const { runId, lean } = await startRunQuickly(
         context,
         describeRunStart({ dagId, params, taskQueue: context.taskQueue, webUrl: context.webUrl, triggeredBy: context.actor, ...(options.logicalDate ? { logicalDate: options.logicalDate } : {}) }),
       );
-      // Loaded only now: the run is already going, and waiting has the whole run to load them.
-      const [client, { awaitRunPickup, waitForRun }] = await Promise.all([context.client(), import('../../control/runs.ts')]);
       if (!options.wait) {
+        // Loaded only now: the run is already going.
+        const [client, { awaitRunPickup }] = await Promise.all([context.client(), import('../../control/runs.ts')]);
         // A run the workers cannot start (no such DAG on them, params they refuse) fails within a
         // moment: say so now rather than print an id that leads nowhere.
         const pickup = await awaitRunPickup(client, runId);
@@ -69,9 +69,10 @@ export function registerTriggerCommand(program: Command, contextFor: ContextFor)
       }
       const reporter = options.json ? null : createProgressReporter(context.io);
       if (!options.json) context.io.out(`started run ${runId}`);
-      const final = await waitForRun(client, runId, (snapshot) => reporter?.update(snapshot));
+      const onProgress = reporter ? (snapshot: RunSnapshot) => reporter.update(snapshot) : undefined;
+      const final = await followRun(context, runId, lean, onProgress);
       if (options.json) printJson(context.io.out, runToJson(final));
-      if (final.status !== 'success') throw new RunUnsuccessfulError(final, await runFailureWithoutTask(client, final));
+      if (final.status !== 'success') throw new RunUnsuccessfulError(final, await runFailureWithoutTask(await context.client(), final));
       if (!options.json) context.io.out(`run ${runId} succeeded`);
     });
 }
@@ -81,15 +82,30 @@ export function registerTriggerCommand(program: Command, contextFor: ContextFor)
  * schema, no Temporal client) when the configuration allows it, else through the client. The
  * client's load is most of the time a CLI spends before a run starts; the request is the same.
  */
-async function startRunQuickly(context: CliContext, start: RunStart): Promise<string> {
+async function startRunQuickly(context: CliContext, start: RunStart): Promise<{ runId: string; lean: boolean }> {
   const settings = context.temporalSettings();
   const { leanStartFallbackReason, startRunLean } = await import('../lean-start/lean-start.ts');
   if (leanStartFallbackReason(settings, context.io.env) === null) {
     await startRunLean(settings, start, actorIdentity(context.actor, 'cli'));
-    return start.workflowId;
+    return { runId: start.workflowId, lean: true };
   }
   const [client, { startRun }] = await Promise.all([context.client(), import('../../control/runs.ts')]);
-  return startRun(client, start);
+  return { runId: await startRun(client, start), lean: false };
+}
+
+/**
+ * Follows the run until it ends. A run started on the lean path is followed there too (a history
+ * long poll for its close, queries for progress), so a run that succeeds never loads the Temporal
+ * client; one that closed another way is read through the client, which says why.
+ */
+async function followRun(context: CliContext, runId: string, lean: boolean, onProgress?: (snapshot: RunSnapshot) => void): Promise<RunSnapshot> {
+  if (lean) {
+    const { waitForRunLean } = await import('../lean-start/lean-wait.ts');
+    const final = await waitForRunLean(context.temporalSettings(), runId, onProgress);
+    if (final) return final;
+  }
+  const [client, { waitForRun }] = await Promise.all([context.client(), import('../../control/runs.ts')]);
+  return waitForRun(client, runId, onProgress);
 }
 
 /**

@@ -2,10 +2,10 @@ import type { RunStart } from '../../control/run-start.ts';
 import { keyringFromEnv } from '../../codec/keys.ts';
 import type { TemporalSettings } from '../../worker/config.ts';
 import { TemporalUnreachableError } from '../../worker/temporal-unreachable.ts';
-import { callUnary, GRPC_STATUS, GrpcStatusError, GrpcTransportError } from './grpc-unary.ts';
-import { decodeStartResponse, encodeStartRequest, loadStartSchema, namespaceNotFoundIn, startRequestObject } from './start-request.ts';
-
-const START_PATH = '/temporal.api.workflowservice.v1.WorkflowService/StartWorkflowExecution';
+import { GRPC_STATUS, GrpcStatusError, GrpcTransportError } from './grpc-unary.ts';
+import { callWorkflowService } from './lean-call.ts';
+import { loadStartSchema, namespaceNotFoundIn, startRequestObject } from './start-request.ts';
+import { START_REQUEST_TYPE, START_RESPONSE_TYPE } from './start-schema-extract.ts';
 const START_TIMEOUT_MS = 10_000;
 
 /**
@@ -56,20 +56,13 @@ export class RunStartRefusedError extends Error {
  */
 export async function startRunLean(settings: TemporalSettings, start: RunStart, identity?: string): Promise<string> {
   const schema = await loadStartSchema();
-  const request = encodeStartRequest(schema, startRequestObject(start, settings.namespace, identity));
-  let reply: Buffer;
   try {
-    reply = await callUnary({
-      address: settings.address,
-      path: START_PATH,
-      request,
-      metadata: { 'client-name': 'temporal-typescript', 'client-version': schema.clientVersion },
-      timeoutMs: START_TIMEOUT_MS,
-    });
+    const request = { type: START_REQUEST_TYPE, value: startRequestObject(start, settings.namespace, identity) };
+    const { reply } = await callWorkflowService(settings, 'StartWorkflowExecution', request, START_RESPONSE_TYPE, START_TIMEOUT_MS);
+    return (reply as { runId?: string }).runId ?? '';
   } catch (error) {
     throw startError(error, settings, start);
   }
-  return decodeStartResponse(schema, reply).runId;
 
   function startError(error: unknown, settings: TemporalSettings, start: RunStart): Error {
     if (error instanceof GrpcTransportError) return new TemporalUnreachableError(settings.address, error);

@@ -30,7 +30,7 @@ describe('the lean start path protobuf codec', () => {
   it('refuses fields, types and enum values the schema does not have', () => {
     expect(() => codec.encode(TASK_QUEUE, { nme: 'q' })).toThrow(ProtoSchemaError);
     expect(() => codec.encode(TASK_QUEUE, { kind: 'TASK_QUEUE_KIND_NONE' })).toThrow(/has no value "TASK_QUEUE_KIND_NONE"/);
-    expect(() => codec.encode('temporal.api.history.v1.History', {})).toThrow(/not in the lean start schema/);
+    expect(() => codec.encode('temporal.api.history.v1.WorkflowExecutionStartedEventAttributes', {})).toThrow(/not in the lean start schema/);
   });
 
   it('refuses truncated input', () => {

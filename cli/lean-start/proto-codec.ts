@@ -71,6 +71,13 @@ export class ProtoCodec {
     return this.readMessage(this.resolve(typeName, ''), bytes);
   }
 
+  /** The number of an enum's value, by its name. */
+  enumNumber(enumName: string, valueName: string): number {
+    const number = this.resolve(enumName, '').json.values?.[valueName];
+    if (number === undefined) throw new ProtoSchemaError(enumName, `has no value "${valueName}"`);
+    return number;
+  }
+
   private resolve(typeName: string, scope: string): Resolved {
     // Protobuf name resolution: innermost scope first, then outwards, then the name as written.
     const parts = scope ? scope.split('.') : [];
@@ -151,8 +158,13 @@ export class ProtoCodec {
       const id = Math.floor(key / 8);
       const wireType = key % 8;
       const known = byId.get(id);
-      if (!known || known.field.keyType !== undefined) {
+      if (!known || (known.field.keyType !== undefined && known.field.keyType !== 'string')) {
         reader.skip(wireType);
+        continue;
+      }
+      if (known.field.keyType !== undefined) {
+        const [key, value] = this.readMapEntry(reader.lengthDelimited(), known.field.type, type.fullName);
+        ((message[known.name] ??= {}) as Record<string, unknown>)[key] = value;
         continue;
       }
       const value = this.readValue(reader, wireType, known.field.type, type.fullName);
@@ -160,6 +172,20 @@ export class ProtoCodec {
       else message[known.name] = value;
     }
     return message;
+  }
+
+  /** One entry of a map with string keys: a message of key (field 1) and value (field 2). */
+  private readMapEntry(bytes: Uint8Array, valueType: string, scope: string): [string, unknown] {
+    const reader = new ByteReader(bytes);
+    let key = '';
+    let value: unknown;
+    while (!reader.done()) {
+      const tag = reader.varint();
+      if (tag === (1 << 3) + LENGTH_DELIMITED) key = utf8Decoder.decode(reader.lengthDelimited());
+      else if (tag >> 3 === 2) value = this.readValue(reader, tag % 8, valueType, scope);
+      else reader.skip(tag % 8);
+    }
+    return [key, value];
   }
 
   private readValue(reader: ByteReader, wireType: number, typeName: string, scope: string): unknown {

@@ -2,8 +2,8 @@ import { Client, Connection } from '@temporalio/client';
 import proto from '@temporalio/proto';
 import { describe, expect, it } from 'vitest';
 import { describeRunStart, type RunStart } from '../../control/run-start.ts';
-import { decodeStartResponse, encodeStartRequest, generateStartSchema, jsonPayload, namespaceNotFoundIn, schemaFromJson, startRequestObject } from './start-request.ts';
-import { START_REQUEST_FIELDS, type SchemaJson } from './start-schema-extract.ts';
+import { generateStartSchema, jsonPayload, namespaceNotFoundIn, schemaFromJson, startRequestObject } from './start-request.ts';
+import { START_REQUEST_FIELDS, START_REQUEST_TYPE, START_RESPONSE_TYPE, type SchemaJson } from './start-schema-extract.ts';
 
 const { temporal, google } = proto;
 const FullRequest = temporal.api.workflowservice.v1.StartWorkflowExecutionRequest;
@@ -32,7 +32,7 @@ async function clientRequest(start: RunStart, identity: string): Promise<Uint8Ar
 }
 
 function leanRequest(start: RunStart, identity: string): Uint8Array {
-  return encodeStartRequest(schema, startRequestObject(start, 'weir-ns', identity, 'request-1'));
+  return schema.codec.encode(START_REQUEST_TYPE, startRequestObject(start, 'weir-ns', identity, 'request-1'));
 }
 
 describe('the lean start request', () => {
@@ -72,7 +72,7 @@ describe('the lean start request', () => {
 
   it('reads the run id from the server response', () => {
     const bytes = temporal.api.workflowservice.v1.StartWorkflowExecutionResponse.encode({ runId: 'run-123', started: true, eagerWorkflowTask: { taskToken: new Uint8Array([1, 2]) } }).finish();
-    expect(decodeStartResponse(schema, bytes)).toEqual({ runId: 'run-123', started: true });
+    expect(schema.codec.decode(START_RESPONSE_TYPE, bytes)).toEqual({ runId: 'run-123', started: true });
   });
 
   it('finds the missing namespace in the status details of a NOT_FOUND answer', () => {

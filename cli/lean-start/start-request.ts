@@ -3,7 +3,7 @@ import { hostname } from 'node:os';
 import { randomUUID } from 'node:crypto';
 import type { RunStart } from '../../control/run-start.ts';
 import { ProtoCodec } from './proto-codec.ts';
-import { extractStartSchema, NAMESPACE_NOT_FOUND_TYPE, START_REQUEST_TYPE, START_RESPONSE_TYPE, type ReflectionRoot, type SchemaJson } from './start-schema-extract.ts';
+import { extractStartSchema, NAMESPACE_NOT_FOUND_TYPE, type ReflectionRoot, type SchemaJson } from './start-schema-extract.ts';
 
 /** The file `npm run build` writes beside this module's compiled JavaScript (see write-start-schema.mjs). */
 export const GENERATED_SCHEMA_FILE = 'start-schema.generated.js';
@@ -83,15 +83,6 @@ export function startRequestObject(start: RunStart, namespace: string, identity:
     header: { fields: {} },
     userMetadata: { summary: jsonPayload(start.staticSummary), details: jsonPayload(start.staticDetails) },
   };
-}
-
-export function encodeStartRequest(schema: StartSchema, request: Record<string, unknown>): Uint8Array {
-  return schema.codec.encode(START_REQUEST_TYPE, request);
-}
-
-export function decodeStartResponse(schema: StartSchema, bytes: Uint8Array): { runId: string; started: boolean } {
-  const response = schema.codec.decode(START_RESPONSE_TYPE, bytes) as { runId?: string; started?: boolean };
-  return { runId: response.runId ?? '', started: response.started ?? false };
 }
 
 /** The namespace a NOT_FOUND answer names in its status details, or null when it is about something else. */

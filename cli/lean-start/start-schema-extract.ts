@@ -1,9 +1,10 @@
 /**
- * Cuts, out of @temporalio/proto's reflection root, the few messages the lean start path
- * speaks: StartWorkflowExecutionRequest and its response with every type they reach, and
+ * Cuts, out of @temporalio/proto's reflection root, the few messages the lean path speaks:
+ * StartWorkflowExecution, GetWorkflowExecutionHistory (to notice a run's close) and
+ * QueryWorkflow (its progress), each request and response with every type they reach, and
  * google.rpc.Status for error details. The result is protobufjs JSON (what `Root.fromJSON`
  * reads); the build writes it next to the compiled lean start module, so `weir trigger` never
- * loads the whole Temporal API (about 130 ms of reflection objects) before its run starts.
+ * loads the whole Temporal API (about 130 ms of reflection objects) to start or follow a run.
  */
 
 /** The shape of the reflection objects used here; both protobufjs 7 and 8 have it. */
@@ -26,6 +27,11 @@ export interface ReflectionRoot {
 
 export const START_REQUEST_TYPE = 'temporal.api.workflowservice.v1.StartWorkflowExecutionRequest';
 export const START_RESPONSE_TYPE = 'temporal.api.workflowservice.v1.StartWorkflowExecutionResponse';
+export const HISTORY_REQUEST_TYPE = 'temporal.api.workflowservice.v1.GetWorkflowExecutionHistoryRequest';
+export const HISTORY_RESPONSE_TYPE = 'temporal.api.workflowservice.v1.GetWorkflowExecutionHistoryResponse';
+export const QUERY_REQUEST_TYPE = 'temporal.api.workflowservice.v1.QueryWorkflowRequest';
+export const QUERY_RESPONSE_TYPE = 'temporal.api.workflowservice.v1.QueryWorkflowResponse';
+export const EVENT_TYPE_ENUM = 'temporal.api.enums.v1.EventType';
 export const NAMESPACE_NOT_FOUND_TYPE = 'temporal.api.errordetails.v1.NamespaceNotFoundFailure';
 export const ANY_TYPE = 'google.protobuf.Any';
 
@@ -58,28 +64,38 @@ export const START_REQUEST_FIELDS = [
   'userMetadata',
 ] as const;
 
+/**
+ * Messages cut down to the fields the lean path sets or reads; a history event, for one, reaches
+ * nearly the whole API. Decoding skips the fields left out. Every other message comes whole.
+ */
+export const TRIMMED_FIELDS: Readonly<Record<string, readonly string[]>> = {
+  [START_REQUEST_TYPE]: START_REQUEST_FIELDS,
+  [HISTORY_RESPONSE_TYPE]: ['history', 'nextPageToken'],
+  'temporal.api.history.v1.HistoryEvent': ['eventId', 'eventType', 'workflowExecutionCompletedEventAttributes', 'workflowExecutionContinuedAsNewEventAttributes'],
+  'temporal.api.history.v1.WorkflowExecutionCompletedEventAttributes': ['result', 'newExecutionRunId'],
+  'temporal.api.history.v1.WorkflowExecutionContinuedAsNewEventAttributes': ['newExecutionRunId'],
+  [QUERY_REQUEST_TYPE]: ['namespace', 'execution', 'query', 'queryRejectCondition'],
+  'temporal.api.query.v1.WorkflowQuery': ['queryType', 'queryArgs'],
+  [QUERY_RESPONSE_TYPE]: ['queryResult'],
+};
+
+/** The messages the lean path sends or reads, besides the start response (scalars only, below). */
+const ROOT_TYPES = [NAMESPACE_NOT_FOUND_TYPE, ANY_TYPE, START_REQUEST_TYPE, HISTORY_REQUEST_TYPE, HISTORY_RESPONSE_TYPE, QUERY_REQUEST_TYPE, QUERY_RESPONSE_TYPE];
+
 export type SchemaJson = { nested: Record<string, unknown> };
 
-/** The protobufjs JSON of the start request, its response and all they depend on. */
+/** The protobufjs JSON of the lean path's requests, their responses and all they depend on. */
 export function extractStartSchema(root: ReflectionRoot): SchemaJson {
   const wanted = new Map<string, ReflectionObject>();
-  const visitFields = (fields: readonly ReflectionField[]) => {
-    for (const field of fields) {
+  const visit = (object: ReflectionObject) => {
+    if (wanted.has(object.fullName)) return;
+    wanted.set(object.fullName, object);
+    for (const field of keptFields(object)) {
       const resolved = field.resolve().resolvedType;
       if (resolved) visit(resolved);
     }
   };
-  const visit = (object: ReflectionObject) => {
-    if (wanted.has(object.fullName)) return;
-    wanted.set(object.fullName, object);
-    visitFields((object as Partial<ReflectionType>).fieldsArray ?? []);
-  };
-  for (const name of [NAMESPACE_NOT_FOUND_TYPE, ANY_TYPE]) visit(root.lookupType(name));
-  const request = root.lookupType(START_REQUEST_TYPE);
-  const used = new Set<string>(START_REQUEST_FIELDS);
-  const missing = START_REQUEST_FIELDS.filter((name) => !request.fieldsArray.some((field) => field.name === name));
-  if (missing.length > 0) throw new Error(`@temporalio/proto's ${START_REQUEST_TYPE} has no field(s) ${missing.join(', ')}; the lean start schema needs updating`);
-  visitFields(request.fieldsArray.filter((field) => used.has(field.name)));
+  for (const name of ROOT_TYPES) visit(root.lookupType(name));
 
   const schema: SchemaJson = { nested: {} };
   for (const [fullName, object] of [...wanted].sort(([a], [b]) => a.localeCompare(b))) {
@@ -87,15 +103,31 @@ export function extractStartSchema(root: ReflectionRoot): SchemaJson {
     // Nested types are emitted on their own path; options are documentation only.
     delete json.nested;
     delete json.options;
-    for (const [name, field] of Object.entries((json.fields ?? {}) as Record<string, Record<string, unknown>>)) (json.fields as Record<string, unknown>)[name] = withoutOptions(field);
+    const kept = new Set(keptFields(object).map((field) => field.name));
+    if (json.fields) {
+      json.fields = Object.fromEntries(
+        Object.entries(json.fields as Record<string, Record<string, unknown>>)
+          .filter(([name]) => kept.has(name))
+          .map(([name, field]) => [name, withoutOptions(field)]),
+      );
+    }
+    // Oneof groups name fields that may be left out; decoding reads each field on its own.
+    delete json.oneofs;
     place(schema, fullName.replace(/^\./, ''), json);
   }
   place(schema, 'google.rpc.Status', RPC_STATUS_JSON);
-  const requestJson = request.toJSON();
-  const requestFields = (requestJson.fields ?? {}) as Record<string, Record<string, unknown>>;
-  place(schema, START_REQUEST_TYPE, { fields: Object.fromEntries(START_REQUEST_FIELDS.map((name) => [name, withoutOptions(requestFields[name])])) });
   place(schema, START_RESPONSE_TYPE, scalarFieldsOnly(root.lookupType(START_RESPONSE_TYPE)));
   return schema;
+}
+
+/** A message's fields as the schema keeps them: the trimmed list, checked against the API, or all. */
+function keptFields(object: ReflectionObject): ReflectionField[] {
+  const fields = (object as Partial<ReflectionType>).fieldsArray ?? [];
+  const trimmed = TRIMMED_FIELDS[object.fullName.replace(/^\./, '')];
+  if (!trimmed) return fields;
+  const missing = trimmed.filter((name) => !fields.some((field) => field.name === name));
+  if (missing.length > 0) throw new Error(`@temporalio/proto's ${object.fullName} has no field(s) ${missing.join(', ')}; the lean schema needs updating`);
+  return fields.filter((field) => trimmed.includes(field.name));
 }
 
 /**
