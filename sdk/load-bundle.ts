@@ -23,16 +23,19 @@ export interface CompiledDagBundle {
 /** Throws esbuild's BuildFailure when any file does not compile; the caller then compiles file by file to place the error. */
 export async function compileDagBundle(files: readonly string[], baseDir: string): Promise<CompiledDagBundle> {
   const absWorkingDir = path.dirname(files[0] as string);
-  const entry = `export const ${BUNDLE_LOADERS_EXPORT} = [\n${files.map((file) => `  () => import(${JSON.stringify(file)}),`).join('\n')}\n];\n`;
+  const root = path.resolve(baseDir);
+  // Files inside baseDir by relative paths, which keepWeirExternal need not be asked about.
+  const specifier = (file: string) => (file.startsWith(root + path.sep) ? `./${path.relative(root, file).split(path.sep).join('/')}` : file);
+  const entry = `export const ${BUNDLE_LOADERS_EXPORT} = [\n${files.map((file) => `  () => import(${JSON.stringify(specifier(file))}),`).join('\n')}\n];\n`;
   const dagFiles = new Set(files);
   // One read of each file gives both the import.meta scan and the hash its cached result is keyed by.
   const sources = memoizedSources();
   const result = await compileKeepingOwnUrls(files, absWorkingDir, sources, (withOwnUrl) =>
     build({
-      stdin: { contents: entry, resolveDir: absWorkingDir, sourcefile: BUNDLE_ENTRY, loader: 'js' },
+      stdin: { contents: entry, resolveDir: root, sourcefile: BUNDLE_ENTRY, loader: 'js' },
       absWorkingDir,
       ...DAG_BUILD_OPTIONS,
-      plugins: [keepWeirExternal(path.resolve(baseDir), dagFiles), keepOwnUrl(withOwnUrl)],
+      plugins: [keepWeirExternal(root, dagFiles), keepOwnUrl(withOwnUrl)],
     }),
   );
   const graph = importGraph(result.metafile, absWorkingDir);

@@ -65,7 +65,7 @@ async function compileModules(files: readonly string[], baseDir: string): Promis
       outdir: absWorkingDir,
       ...DAG_BUILD_OPTIONS,
       outExtension: { '.js': '.mjs' },
-      plugins: [keepWeirExternal(baseDir), keepOwnUrl(withOwnUrl)],
+      plugins: [keepWeirExternal(baseDir, new Set(), files), keepOwnUrl(withOwnUrl)],
     }),
   );
   const outputs = new Map(result.outputFiles.map((output) => [path.basename(output.path), output.text]));
@@ -117,11 +117,16 @@ export async function filesUsingImportMeta(files: readonly string[], sources: So
  * A DAG file that imports Weir by path (not as the `weir` package) must still share the one copy
  * of Weir the process has, and its packages must resolve from Weir's folder, not the cache's.
  */
-export function keepWeirExternal(baseDir: string, dagFiles: ReadonlySet<string> = new Set()): Plugin {
+export function keepWeirExternal(baseDir: string, dagFiles: ReadonlySet<string> = new Set(), entries: Iterable<string> = dagFiles): Plugin {
+  // Each path the filter matches costs a call from esbuild into this process. A `./` path
+  // without `..` stays in its importer's folder, inside baseDir when the importer is, so only
+  // paths that climb or are absolute need a look; unless a DAG file lies outside baseDir.
+  const allInside = [...entries].every((file) => file.startsWith(baseDir + path.sep));
+  const filter = allInside ? /^\/|\.\./ : /^(\.|\/)/;
   return {
     name: 'weir-keep-weir-external',
     setup(builder) {
-      builder.onResolve({ filter: /^(\.|\/)/ }, (args) => {
+      builder.onResolve({ filter }, (args) => {
         // A DAG file given by path (`weir dags validate file.ts`) is compiled, whatever folder it is in.
         if (args.kind === 'entry-point') return undefined;
         const absolute = path.resolve(args.resolveDir, args.path);
