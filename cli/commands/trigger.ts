@@ -2,6 +2,7 @@ import type { Client } from '@temporalio/client';
 import type { Command } from 'commander';
 import { actorIdentity } from '../../control/run-actor.ts';
 import { describeRunStart, type RunStart } from '../../control/run-start.ts';
+import type { RunPickup } from '../../control/runs.ts';
 import type { RunSnapshot } from '../../plan/types.ts';
 import { validateParams } from '../../sdk/params.ts';
 import type { CliContext } from '../context.ts';
@@ -54,13 +55,11 @@ export function registerTriggerCommand(program: Command, contextFor: ContextFor)
         describeRunStart({ dagId, params, taskQueue: context.taskQueue, webUrl: context.webUrl, triggeredBy: context.actor, ...(options.logicalDate ? { logicalDate: options.logicalDate } : {}) }),
       );
       if (!options.wait) {
-        // Loaded only now: the run is already going.
-        const [client, { awaitRunPickup }] = await Promise.all([context.client(), import('../../control/runs.ts')]);
         // A run the workers cannot start (no such DAG on them, params they refuse) fails within a
         // moment: say so now rather than print an id that leads nowhere.
-        const pickup = await awaitRunPickup(client, runId);
+        const pickup = await awaitPickup(context, runId, lean);
         if (pickup.outcome === 'closed' && pickup.snapshot.status !== 'success') {
-          throw new RunUnsuccessfulError(pickup.snapshot, pickup.snapshot.failure ?? (await runFailureWithoutTask(client, pickup.snapshot)));
+          throw new RunUnsuccessfulError(pickup.snapshot, pickup.snapshot.failure ?? (await runFailureWithoutTask(await context.client(), pickup.snapshot)));
         }
         if (pickup.outcome === 'unclaimed') context.io.err(`weir: note: no worker has taken run ${runId} yet on task queue "${context.taskQueue}"; is one running (weir dev, weir worker)?`);
         if (options.json) printJson(context.io.out, { runId });
@@ -91,6 +90,21 @@ async function startRunQuickly(context: CliContext, start: RunStart): Promise<{ 
   }
   const [client, { startRun }] = await Promise.all([context.client(), import('../../control/runs.ts')]);
   return { runId: await startRun(client, start), lean: false };
+}
+
+/**
+ * What became of the run within a few seconds. On the lean path only a closed run (which may
+ * have failed) needs the Temporal client, to read why.
+ */
+async function awaitPickup(context: CliContext, runId: string, lean: boolean): Promise<RunPickup> {
+  if (lean) {
+    const { awaitRunPickupLean } = await import('../lean-start/lean-wait.ts');
+    // Any trouble on the way is left to the client path, which reports it as every command does.
+    const outcome = await awaitRunPickupLean(context.temporalSettings(), runId).catch(() => null);
+    if (outcome === 'prepared' || outcome === 'unclaimed') return { outcome };
+  }
+  const [client, { awaitRunPickup }] = await Promise.all([context.client(), import('../../control/runs.ts')]);
+  return awaitRunPickup(client, runId);
 }
 
 /**

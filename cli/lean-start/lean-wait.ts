@@ -4,7 +4,7 @@ import { plainRunSnapshot } from '../../plan/packed-snapshot.ts';
 import { RUN_STATE_QUERY, type RunSnapshot } from '../../plan/types.ts';
 import type { TemporalSettings } from '../../worker/config.ts';
 import { callWorkflowService } from './lean-call.ts';
-import { EVENT_TYPE_ENUM, HISTORY_REQUEST_TYPE, HISTORY_RESPONSE_TYPE, QUERY_REQUEST_TYPE, QUERY_RESPONSE_TYPE } from './start-schema-extract.ts';
+import { DESCRIBE_REQUEST_TYPE, DESCRIBE_RESPONSE_TYPE, EVENT_TYPE_ENUM, EXECUTION_STATUS_ENUM, HISTORY_REQUEST_TYPE, HISTORY_RESPONSE_TYPE, QUERY_REQUEST_TYPE, QUERY_RESPONSE_TYPE } from './start-schema-extract.ts';
 
 /** Longer than the server holds a history long poll (about 20 s); an empty page then asks again. */
 const LONG_POLL_TIMEOUT_MS = 70_000;
@@ -67,6 +67,28 @@ export async function awaitRunCloseLean(settings: TemporalSettings, runId: strin
     if (!next) return { completed: false };
     executionRunId = next;
     nextPageToken = undefined;
+  }
+}
+
+/** What became of a run just started, as the lean path sees it; a closed run is read through the client. */
+export type LeanPickup = 'prepared' | 'closed' | 'unclaimed';
+
+/**
+ * Waits until a worker has handled a new run's first workflow task, the run closed, or `withinMs`
+ * passed with no worker taking it: what `awaitRunPickup` (control/runs.ts) tells, from the run's
+ * description only, without the Temporal client.
+ */
+export async function awaitRunPickupLean(settings: TemporalSettings, runId: string, withinMs = 5_000): Promise<LeanPickup> {
+  const deadline = Date.now() + withinMs;
+  for (;;) {
+    const request = { type: DESCRIBE_REQUEST_TYPE, value: { namespace: settings.namespace, execution: { workflowId: runId } } };
+    const { schema, reply } = await callWorkflowService(settings, 'DescribeWorkflowExecution', request, DESCRIBE_RESPONSE_TYPE, QUERY_TIMEOUT_MS);
+    const info = (reply.workflowExecutionInfo ?? {}) as { status?: number; historyLength?: number };
+    if (info.status !== schema.codec.enumNumber(EXECUTION_STATUS_ENUM, 'WORKFLOW_EXECUTION_STATUS_RUNNING')) return 'closed';
+    // Started, task scheduled, task started, task completed: a worker ran the first workflow task.
+    if ((info.historyLength ?? 0) > 3) return 'prepared';
+    if (Date.now() >= deadline) return 'unclaimed';
+    await sleep(100);
   }
 }
 

@@ -1,7 +1,7 @@
 /**
  * Cuts, out of @temporalio/proto's reflection root, the few messages the lean path speaks:
- * StartWorkflowExecution, GetWorkflowExecutionHistory (to notice a run's close) and
- * QueryWorkflow (its progress), each request and response with every type they reach, and
+ * StartWorkflowExecution, DescribeWorkflowExecution (a new run's pickup),
+ * GetWorkflowExecutionHistory (its close) and QueryWorkflow (its progress), each request and response with every type they reach, and
  * google.rpc.Status for error details. The result is protobufjs JSON (what `Root.fromJSON`
  * reads); the build writes it next to the compiled lean start module, so `weir trigger` never
  * loads the whole Temporal API (about 130 ms of reflection objects) to start or follow a run.
@@ -31,7 +31,10 @@ export const HISTORY_REQUEST_TYPE = 'temporal.api.workflowservice.v1.GetWorkflow
 export const HISTORY_RESPONSE_TYPE = 'temporal.api.workflowservice.v1.GetWorkflowExecutionHistoryResponse';
 export const QUERY_REQUEST_TYPE = 'temporal.api.workflowservice.v1.QueryWorkflowRequest';
 export const QUERY_RESPONSE_TYPE = 'temporal.api.workflowservice.v1.QueryWorkflowResponse';
+export const DESCRIBE_REQUEST_TYPE = 'temporal.api.workflowservice.v1.DescribeWorkflowExecutionRequest';
+export const DESCRIBE_RESPONSE_TYPE = 'temporal.api.workflowservice.v1.DescribeWorkflowExecutionResponse';
 export const EVENT_TYPE_ENUM = 'temporal.api.enums.v1.EventType';
+export const EXECUTION_STATUS_ENUM = 'temporal.api.enums.v1.WorkflowExecutionStatus';
 export const NAMESPACE_NOT_FOUND_TYPE = 'temporal.api.errordetails.v1.NamespaceNotFoundFailure';
 export const ANY_TYPE = 'google.protobuf.Any';
 
@@ -77,10 +80,22 @@ export const TRIMMED_FIELDS: Readonly<Record<string, readonly string[]>> = {
   [QUERY_REQUEST_TYPE]: ['namespace', 'execution', 'query', 'queryRejectCondition'],
   'temporal.api.query.v1.WorkflowQuery': ['queryType', 'queryArgs'],
   [QUERY_RESPONSE_TYPE]: ['queryResult'],
+  [DESCRIBE_RESPONSE_TYPE]: ['workflowExecutionInfo'],
+  'temporal.api.workflow.v1.WorkflowExecutionInfo': ['status', 'historyLength'],
 };
 
 /** The messages the lean path sends or reads, besides the start response (scalars only, below). */
-const ROOT_TYPES = [NAMESPACE_NOT_FOUND_TYPE, ANY_TYPE, START_REQUEST_TYPE, HISTORY_REQUEST_TYPE, HISTORY_RESPONSE_TYPE, QUERY_REQUEST_TYPE, QUERY_RESPONSE_TYPE];
+const ROOT_TYPES = [
+  NAMESPACE_NOT_FOUND_TYPE,
+  ANY_TYPE,
+  START_REQUEST_TYPE,
+  HISTORY_REQUEST_TYPE,
+  HISTORY_RESPONSE_TYPE,
+  QUERY_REQUEST_TYPE,
+  QUERY_RESPONSE_TYPE,
+  DESCRIBE_REQUEST_TYPE,
+  DESCRIBE_RESPONSE_TYPE,
+];
 
 export type SchemaJson = { nested: Record<string, unknown> };
 
