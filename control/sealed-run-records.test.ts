@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import type { DagRunRecord, TaskRunRecord } from '../db/run-records.ts';
 import type { RunDetails } from './runs.ts';
-import { sealedRunWithRecords } from './sealed-run-records.ts';
+import type { Plan } from '../plan/types.ts';
+import { sealedRunWithRecords, tasksFromRecords } from './sealed-run-records.ts';
 
 const sealedRun: RunDetails = {
   runId: 'r1',
@@ -31,6 +32,40 @@ const runRecord: DagRunRecord = {
 function taskRecord(taskId: string, mapIndex: number, state: TaskRunRecord['state'], error: string | null = null): TaskRunRecord {
   return { runId: 'r1', taskId, mapIndex, state, attempts: 1, startedAt: '2026-11-30T10:00:01.000Z', endedAt: '2026-11-30T10:00:02.000Z', error, updatedAt: '2026-11-30T10:00:02.000Z' };
 }
+
+const options = { retries: 0, retryDelayMs: 0, backoffCoefficient: 1, timeoutMs: 0 };
+const plan: Plan = {
+  planVersion: 1,
+  dagId: 'd',
+  file: 'd.ts',
+  clearWindowMs: 0,
+  tasks: [
+    { id: 'make', kind: 'task', needs: [], triggerRule: 'all_success', options },
+    { id: 'square', kind: 'map', needs: ['make'], triggerRule: 'all_success', options },
+    { id: 'sign_off', kind: 'approval', needs: ['square'], triggerRule: 'all_success', options },
+  ],
+};
+
+describe('tasksFromRecords', () => {
+  it("gives every task of the plan in the plan's order, mapped instances under their task, and pending where nothing is recorded", () => {
+    const tasks = tasksFromRecords([taskRecord('square', 1, 'failed', 'boom'), taskRecord('square', -1, 'failed'), taskRecord('make', -1, 'success'), taskRecord('square', 0, 'success')], plan);
+    expect(tasks.map((task) => [task.id, task.kind, task.state])).toEqual([
+      ['make', 'task', 'success'],
+      ['square', 'map', 'failed'],
+      ['sign_off', 'approval', 'pending'],
+    ]);
+    expect(tasks[1]?.instances).toEqual([
+      { index: 1, state: 'failed', attempts: 1, error: 'boom' },
+      { index: 0, state: 'success', attempts: 1, error: null },
+    ]);
+    expect(tasks[2]).toMatchObject({ attempts: 0, startedAt: null, error: null });
+  });
+
+  it('keeps recorded tasks the current plan no longer has', () => {
+    expect(tasksFromRecords([taskRecord('gone', -1, 'success')], plan).map((task) => task.id)).toEqual(['make', 'square', 'sign_off', 'gone']);
+    expect(tasksFromRecords([taskRecord('gone', -1, 'success')], undefined)).toMatchObject([{ id: 'gone', kind: 'task', state: 'success' }]);
+  });
+});
 
 describe('sealedRunWithRecords', () => {
   it('takes the logical date, run type and task states from the records, never the params', () => {
