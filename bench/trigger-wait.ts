@@ -12,7 +12,7 @@ import { median, ratio, round } from './stats.ts';
 export const TRIGGER_BASELINE_EXPLAINED =
   '`weir trigger <dag> --wait` as a user runs it: a fresh CLI process, spawn to exit, against a worker already running on the bench stack. ' +
   "Baseline: the run's own span in the same run, first task start to last task end, from its run snapshot. The gap is what the CLI " +
-  'adds: start-up, finding the DAG (content-hash catalog, unchanged files not run again), the params check, starting the run (one gRPC call on node:http2, the Temporal client loads only once the run is going), and noticing its end.';
+  'adds: start-up, finding the DAG (content-hash catalog, unchanged files not run again), the params check, starting the run and noticing its end (node:http2 calls: the start, then one history long poll for the close event; no Temporal client, no query while the run goes).';
 
 /** Where the time outside the span goes, from the CLI's spawn and exit and the run's history event times (one machine, one clock). */
 export interface TriggerWaitBreakdown {

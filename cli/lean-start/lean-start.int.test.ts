@@ -128,8 +128,9 @@ describe('the lean wait against the real dev server', () => {
   });
 
   it('tells a run a worker took from one that closed at once and one nobody takes', async () => {
+    // Its tasks sleep 1.5 s, so it is still going when the worker has prepared it.
     const taken = `lean-pickup-${randomUUID()}`;
-    await startRunLean(settings(), describeRunStart({ dagId: 'diamond', params: {}, taskQueue: weir.taskQueue, runId: taken }));
+    await startRunLean(settings(), describeRunStart({ dagId: 'parallel', params: {}, taskQueue: weir.taskQueue, runId: taken }));
     expect(await awaitRunPickupLean(settings(), taken)).toBe('prepared');
     const refused = `lean-pickup-refused-${randomUUID()}`;
     await startRunLean(settings(), describeRunStart({ dagId: 'strict_params', params: {}, taskQueue: weir.taskQueue, runId: refused }));
