@@ -1,5 +1,5 @@
-import { isCancellation } from '@temporalio/workflow';
-import type { EmittedEvent, MapInstanceState, PlanTask, TaskActivityInput } from '../plan/types.ts';
+import { isCancellation, patched } from '@temporalio/workflow';
+import type { EmittedEvent, MapInstanceState, PlanTask, TaskActivityInput, TaskActivityResult } from '../plan/types.ts';
 import { callTaskActivity, describeTaskFailure } from './task-activities.ts';
 
 /** What one slice of a mapped task produced; the parent merges slices in index order. */
@@ -19,21 +19,64 @@ export interface MapSlice {
 }
 
 /**
+ * Each instance settles in one `then`: the SDK captures a stack trace for every promise a
+ * workflow creates (for its stack trace query), and an async function per instance made three.
+ * Runs recorded before settle as they did, since the order of their callbacks may differ.
+ */
+export const MAP_SETTLE_IN_ONE_THEN_PATCH = 'weir-map-instances-settle-in-one-then';
+
+/**
  * Runs every item of a slice as its own activity, all at once, and reports each instance's
  * state as it settles so a live query shows progress.
  */
-export async function runMapSlice(slice: MapSlice, instances: MapInstanceState[], outputs: unknown[], onEvents: (events: EmittedEvent[]) => void): Promise<void> {
+export function runMapSlice(slice: MapSlice, instances: MapInstanceState[], outputs: unknown[], onEvents: (events: EmittedEvent[]) => void): Promise<void> {
+  const call = (item: unknown, position: number) => callTaskActivity(slice.task, { ...slice.base, mapIndex: slice.offset + position, mapItem: item });
+  const succeed = (position: number, result: TaskActivityResult) => {
+    Object.assign(instances[position] as MapInstanceState, { state: 'success', attempts: result.attempt });
+    outputs[position] = result.output;
+    if (result.events) onEvents(result.events);
+  };
+  const fail = (position: number, error: unknown) => {
+    const failure = describeTaskFailure(error, slice.task);
+    Object.assign(instances[position] as MapInstanceState, { state: isCancellation(error) ? 'cancelled' : 'failed', attempts: failure.attempts, error: failure.message });
+  };
+  if (!patched(MAP_SETTLE_IN_ONE_THEN_PATCH)) return runMapSliceAsRecorded(slice.items, call, succeed, fail);
+  const settleOne = (item: unknown, position: number): Promise<void> => {
+    let activity: Promise<TaskActivityResult>;
+    try {
+      activity = call(item, position);
+    } catch (error) {
+      fail(position, error);
+      return Promise.resolve();
+    }
+    return activity.then(
+      (result) => {
+        try {
+          succeed(position, result);
+        } catch (error) {
+          fail(position, error);
+        }
+      },
+      (error: unknown) => fail(position, error),
+    );
+  };
+  return Promise.all(slice.items.map(settleOne)).then(() => undefined);
+}
+
+/** The slice as runs recorded before MAP_SETTLE_IN_ONE_THEN_PATCH ran it: an async function per instance. */
+async function runMapSliceAsRecorded(
+  items: unknown[],
+  call: (item: unknown, position: number) => Promise<TaskActivityResult>,
+  succeed: (position: number, result: TaskActivityResult) => void,
+  fail: (position: number, error: unknown) => void,
+): Promise<void> {
   await Promise.all(
-    slice.items.map(async (item, position) => {
-      const instance = instances[position] as MapInstanceState;
+    items.map(async (item, position) => {
       try {
-        const result = await callTaskActivity(slice.task, { ...slice.base, mapIndex: slice.offset + position, mapItem: item });
-        Object.assign(instance, { state: 'success', attempts: result.attempt });
-        outputs[position] = result.output;
-        if (result.events) onEvents(result.events);
+        const result = await call(item, position);
+        succeed(position, result);
       } catch (error) {
-        const failure = describeTaskFailure(error, slice.task);
-        Object.assign(instance, { state: isCancellation(error) ? 'cancelled' : 'failed', attempts: failure.attempts, error: failure.message });
+        fail(position, error);
       }
     }),
   );
