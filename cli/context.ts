@@ -26,6 +26,7 @@ export class CliContext {
   readonly taskQueue: string;
   private catalogPromise: Promise<DagPlanCatalog> | undefined;
   private clientPromise: Promise<Client> | undefined;
+  private settings: TemporalSettings | undefined;
   private dbPromise: Promise<Kysely<Database>> | undefined;
 
   private readonly actorFlag: string | undefined;
@@ -82,8 +83,10 @@ export class CliContext {
     return loaded;
   }
 
+  /** Resolved once per command (a Temporal config file is read from disk); a refusal is thrown again on each call. */
   temporalSettings(): TemporalSettings {
-    return resolveTemporalSettings(this.io.env, this.io.cwd);
+    this.settings ??= resolveTemporalSettings(this.io.env, this.io.cwd);
+    return this.settings;
   }
 
   client(): Promise<Client> {

@@ -1,4 +1,3 @@
-import { setTimeout as sleep } from 'node:timers/promises';
 import type { Client, WorkflowExecutionDescription, WorkflowHandle } from '@temporalio/client';
 import {
   APPROVE_UPDATE,
@@ -13,6 +12,7 @@ import {
 } from '../plan/types.ts';
 import { plainRunSnapshot, type PackedRunSnapshot } from '../plan/packed-snapshot.ts';
 import { isRunSnapshot, openRunView, TERMINAL_RUN_STATUSES } from '../plan/run-progress.ts';
+import { awaitPickup } from './run-pickup.ts';
 import { markingUnreadablePayloads, unreadableError, unreadableIn, unreadableNotice } from './encrypted-memo.ts';
 import { HASH_MEMO } from './schedules.ts';
 import { temporalClient, temporalCommon } from './temporal-sdk.ts';
@@ -350,23 +350,14 @@ async function withRun<T>(runId: string, action: () => Promise<T>, client?: Clie
 /** What became of a run just started, within a few seconds. */
 export type RunPickup = { outcome: 'prepared' } | { outcome: 'closed'; snapshot: RunDetails } | { outcome: 'unclaimed' };
 
-/**
- * Waits until a worker has handled a new run's first workflow task (it loaded the plan and
- * checked the params), the run closed before that (the worker has no such DAG, the params were
- * refused), or `withinMs` passed with no worker taking it. Reads only the run's description, so it
- * never waits on a worker to answer a query.
- */
+/** `awaitPickup` through the Temporal client; a closed run comes with its snapshot. */
 export async function awaitRunPickup(client: Client, runId: string, withinMs = 5_000): Promise<RunPickup> {
   const handle = handleFor(client, runId);
-  const deadline = Date.now() + withinMs;
-  for (;;) {
+  const outcome = await awaitPickup(async () => {
     const description = await handle.describe();
-    if (description.status.name !== 'RUNNING') return { outcome: 'closed', snapshot: await getRunSnapshot(client, runId) };
-    // Started, task scheduled, task started, task completed: a worker ran the first workflow task.
-    if (description.historyLength > 3) return { outcome: 'prepared' };
-    if (Date.now() >= deadline) return { outcome: 'unclaimed' };
-    await sleep(100);
-  }
+    return { running: description.status.name === 'RUNNING', historyLength: description.historyLength };
+  }, withinMs);
+  return outcome === 'closed' ? { outcome, snapshot: await getRunSnapshot(client, runId) } : { outcome };
 }
 
 /**

@@ -1,7 +1,7 @@
 import proto from '@temporalio/proto';
 import { describe, expect, it } from 'vitest';
-import { jsonPayload, generateStartSchema, schemaFromJson } from './start-request.ts';
-import { jsonPayloadValue, UnreadablePayloadError } from './lean-wait.ts';
+import { jsonPayload, jsonPayloadValue, UnreadablePayloadError } from './json-payload.ts';
+import { generateStartSchema, schemaFromJson } from './start-request.ts';
 import { EVENT_TYPE_ENUM, HISTORY_REQUEST_TYPE, HISTORY_RESPONSE_TYPE, QUERY_REQUEST_TYPE, QUERY_RESPONSE_TYPE, TRIMMED_FIELDS, type SchemaJson } from './start-schema-extract.ts';
 
 const { temporal } = proto;

@@ -3,6 +3,8 @@ import { isRunSnapshot, openRunView, TERMINAL_RUN_STATUSES } from '../../plan/ru
 import { plainRunSnapshot } from '../../plan/packed-snapshot.ts';
 import { RUN_STATE_QUERY, type RunSnapshot } from '../../plan/types.ts';
 import type { TemporalSettings } from '../../worker/config.ts';
+import { awaitPickup, type PickupOutcome } from '../../control/run-pickup.ts';
+import { jsonPayloadValue, type Payload } from './json-payload.ts';
 import { callWorkflowService } from './lean-call.ts';
 import { DESCRIBE_REQUEST_TYPE, DESCRIBE_RESPONSE_TYPE, EVENT_TYPE_ENUM, EXECUTION_STATUS_ENUM, HISTORY_REQUEST_TYPE, HISTORY_RESPONSE_TYPE, QUERY_REQUEST_TYPE, QUERY_RESPONSE_TYPE } from './start-schema-extract.ts';
 
@@ -10,10 +12,6 @@ import { DESCRIBE_REQUEST_TYPE, DESCRIBE_RESPONSE_TYPE, EVENT_TYPE_ENUM, EXECUTI
 const LONG_POLL_TIMEOUT_MS = 70_000;
 const QUERY_TIMEOUT_MS = 10_000;
 
-interface Payload {
-  metadata?: Record<string, Uint8Array>;
-  data?: Uint8Array;
-}
 interface HistoryEvent {
   eventType?: number;
   workflowExecutionCompletedEventAttributes?: { result?: { payloads?: Payload[] } };
@@ -22,25 +20,6 @@ interface HistoryEvent {
 
 /** How a run closed, as far as the lean path reads it: its result when it completed, else nothing. */
 export type LeanClose = { completed: true; result: unknown } | { completed: false };
-
-/** A payload the lean path cannot read (not plain JSON): the caller hands over to the Temporal client. */
-export class UnreadablePayloadError extends Error {
-  constructor(encoding: string) {
-    super(`a payload encoded as ${encoding || 'nothing'} is not plain JSON`);
-    this.name = 'UnreadablePayloadError';
-  }
-}
-
-const utf8 = new TextDecoder();
-
-/** A value from a payload Temporal's default converter wrote: `json/plain`, or `binary/null` for undefined. */
-export function jsonPayloadValue(payload: Payload | undefined): unknown {
-  if (!payload) return undefined;
-  const encoding = payload.metadata?.encoding ? utf8.decode(payload.metadata.encoding) : '';
-  if (encoding === 'binary/null') return undefined;
-  if (encoding !== 'json/plain') throw new UnreadablePayloadError(encoding);
-  return JSON.parse(utf8.decode(payload.data ?? new Uint8Array()));
-}
 
 /**
  * Waits, with history long polls that ask only for the close event, until the run closes, and
@@ -70,26 +49,14 @@ export async function awaitRunCloseLean(settings: TemporalSettings, runId: strin
   }
 }
 
-/** What became of a run just started, as the lean path sees it; a closed run is read through the client. */
-export type LeanPickup = 'prepared' | 'closed' | 'unclaimed';
-
-/**
- * Waits until a worker has handled a new run's first workflow task, the run closed, or `withinMs`
- * passed with no worker taking it: what `awaitRunPickup` (control/runs.ts) tells, from the run's
- * description only, without the Temporal client.
- */
-export async function awaitRunPickupLean(settings: TemporalSettings, runId: string, withinMs = 5_000): Promise<LeanPickup> {
-  const deadline = Date.now() + withinMs;
-  for (;;) {
+/** `awaitPickup` (control/run-pickup.ts) from the run's description read on the lean path; a closed run is read through the client. */
+export async function awaitRunPickupLean(settings: TemporalSettings, runId: string, withinMs = 5_000): Promise<PickupOutcome> {
+  return awaitPickup(async () => {
     const request = { type: DESCRIBE_REQUEST_TYPE, value: { namespace: settings.namespace, execution: { workflowId: runId } } };
     const { schema, reply } = await callWorkflowService(settings, 'DescribeWorkflowExecution', request, DESCRIBE_RESPONSE_TYPE, QUERY_TIMEOUT_MS);
     const info = (reply.workflowExecutionInfo ?? {}) as { status?: number; historyLength?: number };
-    if (info.status !== schema.codec.enumNumber(EXECUTION_STATUS_ENUM, 'WORKFLOW_EXECUTION_STATUS_RUNNING')) return 'closed';
-    // Started, task scheduled, task started, task completed: a worker ran the first workflow task.
-    if ((info.historyLength ?? 0) > 3) return 'prepared';
-    if (Date.now() >= deadline) return 'unclaimed';
-    await sleep(100);
-  }
+    return { running: info.status === schema.codec.enumNumber(EXECUTION_STATUS_ENUM, 'WORKFLOW_EXECUTION_STATUS_RUNNING'), historyLength: info.historyLength ?? 0 };
+  }, withinMs);
 }
 
 /** A query's answer, sent to whichever worker runs the run. */

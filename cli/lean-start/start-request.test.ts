@@ -2,7 +2,8 @@ import { Client, Connection } from '@temporalio/client';
 import proto from '@temporalio/proto';
 import { describe, expect, it } from 'vitest';
 import { describeRunStart, type RunStart } from '../../control/run-start.ts';
-import { generateStartSchema, jsonPayload, namespaceNotFoundIn, schemaFromJson, startRequestObject } from './start-request.ts';
+import { jsonPayload } from './json-payload.ts';
+import { generateStartSchema, namespaceNotFoundIn, schemaFromJson, startRequestObject } from './start-request.ts';
 import { START_REQUEST_FIELDS, START_REQUEST_TYPE, START_RESPONSE_TYPE, type SchemaJson } from './start-schema-extract.ts';
 
 const { temporal, google } = proto;

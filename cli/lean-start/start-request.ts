@@ -2,6 +2,7 @@ import { createRequire } from 'node:module';
 import { hostname } from 'node:os';
 import { randomUUID } from 'node:crypto';
 import type { RunStart } from '../../control/run-start.ts';
+import { jsonPayload } from './json-payload.ts';
 import { ProtoCodec } from './proto-codec.ts';
 import { extractStartSchema, NAMESPACE_NOT_FOUND_TYPE, type ReflectionRoot, type SchemaJson } from './start-schema-extract.ts';
 
@@ -46,13 +47,6 @@ export function generateStartSchema(): GeneratedStartSchema {
 
 export function schemaFromJson(generated: GeneratedStartSchema): StartSchema {
   return { clientVersion: generated.clientVersion, codec: new ProtoCodec(generated.schema) };
-}
-
-const utf8 = new TextEncoder();
-
-/** A value as Temporal's default payload converter writes a JSON value: `json/plain`. */
-export function jsonPayload(value: unknown): { metadata: Record<string, Uint8Array>; data: Uint8Array } {
-  return { metadata: { encoding: utf8.encode('json/plain') }, data: utf8.encode(JSON.stringify(value)) };
 }
 
 function payloadMap(values: Record<string, unknown>): Record<string, ReturnType<typeof jsonPayload>> {

@@ -73,6 +73,8 @@ export const START_REQUEST_FIELDS = [
  */
 export const TRIMMED_FIELDS: Readonly<Record<string, readonly string[]>> = {
   [START_REQUEST_TYPE]: START_REQUEST_FIELDS,
+  // Its scalars only: the eager workflow task it may carry is never asked for.
+  [START_RESPONSE_TYPE]: ['runId', 'started', 'firstExecutionRunId'],
   [HISTORY_RESPONSE_TYPE]: ['history', 'nextPageToken'],
   'temporal.api.history.v1.HistoryEvent': ['eventId', 'eventType', 'workflowExecutionCompletedEventAttributes', 'workflowExecutionContinuedAsNewEventAttributes'],
   'temporal.api.history.v1.WorkflowExecutionCompletedEventAttributes': ['result', 'newExecutionRunId'],
@@ -84,11 +86,12 @@ export const TRIMMED_FIELDS: Readonly<Record<string, readonly string[]>> = {
   'temporal.api.workflow.v1.WorkflowExecutionInfo': ['status', 'historyLength'],
 };
 
-/** The messages the lean path sends or reads, besides the start response (scalars only, below). */
+/** The messages the lean path sends or reads. */
 const ROOT_TYPES = [
   NAMESPACE_NOT_FOUND_TYPE,
   ANY_TYPE,
   START_REQUEST_TYPE,
+  START_RESPONSE_TYPE,
   HISTORY_REQUEST_TYPE,
   HISTORY_RESPONSE_TYPE,
   QUERY_REQUEST_TYPE,
@@ -131,7 +134,6 @@ export function extractStartSchema(root: ReflectionRoot): SchemaJson {
     place(schema, fullName.replace(/^\./, ''), json);
   }
   place(schema, 'google.rpc.Status', RPC_STATUS_JSON);
-  place(schema, START_RESPONSE_TYPE, scalarFieldsOnly(root.lookupType(START_RESPONSE_TYPE)));
   return schema;
 }
 
@@ -144,20 +146,6 @@ function keptFields(object: ReflectionObject): ReflectionField[] {
   if (missing.length > 0) throw new Error(`@temporalio/proto's ${object.fullName} has no field(s) ${missing.join(', ')}; the lean schema needs updating`);
   return fields.filter((field) => trimmed.includes(field.name));
 }
-
-/**
- * The response with only its scalar fields (run id, started): the message fields it may carry
- * (an eager workflow task) are never asked for, and decoding skips fields it does not know.
- */
-function scalarFieldsOnly(type: ReflectionType): Record<string, unknown> {
-  const json = type.toJSON();
-  const fields = Object.entries((json.fields ?? {}) as Record<string, { type: string; id: number; rule?: string }>)
-    .filter(([, field]) => SCALAR_TYPES.has(field.type))
-    .map(([name, field]) => [name, { type: field.type, id: field.id, ...(field.rule ? { rule: field.rule } : {}) }]);
-  return { fields: Object.fromEntries(fields) };
-}
-
-const SCALAR_TYPES = new Set(['string', 'bool', 'bytes', 'int32', 'int64', 'uint32', 'uint64', 'sint32', 'sint64', 'fixed32', 'fixed64', 'sfixed32', 'sfixed64', 'double', 'float']);
 
 function withoutOptions(field: Record<string, unknown> | undefined): Record<string, unknown> {
   const { options: _options, ...rest } = field ?? {};
