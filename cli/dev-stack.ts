@@ -121,12 +121,15 @@ export async function startDevStack(options: DevStackOptions): Promise<DevStack>
     undo.push(() => client.connection.close());
     const connection = await connectWorker(settings);
     undo.push(() => connection.close());
-    const { worker, catalog } = await createWeirWorker({ connection, namespace: 'default', taskQueue, dagsDir: options.dagsDir, db, scheduleClient: client, log, watchDags: true });
-    const workerDone = worker.run();
+    const weir = await createWeirWorker({ connection, namespace: 'default', taskQueue, dagsDir: options.dagsDir, db, scheduleClient: client, log, watchDags: true });
+    const { catalog } = weir;
+    // runAll, not the SDK worker's run: on stop it also closes the DAG folder watcher and writes
+    // the task reports still waiting for their batch, before the database below is closed.
+    const workerDone = weir.runAll();
     // The stop sequence awaits it; this only keeps an early crash from being unhandled.
     workerDone.catch(() => {});
     undo.push(async () => {
-      if (worker.getState() === 'RUNNING') worker.shutdown();
+      weir.shutdownAll();
       await workerDone.catch((error: unknown) => log(`worker stopped with an error: ${(error as Error).message}`));
     });
 
